@@ -1,0 +1,1 @@
+//! Persistence for Offset Express (in progress).
