@@ -1,13 +1,42 @@
-//! The Offset Express web application.
+//! The Offset Express web application: a thin Yew shell over the core. Behaviour lives in the
+//! `sim` crate; this crate renders the world and turns clicks into actions.
 
-fn main() {
-    #[cfg(target_arch = "wasm32")]
-    yew::Renderer::<App>::new().render();
-}
+// Natively this crate only runs its unit tests: the app itself renders in the browser.
+#![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
+mod components;
+mod state;
+mod view;
+mod vocab;
+
+use components::header::Header;
+use components::legend::Legend;
+use components::producer_panel::ProducerPanel;
+use components::train::Train;
+use state::AppState;
 use yew::prelude::*;
 
 #[component]
 fn App() -> Html {
-    html! { <main><h1>{ "Offset Express" }</h1></main> }
+    let state = use_reducer(AppState::new);
+    html! {
+        <ContextProvider<state::AppContext> context={state}>
+            <div class="app">
+                <Header />
+                <main class="stage">
+                    <ProducerPanel />
+                    <Train />
+                    <Legend />
+                </main>
+                <footer class="footer">
+                    { "Offset Express simulates Apache Kafka in your browser. Nothing leaves this page." }
+                </footer>
+            </div>
+        </ContextProvider<state::AppContext>>
+    }
+}
+
+fn main() {
+    #[cfg(target_arch = "wasm32")]
+    yew::Renderer::<App>::new().render();
 }

@@ -1,1 +1,207 @@
-fn main() {}
+//! Project automation for Offset Express, run as `cargo xtask <task>`.
+//!
+//! The two commands of the README's Quick start live here:
+//! - `cargo xtask serve`: install what is missing, build the static site, serve it on
+//!   <http://127.0.0.1:8080>;
+//! - `cargo xtask test`: install what the tests need and run all three test layers.
+//!
+//! Every install step checks the version already present first, so a second run starts in
+//! seconds. See `tools.rs` for what is installed and how.
+
+mod server;
+mod site;
+mod tools;
+
+use std::path::PathBuf;
+use std::process::{Command, ExitCode};
+
+const USAGE: &str = "\
+usage: cargo xtask <task>
+
+tasks:
+  serve [--port N]   install the build tools, build the site (release) and serve dist/
+  test               install the test tools and run every test layer (native, wasm, end to end)
+  test-native        layer 1 only: fmt, clippy, cargo test --workspace
+  test-wasm          layer 2 only: wasm-bindgen-test in headless Chromium and in Node
+  test-e2e           layer 3 only: Playwright against the built static site
+  dist               build the static site into dist/ and report its gzipped size
+  bench              run the native benchmarks (criterion)
+  setup              install everything, build and test nothing
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("serve") => serve(&args[1..]),
+        Some("test") => test_all(),
+        Some("test-native") => run_layers(&[Layer::Native]),
+        Some("test-wasm") => tools::ensure_test_tools().and_then(|_| run_layers(&[Layer::Wasm])),
+        Some("test-e2e") => tools::ensure_test_tools().and_then(|_| run_layers(&[Layer::EndToEnd])),
+        Some("dist") => tools::ensure_build_tools().and_then(|_| site::build().map(|_| ())),
+        Some("bench") => bench(),
+        Some("setup") => tools::ensure_build_tools().and_then(|_| tools::ensure_test_tools()),
+        Some("help" | "--help" | "-h") | None => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown task '{other}'\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("\nxtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The repository root (two levels above this crate).
+pub fn root() -> PathBuf {
+    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    here.parent()
+        .and_then(|p| p.parent())
+        .map(PathBuf::from)
+        .unwrap_or(here)
+}
+
+/// Prints a step header so a long first install says what it is doing.
+pub fn step(message: &str) {
+    println!("\n==> {message}");
+}
+
+/// Runs a command in the repository root with the project's tools on PATH; fails on a
+/// non-zero exit.
+pub fn run(cmd: &mut Command) -> Result<(), String> {
+    cmd.current_dir(root())
+        .env("PATH", tools::path_with_tools());
+    let shown = format!("{cmd:?}");
+    let status = cmd
+        .status()
+        .map_err(|e| format!("could not start {shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed ({status})"))
+    }
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+fn serve(args: &[String]) -> Result<(), String> {
+    let port = match args {
+        [] => 8080,
+        [flag, value] if flag == "--port" => value
+            .parse()
+            .map_err(|_| format!("--port expects a number, got '{value}'"))?,
+        _ => return Err(format!("serve takes only --port N\n\n{USAGE}")),
+    };
+    tools::ensure_build_tools()?;
+    let dist = site::build()?;
+    server::serve_forever(&dist, port)
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Layer {
+    Native,
+    Wasm,
+    EndToEnd,
+}
+
+impl Layer {
+    fn name(self) -> &'static str {
+        match self {
+            Layer::Native => "layer 1, native (fmt, clippy, cargo test)",
+            Layer::Wasm => "layer 2, wasm (wasm-bindgen-test in headless Chromium and Node)",
+            Layer::EndToEnd => "layer 3, end to end (Playwright on the built static site)",
+        }
+    }
+}
+
+fn test_all() -> Result<(), String> {
+    tools::ensure_build_tools()?;
+    tools::ensure_test_tools()?;
+    run_layers(&[Layer::Native, Layer::Wasm, Layer::EndToEnd])
+}
+
+/// Runs every layer even when an earlier one fails, then reports each and fails if any did.
+fn run_layers(layers: &[Layer]) -> Result<(), String> {
+    let mut outcomes = Vec::new();
+    for &layer in layers {
+        step(&format!("Running {}", layer.name()));
+        let outcome = match layer {
+            Layer::Native => native_layer(),
+            Layer::Wasm => wasm_layer(),
+            Layer::EndToEnd => e2e_layer(),
+        };
+        outcomes.push((layer, outcome));
+    }
+    println!("\n==> Summary");
+    let mut failed = 0;
+    for (layer, outcome) in &outcomes {
+        match outcome {
+            Ok(()) => println!("  passed  {}", layer.name()),
+            Err(e) => {
+                failed += 1;
+                println!("  FAILED  {}: {e}", layer.name());
+            }
+        }
+    }
+    let passed = outcomes.len() - failed;
+    println!("layers: {passed} passed, {failed} failed");
+    if failed == 0 {
+        Ok(())
+    } else {
+        Err(format!("{failed} test layer(s) failed"))
+    }
+}
+
+fn native_layer() -> Result<(), String> {
+    run(cargo().args(["fmt", "--all", "--", "--check"]))?;
+    run(cargo().args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    run(cargo().args(["test", "--workspace"]))
+}
+
+/// Crates whose wasm tests run in headless Chromium (IndexedDB, the core in the browser) or in
+/// Node (the headless API). Each test file picks its runtime with
+/// `wasm_bindgen_test_configure!`.
+const WASM_TEST_CRATES: &[&str] = &["offset-express-wasm", "store"];
+
+fn wasm_layer() -> Result<(), String> {
+    let mut cmd = cargo();
+    cmd.args(["test", "--target", "wasm32-unknown-unknown"]);
+    for krate in WASM_TEST_CRATES {
+        cmd.args(["-p", krate]);
+    }
+    cmd.env("CHROMEDRIVER", tools::CHROMEDRIVER)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "300")
+        .env("WASM_BINDGEN_TEST_ONLY_WEB", "0");
+    run(&mut cmd)
+}
+
+fn e2e_layer() -> Result<(), String> {
+    let dist = site::build()?;
+    let server = server::spawn(&dist, 0)?;
+    let artifacts = root().join("artifacts");
+    std::fs::create_dir_all(&artifacts)
+        .map_err(|e| format!("cannot create {}: {e}", artifacts.display()))?;
+    let result = run(Command::new("node")
+        .args(["--test", "--test-concurrency=1", "tests/e2e/"])
+        .env("OE_BASE_URL", format!("http://127.0.0.1:{}/", server.port))
+        .env("OE_ARTIFACTS", &artifacts)
+        .env("OE_CHROMIUM", tools::CHROMIUM));
+    println!("screenshots and traces: {}", artifacts.display());
+    result
+}
+
+fn bench() -> Result<(), String> {
+    run(cargo().args(["bench", "--workspace"]))
+}
