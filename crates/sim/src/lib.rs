@@ -5,6 +5,7 @@
 //! clock, a random source or a browser API, so the same seed and the same commands always
 //! give the same world.
 
+pub mod assignor;
 pub mod error;
 pub mod log;
 pub mod partitioner;
