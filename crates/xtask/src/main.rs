@@ -181,9 +181,7 @@ fn wasm_layer() -> Result<(), String> {
     for krate in WASM_TEST_CRATES {
         cmd.args(["-p", krate]);
     }
-    cmd.env("CHROMEDRIVER", tools::CHROMEDRIVER)
-        .env("WASM_BINDGEN_TEST_TIMEOUT", "300")
-        .env("WASM_BINDGEN_TEST_ONLY_WEB", "0");
+    cmd.env("CHROMEDRIVER", tools::CHROMEDRIVER).env("WASM_BINDGEN_TEST_TIMEOUT", "300");
     run(&mut cmd)
 }
 
