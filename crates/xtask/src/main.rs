@@ -25,7 +25,7 @@ tasks:
   test-wasm          layer 2 only: wasm-bindgen-test in headless Chromium and in Node
   test-e2e           layer 3 only: Playwright against the built static site
   dist               build the static site into dist/ and report its gzipped size
-  bench              run the native benchmarks (criterion)
+  bench [native|browser]  run the benchmarks: criterion, then the browser ones in tests/bench/
   setup              install everything, build and test nothing
 ";
 
@@ -38,7 +38,7 @@ fn main() -> ExitCode {
         Some("test-wasm") => tools::ensure_test_tools().and_then(|_| run_layers(&[Layer::Wasm])),
         Some("test-e2e") => tools::ensure_test_tools().and_then(|_| run_layers(&[Layer::EndToEnd])),
         Some("dist") => tools::ensure_build_tools().and_then(|_| site::build().map(|_| ())),
-        Some("bench") => bench(),
+        Some("bench") => bench(&args[1..]),
         Some("setup") => tools::ensure_build_tools().and_then(|_| tools::ensure_test_tools()),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
@@ -181,7 +181,8 @@ fn wasm_layer() -> Result<(), String> {
     for krate in WASM_TEST_CRATES {
         cmd.args(["-p", krate]);
     }
-    cmd.env("CHROMEDRIVER", tools::CHROMEDRIVER).env("WASM_BINDGEN_TEST_TIMEOUT", "300");
+    cmd.env("CHROMEDRIVER", tools::CHROMEDRIVER)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "300");
     run(&mut cmd)
 }
 
@@ -200,6 +201,37 @@ fn e2e_layer() -> Result<(), String> {
     result
 }
 
-fn bench() -> Result<(), String> {
-    run(cargo().args(["bench", "--workspace"]))
+/// `bench` runs everything; `bench native` only criterion; `bench browser` only the browser
+/// benchmarks (each script in `tests/bench/` against the built site in headless Chromium).
+fn bench(args: &[String]) -> Result<(), String> {
+    let which = args.first().map(String::as_str).unwrap_or("all");
+    if !matches!(which, "all" | "native" | "browser") {
+        return Err(format!(
+            "bench takes 'native', 'browser' or nothing, got '{which}'"
+        ));
+    }
+    if which != "browser" {
+        step("Native benchmarks (criterion)");
+        run(cargo().args(["bench", "--workspace"]))?;
+    }
+    if which != "native" {
+        tools::ensure_build_tools()?;
+        tools::ensure_test_tools()?;
+        let dist = site::build()?;
+        let server = server::spawn(&dist, 0)?;
+        let mut scripts: Vec<PathBuf> = std::fs::read_dir(root().join("tests").join("bench"))
+            .map_err(|e| format!("cannot list tests/bench: {e}"))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "mjs"))
+            .collect();
+        scripts.sort();
+        for script in scripts {
+            step(&format!("Browser benchmark {}", script.display()));
+            run(Command::new("node")
+                .arg(&script)
+                .env("OE_BASE_URL", format!("http://127.0.0.1:{}/", server.port))
+                .env("OE_CHROMIUM", tools::CHROMIUM))?;
+        }
+    }
+    Ok(())
 }
