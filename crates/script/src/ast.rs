@@ -98,6 +98,9 @@ pub enum Command {
         consumer: ClientName,
         mode: CommitMode,
         /// `None`: commit the positions of every assigned partition (the no-argument call).
+        /// Each offset is the next offset to read, as in Kafka. In JSON: a list of
+        /// `{"topic", "partition", "offset"}`.
+        #[serde(with = "offsets_as_list")]
         offsets: Option<BTreeMap<TopicPartition, u64>>,
     },
     /// `seek c1 orders:0 42` — `consumer.seek(tp, offset)`.
@@ -462,4 +465,58 @@ pub enum ConsoleOffset {
     Earliest,
     Latest,
     Offset(u64),
+}
+
+/// JSON object keys must be strings, so commit offsets travel as a list of entries.
+mod offsets_as_list {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::TopicPartition;
+
+    #[derive(Serialize, Deserialize)]
+    struct Entry {
+        topic: String,
+        partition: u32,
+        offset: u64,
+    }
+
+    pub fn serialize<S: Serializer>(
+        offsets: &Option<BTreeMap<TopicPartition, u64>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        offsets
+            .as_ref()
+            .map(|map| {
+                map.iter()
+                    .map(|(tp, offset)| Entry {
+                        topic: tp.topic.clone(),
+                        partition: tp.partition,
+                        offset: *offset,
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<BTreeMap<TopicPartition, u64>>, D::Error> {
+        let entries = Option::<Vec<Entry>>::deserialize(deserializer)?;
+        Ok(entries.map(|entries| {
+            entries
+                .into_iter()
+                .map(|e| {
+                    (
+                        TopicPartition {
+                            topic: e.topic,
+                            partition: e.partition,
+                        },
+                        e.offset,
+                    )
+                })
+                .collect()
+        }))
+    }
 }
