@@ -249,12 +249,16 @@ mod tests {
     #[test]
     fn a_record_without_schema_is_corrupt() {
         let raw = json!({"id": "a"}).to_string();
-        assert!(matches!(decode::<SessionMeta>(&raw), Err(Problem::Corrupt(m)) if m.contains("schema")));
+        assert!(
+            matches!(decode::<SessionMeta>(&raw), Err(Problem::Corrupt(m)) if m.contains("schema"))
+        );
     }
 
     #[test]
     fn text_that_is_not_json_is_corrupt() {
-        assert!(matches!(decode::<SessionMeta>("{not json"), Err(Problem::Corrupt(m)) if m.starts_with("not JSON")));
+        assert!(
+            matches!(decode::<SessionMeta>("{not json"), Err(Problem::Corrupt(m)) if m.starts_with("not JSON"))
+        );
     }
 
     #[test]
@@ -268,9 +272,8 @@ mod tests {
 
     #[test]
     fn a_hole_in_the_log_ends_the_replay_at_the_last_complete_step() {
-        let raw = |i: u64| {
-            json!({"schema": 2, "session": "a", "index": i, "command": i}).to_string()
-        };
+        let raw =
+            |i: u64| json!({"schema": 2, "session": "a", "index": i, "command": i}).to_string();
         let raws = vec![(0, raw(0)), (1, raw(1)), (3, raw(3))];
         let (commands, damaged) = assemble_steps("a", 0, 4, raws);
         assert_eq!(commands, vec![json!(0), json!(1)]);
@@ -290,9 +293,8 @@ mod tests {
 
     #[test]
     fn steps_beyond_the_log_end_are_ignored() {
-        let raw = |i: u64| {
-            json!({"schema": 2, "session": "a", "index": i, "command": i}).to_string()
-        };
+        let raw =
+            |i: u64| json!({"schema": 2, "session": "a", "index": i, "command": i}).to_string();
         let (commands, damaged) = assemble_steps("a", 1, 2, vec![(1, raw(1)), (2, raw(2))]);
         assert_eq!(commands, vec![json!(1)]);
         assert!(damaged.is_empty());
@@ -321,6 +323,9 @@ mod tests {
         let next = next_meta_after_append(&meta, 2, 9).unwrap();
         assert_eq!((next.step_count, next.updated_at_ms), (3, 9));
         // A clock that goes backwards never makes `updated_at_ms` go backwards.
-        assert_eq!(next_meta_after_append(&meta, 2, 1).unwrap().updated_at_ms, 5);
+        assert_eq!(
+            next_meta_after_append(&meta, 2, 1).unwrap().updated_at_ms,
+            5
+        );
     }
 }

@@ -286,7 +286,10 @@ fn parse_step(value: &Value, position: usize, path: &str) -> Result<Value, Impor
         ));
     }
     match field(m, path, "command")? {
-        Value::Null => Err(invalid(format!("{path}.command"), "expected a command, found null")),
+        Value::Null => Err(invalid(
+            format!("{path}.command"),
+            "expected a command, found null",
+        )),
         command => Ok(command.clone()),
     }
 }

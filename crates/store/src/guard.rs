@@ -33,9 +33,13 @@ pub struct SessionChange {
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
     /// Steps were appended; the log now has `step_count` steps.
-    Appended { step_count: u64 },
+    Appended {
+        step_count: u64,
+    },
     /// The log was cut back to `step_count` steps.
-    Truncated { step_count: u64 },
+    Truncated {
+        step_count: u64,
+    },
     Renamed,
     Deleted,
     /// Another tab took over writing the session.
@@ -180,13 +184,15 @@ mod imp {
             return ClaimOutcome::Unavailable;
         };
         let lost = Rc::new(Cell::new(false));
-        if let Ok(pending) = pending.dyn_into::<Promise>() {
-            // When another tab steals the lock, the browser rejects this request (AbortError).
-            let lost_flag = lost.clone();
-            let on_lost = Closure::once_into_js(move |_err: JsValue| {
-                lost_flag.set(true);
-            });
-            let _ = pending.catch(on_lost.unchecked_ref());
+        // When another tab steals the lock, the browser rejects this request (AbortError).
+        if let Ok(catch) = Reflect::get(&pending, &"catch".into()) {
+            if let Some(catch) = catch.dyn_ref::<Function>() {
+                let lost_flag = lost.clone();
+                let on_lost = Closure::once_into_js(move |_err: JsValue| {
+                    lost_flag.set(true);
+                });
+                let _ = catch.call1(&pending, &on_lost);
+            }
         }
         match JsFuture::from(granted).await {
             Ok(v) if v.as_bool() == Some(true) => ClaimOutcome::Held(Claim {
@@ -235,10 +241,7 @@ mod imp {
         }
     }
 
-    pub(crate) fn subscribe_wire(
-        name: &str,
-        on_text: Box<dyn Fn(&str)>,
-    ) -> Option<Subscription> {
+    pub(crate) fn subscribe_wire(name: &str, on_text: Box<dyn Fn(&str)>) -> Option<Subscription> {
         let channel = BroadcastChannel::new(name).ok()?;
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             // Messages that are not ours (or from another version) are ignored.
@@ -254,5 +257,5 @@ mod imp {
     }
 }
 
-pub(crate) use imp::{subscribe_wire, try_claim, Channel, Claim};
 pub use imp::Subscription;
+pub(crate) use imp::{subscribe_wire, try_claim, Channel, Claim};

@@ -117,9 +117,7 @@ impl MemoryStorage {
         change: impl FnOnce(&mut Records) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         match self.quota {
-            None => {
-                change(&mut self.records.borrow_mut())
-            }
+            None => change(&mut self.records.borrow_mut()),
             Some(quota) => {
                 let mut next = self.records.borrow().clone();
                 let out = change(&mut next)?;
@@ -157,7 +155,9 @@ impl Storage for MemoryStorage {
         let meta_raw = codec::encode(meta)?;
         let mut step_raws = Vec::with_capacity(steps.len());
         for (i, command) in steps.iter().enumerate() {
-            step_raws.push(codec::encode(&codec::step_record(&meta.id, i as u64, command))?);
+            step_raws.push(codec::encode(&codec::step_record(
+                &meta.id, i as u64, command,
+            ))?);
         }
         let mut snap_raws = Vec::with_capacity(snapshots.len());
         for s in snapshots {
@@ -168,7 +168,10 @@ impl Storage for MemoryStorage {
         }
         self.write(|r| {
             if r.sessions.contains_key(&meta.id)
-                || r.steps.range(Records::session_range(&meta.id)).next().is_some()
+                || r.steps
+                    .range(Records::session_range(&meta.id))
+                    .next()
+                    .is_some()
             {
                 return Err(StoreError::SessionAlreadyExists {
                     session: meta.id.clone(),
@@ -205,7 +208,8 @@ impl Storage for MemoryStorage {
                     expected: meta.step_count,
                 });
             }
-            r.sessions.insert(session.to_string(), codec::encode(&next)?);
+            r.sessions
+                .insert(session.to_string(), codec::encode(&next)?);
             r.steps.insert(key, step_raw);
             Ok(next)
         })

@@ -21,11 +21,7 @@ pub enum Notice {
     /// text is in the record, for export.
     Damaged(DamagedRecord),
     /// Saved data from an earlier version was upgraded.
-    Migrated {
-        from: u32,
-        to: u32,
-        sessions: usize,
-    },
+    Migrated { from: u32, to: u32, sessions: usize },
     /// Another tab is writing this session: this tab follows it read-only until it takes over.
     FollowingAnotherTab { session: String },
     /// Another tab took this session over: this tab now follows it read-only.

@@ -238,7 +238,11 @@ impl Store {
 
     #[cfg(not(target_arch = "wasm32"))]
     async fn open_backend(db_name: String) -> Store {
-        let store = Self::with_active(db_name, Active::Memory(Rc::new(MemoryStorage::new())), false);
+        let store = Self::with_active(
+            db_name,
+            Active::Memory(Rc::new(MemoryStorage::new())),
+            false,
+        );
         store.notice(Notice::InMemoryOnly {
             reason: "IndexedDB exists only in a browser".into(),
         });
@@ -281,13 +285,12 @@ impl Store {
                     found,
                     supported: SCHEMA_VERSION,
                 });
-                match copy_into_memory(&source, &store).await {
-                    Ok(memory) => {
-                        *store.active.borrow_mut() = Active::Memory(memory);
-                    }
-                    Err(e) => store.notice(Notice::InMemoryOnly {
+                let memory = Rc::new(MemoryStorage::new());
+                *store.active.borrow_mut() = Active::Memory(memory.clone());
+                if let Err(e) = copy_into(&source, &memory, &store).await {
+                    store.notice(Notice::InMemoryOnly {
                         reason: format!("the newer data could not be read: {e}"),
-                    }),
+                    });
                 }
                 if let Active::Idb(idb) = &source {
                     idb.close();
@@ -345,35 +348,65 @@ impl Store {
     }
 
     /// The backend to use now. If another tab upgraded the database and this connection
-    /// closed, everything readable moves to memory first.
+    /// closed, what the database still holds readable is copied into memory first.
     async fn active(&self) -> Active {
         if self.closed() {
-            let source = self.active.borrow().clone();
             self.shared.set(false);
+            self.claims.borrow_mut().clear();
             self.notice(Notice::ClosedForNewerVersion);
             let memory = Rc::new(MemoryStorage::new());
             *self.active.borrow_mut() = Active::Memory(memory.clone());
-            // The closed connection cannot be read any more: what is not in memory yet is
-            // still in the database for the newer version to use.
-            drop(source);
+            self.refill_after_close(&memory).await;
             return Active::Memory(memory);
         }
         self.active.borrow().clone()
     }
 
+    #[cfg(target_arch = "wasm32")]
+    async fn refill_after_close(&self, memory: &MemoryStorage) {
+        if let Ok(storage) = crate::idb::open_existing(&self.db_name).await {
+            let source = Active::Idb(Rc::new(storage));
+            let _ = copy_into(&source, memory, self).await;
+            if let Active::Idb(idb) = &source {
+                idb.close();
+            }
+        }
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    async fn refill_after_close(&self, _memory: &MemoryStorage) {}
+
     /// Runs a write; if the storage is full, moves everything into memory, says so, and runs
     /// the write again there.
-    async fn write<T>(&self, op: impl AsyncFn(&Active) -> Result<T, StoreError>) -> Result<T, StoreError> {
+    async fn write<T>(
+        &self,
+        op: impl AsyncFn(&Active) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         let active = self.active().await;
         match op(&active).await {
             Err(StoreError::QuotaExceeded) => {
-                let memory = copy_into_memory(&active, self).await?;
-                *self.active.borrow_mut() = Active::Memory(memory.clone());
-                self.shared.set(false);
-                self.notice(Notice::QuotaExceeded);
-                op(&Active::Memory(memory)).await
+                if self.active_is(&active) {
+                    let memory = Rc::new(MemoryStorage::new());
+                    *self.active.borrow_mut() = Active::Memory(memory.clone());
+                    self.shared.set(false);
+                    self.notice(Notice::QuotaExceeded);
+                    copy_into(&active, &memory, self).await?;
+                }
+                let now = self.active.borrow().clone();
+                op(&now).await
             }
             other => other,
+        }
+    }
+
+    /// True if `active` is still the backend in use (not replaced by a fallback meanwhile).
+    fn active_is(&self, active: &Active) -> bool {
+        match (&*self.active.borrow(), active) {
+            (Active::Memory(a), Active::Memory(b)) => Rc::ptr_eq(a, b),
+            #[cfg(target_arch = "wasm32")]
+            (Active::Idb(a), Active::Idb(b)) => Rc::ptr_eq(a, b),
+            #[cfg(target_arch = "wasm32")]
+            _ => false,
         }
     }
 
@@ -601,7 +634,12 @@ impl Store {
 
     /// Appends step `index` (the log's current length) to a session this tab writes: one
     /// short transaction that adds the step and advances the log end.
-    pub async fn append_step(&self, id: &str, index: u64, command: &Value) -> Result<(), StoreError> {
+    pub async fn append_step(
+        &self,
+        id: &str,
+        index: u64,
+        command: &Value,
+    ) -> Result<(), StoreError> {
         self.ensure_writer(id)?;
         let now = now_ms();
         let meta = self
@@ -624,10 +662,16 @@ impl Store {
     }
 
     /// Cuts a session's log back to its first `step_count` steps (undo).
-    pub async fn truncate_session(&self, id: &str, step_count: u64) -> Result<SessionMeta, StoreError> {
+    pub async fn truncate_session(
+        &self,
+        id: &str,
+        step_count: u64,
+    ) -> Result<SessionMeta, StoreError> {
         let now = now_ms();
         let meta = self
-            .as_writer(id, async |a: &Active| a.truncate_session(id, step_count, now).await)
+            .as_writer(id, async |a: &Active| {
+                a.truncate_session(id, step_count, now).await
+            })
             .await?;
         self.announce(id, ChangeKind::Truncated { step_count });
         Ok(meta)
@@ -827,13 +871,21 @@ impl Store {
     fn new_id(&self, now: u64) -> String {
         let n = self.next_id.get();
         self.next_id.set(n + 1);
-        format!("s-{}-{}{}", base36(now), base36(u64::from(random_u32())), base36(n))
+        format!(
+            "s-{}-{}{}",
+            base36(now),
+            base36(u64::from(random_u32())),
+            base36(n)
+        )
     }
 }
 
-/// Copies every readable record of `source` into a fresh memory backend.
-async fn copy_into_memory(source: &Active, store: &Store) -> Result<Rc<MemoryStorage>, StoreError> {
-    let memory = Rc::new(MemoryStorage::new());
+/// Copies every readable record of `source` into `memory` (sessions already there are kept).
+async fn copy_into(
+    source: &Active,
+    memory: &MemoryStorage,
+    store: &Store,
+) -> Result<(), StoreError> {
     let (metas, damaged) = source.list_sessions().await?;
     for d in damaged {
         store.report(d);
@@ -846,7 +898,10 @@ async fn copy_into_memory(source: &Active, store: &Store) -> Result<Rc<MemorySto
         }
         meta.step_count = read.steps.len() as u64;
         snapshots.retain(|s| s.step <= meta.step_count);
-        memory.insert_session(&meta, &read.steps, &snapshots).await?;
+        match memory.insert_session(&meta, &read.steps, &snapshots).await {
+            Ok(()) | Err(StoreError::SessionAlreadyExists { .. }) => {}
+            Err(e) => return Err(e),
+        }
     }
     let (progress, damaged) = source.all_progress().await?;
     for d in damaged {
@@ -862,7 +917,7 @@ async fn copy_into_memory(source: &Active, store: &Store) -> Result<Rc<MemorySto
     if let Some(p) = prefs {
         memory.put_preferences(&p).await?;
     }
-    Ok(memory)
+    Ok(())
 }
 
 fn base36(mut n: u64) -> String {
