@@ -248,15 +248,16 @@ impl Args {
     }
 
     /// Kafka's `Option "[a]" can't be used with option "[b]"` if `used` and any of `invalid`
-    /// are both given (`CommandLineUtils.checkInvalidArgs`). The error points at the second.
+    /// are both given (`CommandLineUtils.checkInvalidArgs`). The error points at whichever of
+    /// the two comes later on the line: the one the learner added last.
     pub fn check_invalid(&self, used: &str, invalid: &[&str]) -> Result<(), ParseError> {
-        if !self.has(used) {
+        let Some(used_flag) = self.flag(used) else {
             return Ok(());
-        }
+        };
         for other in invalid {
             if let Some(flag) = self.flag(other) {
                 return Err(self.usage(
-                    flag.span,
+                    flag.span.max(used_flag.span),
                     format!("Option \"[{used}]\" can't be used with option \"[{other}]\""),
                 ));
             }
