@@ -100,6 +100,19 @@ impl MemoryStorage {
             .insert((id.to_string(), index), raw.to_string());
     }
 
+    /// Stores `raw` as the progress of `chapter`, unchecked (for tests of damaged data).
+    pub fn put_raw_progress(&self, chapter: &str, raw: &str) {
+        self.records
+            .borrow_mut()
+            .progress
+            .insert(chapter.to_string(), raw.to_string());
+    }
+
+    /// Stores `raw` as the preferences record, unchecked (for tests of damaged data).
+    pub fn put_raw_preferences(&self, raw: &str) {
+        self.records.borrow_mut().preferences = Some(raw.to_string());
+    }
+
     /// Stores `raw` as the snapshot after `step` of `id`, unchecked (for tests of damaged data).
     pub fn put_raw_snapshot(&self, id: &str, step: u64, raw: &str) {
         self.records
