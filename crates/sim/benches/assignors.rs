@@ -56,9 +56,10 @@ fn rebalance(c: &mut Criterion) {
     }
     for assignor in [Assignor::Sticky, Assignor::CooperativeSticky] {
         let after_leave = one_member_left(assignor);
-        group.bench_function(format!("{} after one member leaves", assignor.name()), |b| {
-            b.iter(|| assignor.assign(black_box(&after_leave)))
-        });
+        group.bench_function(
+            format!("{} after one member leaves", assignor.name()),
+            |b| b.iter(|| assignor.assign(black_box(&after_leave))),
+        );
     }
     group.finish();
 }

@@ -3,7 +3,9 @@
 //! and the cooperative branch of `AbstractStickyAssignorTest.testRackAwareAssignmentWithNonEqualSubscription`,
 //! plus the two-round story the tutorial tells.
 
-use sim::assignor::{AssignmentInput, AssignmentOutput, Assignor, MemberSubscription, RebalanceProtocol};
+use sim::assignor::{
+    AssignmentInput, AssignmentOutput, Assignor, MemberSubscription, RebalanceProtocol,
+};
 use sim::TopicPartition;
 use std::collections::BTreeMap;
 
@@ -18,7 +20,12 @@ fn parts(list: &str) -> Vec<TopicPartition> {
         .collect()
 }
 
-fn owned(id: &str, topics: &[&str], owned: Vec<TopicPartition>, generation: i32) -> MemberSubscription {
+fn owned(
+    id: &str,
+    topics: &[&str],
+    owned: Vec<TopicPartition>,
+    generation: i32,
+) -> MemberSubscription {
     MemberSubscription::new(id, topics).with_owned(owned, Some(generation))
 }
 
@@ -112,7 +119,9 @@ fn a_joining_member_waits_one_rebalance_for_the_partition_its_owner_must_revoke(
     assert_eq!(first.assignment["c1"], parts("orders-0, orders-1"));
     assert!(first.assignment["c2"].is_empty());
     let withheld: BTreeMap<TopicPartition, String> =
-        [(TopicPartition::new("orders", 2), "c2".to_string())].into_iter().collect();
+        [(TopicPartition::new("orders", 2), "c2".to_string())]
+            .into_iter()
+            .collect();
     assert_eq!(first.withheld, withheld);
 
     // c1 revoked orders-2 and rejoins owning two; now nobody owns orders-2 and c2 gets it.
@@ -156,7 +165,12 @@ fn cooperative_sticky_supports_both_protocols_and_the_others_only_eager() {
         Assignor::DEFAULT_STRATEGY,
         [Assignor::Range, Assignor::CooperativeSticky]
     );
-    for a in [Assignor::Range, Assignor::RoundRobin, Assignor::Sticky, Assignor::CooperativeSticky] {
+    for a in [
+        Assignor::Range,
+        Assignor::RoundRobin,
+        Assignor::Sticky,
+        Assignor::CooperativeSticky,
+    ] {
         assert_eq!(Assignor::from_name(a.name()), Ok(a));
     }
     assert!(Assignor::from_name("fair").is_err());

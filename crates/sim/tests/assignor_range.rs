@@ -129,7 +129,10 @@ fn test_two_consumers_two_topics_six_partitions() {
         ],
         &[("topic1", 3), ("topic2", 3)],
     );
-    assert_eq!(a["consumer1"], parts("topic1-0, topic1-1, topic2-0, topic2-1"));
+    assert_eq!(
+        a["consumer1"],
+        parts("topic1-0, topic1-1, topic2-0, topic2-1")
+    );
     assert_eq!(a["consumer2"], parts("topic1-2, topic2-2"));
 }
 
@@ -145,7 +148,10 @@ fn test_two_static_consumers_two_topics_six_partitions() {
         ],
         &[("topic1", 3), ("topic2", 3)],
     );
-    assert_eq!(a["consumer-b"], parts("topic1-0, topic1-1, topic2-0, topic2-1"));
+    assert_eq!(
+        a["consumer-b"],
+        parts("topic1-0, topic1-1, topic2-0, topic2-1")
+    );
     assert_eq!(a["consumer-a"], parts("topic1-2, topic2-2"));
 }
 
@@ -160,7 +166,10 @@ fn test_one_static_consumer_and_one_dynamic_consumer_two_topics_six_partitions()
         ],
         &[("topic1", 3), ("topic2", 3)],
     );
-    assert_eq!(a["consumer-b"], parts("topic1-0, topic1-1, topic2-0, topic2-1"));
+    assert_eq!(
+        a["consumer-b"],
+        parts("topic1-0, topic1-1, topic2-0, topic2-1")
+    );
     assert_eq!(a["consumer-a"], parts("topic1-2, topic2-2"));
 }
 
@@ -180,7 +189,10 @@ fn test_static_member_range_assignment_persistent() {
     members.push(MemberSubscription::new("consumer4", &["topic1", "topic2"]));
     let a = assign(members.clone(), &topics);
     let mut expected = BTreeMap::new();
-    expected.insert("consumer1".to_string(), parts("topic1-0, topic1-1, topic2-0"));
+    expected.insert(
+        "consumer1".to_string(),
+        parts("topic1-0, topic1-1, topic2-0"),
+    );
     expected.insert("consumer2".to_string(), parts("topic1-2, topic2-1"));
     expected.insert("consumer3".to_string(), parts("topic1-3, topic2-2"));
     expected.insert("consumer4".to_string(), parts("topic1-4, topic2-3"));
@@ -251,7 +263,10 @@ fn assert_lists(a: &BTreeMap<String, Vec<TopicPartition>>, expected: &[&str]) {
 #[test]
 fn test_rack_aware_assignment_with_uniform_subscription_when_racks_are_unknown() {
     let all: &[&str] = &["t1", "t2", "t3"];
-    let a = assign(consumers(&[all, all, all]), &[("t1", 6), ("t2", 7), ("t3", 2)]);
+    let a = assign(
+        consumers(&[all, all, all]),
+        &[("t1", 6), ("t2", 7), ("t3", 2)],
+    );
     assert_lists(
         &a,
         &[
@@ -282,7 +297,10 @@ fn test_rack_aware_assignment_with_non_equal_subscription_when_racks_are_unknown
 #[test]
 fn test_rack_aware_assignment_with_uniform_partitions_when_racks_are_unknown() {
     let all: &[&str] = &["t1", "t2", "t3"];
-    let a = assign(consumers(&[all, all, all]), &[("t1", 5), ("t2", 5), ("t3", 5)]);
+    let a = assign(
+        consumers(&[all, all, all]),
+        &[("t1", 5), ("t2", 5), ("t3", 5)],
+    );
     assert_lists(
         &a,
         &[
@@ -380,10 +398,7 @@ fn class_comment_example_gives_the_first_member_the_extra_partition_of_each_topi
 
 #[test]
 fn more_members_than_partitions_leaves_the_last_members_idle() {
-    let a = assign(
-        consumers(&[&["t"], &["t"], &["t"], &["t"]]),
-        &[("t", 2)],
-    );
+    let a = assign(consumers(&[&["t"], &["t"], &["t"], &["t"]]), &[("t", 2)]);
     assert_lists(&a, &["t-0", "t-1", "", ""]);
 }
 

@@ -40,7 +40,12 @@ fn sub(id: &str, topics: &[&str]) -> MemberSubscription {
 }
 
 /// A member reporting owned partitions (`buildSubscriptionV2Above(topics, owned, generation)`).
-fn owned(id: &str, topics: &[&str], owned: Vec<TopicPartition>, generation: i32) -> MemberSubscription {
+fn owned(
+    id: &str,
+    topics: &[&str],
+    owned: Vec<TopicPartition>,
+    generation: i32,
+) -> MemberSubscription {
     MemberSubscription::new(id, topics).with_owned(owned, Some(generation))
 }
 
@@ -734,7 +739,7 @@ macro_rules! shared_sticky_cases {
                     let t: BTreeMap<String, i32> =
                         names.iter().enumerate().map(|(i, n)| (n.clone(), i as i32 + 1)).collect();
                     let consumer_count = 20 + rng.next(20);
-                    let mut random_sublist = |rng: &mut Lcg| -> Vec<String> {
+                    let random_sublist = |rng: &mut Lcg| -> Vec<String> {
                         let mut list = names.clone();
                         let remove = rng.next(list.len());
                         for _ in 0..remove {

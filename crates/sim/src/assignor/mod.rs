@@ -268,8 +268,7 @@ pub(crate) fn empty_assignment(
 /// Sorts every member's partitions by topic (Java order) then partition.
 pub(crate) fn sort_partitions(assignment: &mut BTreeMap<String, Vec<TopicPartition>>) {
     for partitions in assignment.values_mut() {
-        partitions.sort_by(|a, b| {
-            java::java_cmp(&a.topic, &b.topic).then(a.partition.cmp(&b.partition))
-        });
+        partitions
+            .sort_by(|a, b| java::java_cmp(&a.topic, &b.topic).then(a.partition.cmp(&b.partition)));
     }
 }

@@ -229,7 +229,10 @@ impl Ctx {
 }
 
 /// `AbstractStickyAssignor.assignPartitions`, shared by both sticky assignors.
-pub(crate) fn compute(members: &[MemberSubscription], metadata: &SubscribedMetadata) -> StickyResult {
+pub(crate) fn compute(
+    members: &[MemberSubscription],
+    metadata: &SubscribedMetadata,
+) -> StickyResult {
     let ctx = Ctx::new(members, metadata);
     if ctx.member_ids.is_empty() {
         return StickyResult {
@@ -370,7 +373,9 @@ fn constrained(
         }
     }
 
-    let unassigned: Vec<u32> = (0..total as u32).filter(|p| !assigned[*p as usize]).collect();
+    let unassigned: Vec<u32> = (0..total as u32)
+        .filter(|p| !assigned[*p as usize])
+        .collect();
     under_min.sort_unstable();
     exactly_min.make_contiguous().sort_unstable();
 
@@ -535,10 +540,8 @@ impl General<'_> {
                 let start = self.ctx.topic_start[t as usize];
                 for p in start..start + self.ctx.topic_count[t as usize] {
                     match owner[p as usize] {
-                        Some(other) if other != m => {
-                            if count + 1 < self.size(other) {
-                                return false;
-                            }
+                        Some(other) if other != m && count + 1 < self.size(other) => {
+                            return false;
                         }
                         _ => {}
                     }
@@ -593,7 +596,9 @@ impl General<'_> {
         let Some(consumer) = self.partition_consumer[p as usize] else {
             return;
         };
-        let actual = self.movements.actual_partition_to_move(self.ctx, p, consumer, new);
+        let actual = self
+            .movements
+            .actual_partition_to_move(self.ctx, p, consumer, new);
         self.process_movement(actual, new);
     }
 
@@ -730,11 +735,7 @@ fn general(ctx: &Ctx, current: Vec<Vec<u32>>, max_generation: i32) -> (Vec<Vec<u
     }
 
     // balance()
-    let initializing = g
-        .sorted
-        .last()
-        .map(|(size, _)| *size == 0)
-        .unwrap_or(true);
+    let initializing = g.sorted.last().map(|(size, _)| *size == 0).unwrap_or(true);
     for &p in &unassigned {
         let t = ctx.part_topic[p as usize] as usize;
         if g.topic_consumers[t].is_empty() {
