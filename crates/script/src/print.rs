@@ -43,6 +43,11 @@ pub fn quote(text: &str) -> String {
     out
 }
 
+/// Any value, quoted if needed: a topic may be named `--orders`, which bare would be a flag.
+fn q(value: impl Display) -> String {
+    quote(&value.to_string())
+}
+
 impl Display for TopicPartition {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}", self.topic, self.partition)
@@ -74,7 +79,7 @@ fn configs(f: &mut Formatter<'_>, flag: &str, configs: &Configs) -> fmt::Result 
 
 fn selections(f: &mut Formatter<'_>, list: &[TopicSelection]) -> fmt::Result {
     for selection in list {
-        write!(f, " {selection}")?;
+        write!(f, " {}", q(selection))?;
     }
     Ok(())
 }
@@ -101,7 +106,7 @@ fn topics_command(f: &mut Formatter<'_>, command: &TopicsCommand) -> fmt::Result
             configs: topic_configs,
             if_not_exists,
         } => {
-            write!(f, " --create --topic {topic}")?;
+            write!(f, " --create --topic {}", q(topic))?;
             if let Some(n) = partitions {
                 write!(f, " --partitions {n}")?;
             }
@@ -119,7 +124,7 @@ fn topics_command(f: &mut Formatter<'_>, command: &TopicsCommand) -> fmt::Result
         } => {
             f.write_str(" --list")?;
             if let Some(topic) = topic {
-                write!(f, " --topic {topic}")?;
+                write!(f, " --topic {}", q(topic))?;
             }
             if *exclude_internal {
                 f.write_str(" --exclude-internal")?;
@@ -133,7 +138,7 @@ fn topics_command(f: &mut Formatter<'_>, command: &TopicsCommand) -> fmt::Result
         } => {
             f.write_str(" --describe")?;
             if let Some(topic) = topic {
-                write!(f, " --topic {topic}")?;
+                write!(f, " --topic {}", q(topic))?;
             }
             if *if_exists {
                 f.write_str(" --if-exists")?;
@@ -155,13 +160,13 @@ fn topics_command(f: &mut Formatter<'_>, command: &TopicsCommand) -> fmt::Result
             partitions,
             if_exists,
         } => {
-            write!(f, " --alter --topic {topic} --partitions {partitions}")?;
+            write!(f, " --alter --topic {} --partitions {partitions}", q(topic))?;
             if *if_exists {
                 f.write_str(" --if-exists")?;
             }
         }
         TopicsCommand::Delete { topic, if_exists } => {
-            write!(f, " --delete --topic {topic}")?;
+            write!(f, " --delete --topic {}", q(topic))?;
             if *if_exists {
                 f.write_str(" --if-exists")?;
             }
@@ -209,7 +214,7 @@ fn groups_command(f: &mut Formatter<'_>, command: &ConsumerGroupsCommand) -> fmt
                 ResetScope::AllTopics => f.write_str(" --all-topics")?,
                 ResetScope::Topics(list) => {
                     for selection in list {
-                        write!(f, " --topic {selection}")?;
+                        write!(f, " --topic {}", q(selection))?;
                     }
                 }
             }
@@ -233,7 +238,7 @@ fn groups_command(f: &mut Formatter<'_>, command: &ConsumerGroupsCommand) -> fmt
         ConsumerGroupsCommand::DeleteOffsets { group, topics } => {
             write!(f, " --delete-offsets --group {}", quote(group))?;
             for selection in topics {
-                write!(f, " --topic {selection}")?;
+                write!(f, " --topic {}", q(selection))?;
             }
         }
         ConsumerGroupsCommand::Delete { groups: selection } => {
@@ -252,7 +257,7 @@ impl Display for Command {
             Command::GetOffsets(get) => {
                 f.write_str("kafka-get-offsets")?;
                 if let Some(topic) = &get.topic {
-                    write!(f, " --topic {topic}")?;
+                    write!(f, " --topic {}", q(topic))?;
                 }
                 if let Some(partitions) = &get.partitions {
                     let list: Vec<String> = partitions.iter().map(u32::to_string).collect();
@@ -266,7 +271,7 @@ impl Display for Command {
                 }
             }
             Command::ConsoleProducer(producer) => {
-                write!(f, "kafka-console-producer --topic {}", producer.topic)?;
+                write!(f, "kafka-console-producer --topic {}", q(&producer.topic))?;
                 if let Some(key) = &producer.key {
                     write!(f, " --key {}", quote(key))?;
                 }
@@ -276,7 +281,7 @@ impl Display for Command {
                 configs(f, "--producer-property", &producer.configs)
             }
             Command::ConsoleConsumer(consumer) => {
-                write!(f, "kafka-console-consumer --topic {}", consumer.topic)?;
+                write!(f, "kafka-console-consumer --topic {}", q(&consumer.topic))?;
                 if let Some(group) = &consumer.group {
                     write!(f, " --group {}", quote(group))?;
                 }
@@ -310,7 +315,7 @@ impl Display for Command {
                 configs(f, "", c)
             }
             Command::Send(send) => {
-                write!(f, "send {} --topic {}", send.producer, send.topic)?;
+                write!(f, "send {} --topic {}", send.producer, q(&send.topic))?;
                 if let Some(p) = send.partition {
                     write!(f, " --partition {p}")?;
                 }
@@ -328,7 +333,7 @@ impl Display for Command {
             }
             Command::Flush { producer } => write!(f, "flush {producer}"),
             Command::Subscribe { consumer, topics } => {
-                write!(f, "subscribe {consumer} {}", topics.join(","))
+                write!(f, "subscribe {consumer} {}", q(topics.join(",")))
             }
             Command::Assign {
                 consumer,
@@ -359,7 +364,7 @@ impl Display for Command {
                 if let Some(offsets) = offsets {
                     let list: Vec<String> =
                         offsets.iter().map(|(tp, o)| format!("{tp}={o}")).collect();
-                    write!(f, " --offsets {}", list.join(","))?;
+                    write!(f, " --offsets {}", q(list.join(",")))?;
                 }
                 Ok(())
             }
@@ -367,7 +372,7 @@ impl Display for Command {
                 consumer,
                 partition,
                 offset,
-            } => write!(f, "seek {consumer} {partition} {offset}"),
+            } => write!(f, "seek {consumer} {} {offset}", q(partition)),
             Command::SeekToBeginning {
                 consumer,
                 partitions,
@@ -399,7 +404,7 @@ impl Display for Command {
             Command::Position {
                 consumer,
                 partition,
-            } => write!(f, "position {consumer} {partition}"),
+            } => write!(f, "position {consumer} {}", q(partition)),
             Command::Committed {
                 consumer,
                 partitions,
@@ -415,8 +420,8 @@ impl Display for Command {
             Command::RestartBroker { broker } => write!(f, "restart-broker {broker}"),
             Command::Seed { seed } => write!(f, "seed {seed}"),
             Command::Describe { target } => match target {
-                Target::Topic(name) => write!(f, "describe topic {name}"),
-                Target::Partition(tp) => write!(f, "describe partition {tp}"),
+                Target::Topic(name) => write!(f, "describe topic {}", q(name)),
+                Target::Partition(tp) => write!(f, "describe partition {}", q(tp)),
                 Target::Group(name) => write!(f, "describe group {}", quote(name)),
                 Target::Consumer(name) => write!(f, "describe consumer {name}"),
                 Target::Producer(name) => write!(f, "describe producer {name}"),

@@ -399,3 +399,20 @@ fn the_ast_serialises_to_json_and_back() {
         assert_eq!(back, command, "{json}");
     }
 }
+
+#[test]
+fn a_topic_whose_name_starts_with_dashes_prints_quoted_and_parses_back() {
+    // Kafka allows `--orders` as a topic name; printed bare it would read as a flag.
+    // (Found by the mutated-scenario property test; its seed is kept in
+    // never_panics.proptest-regressions.)
+    for input in [
+        "commitAsync c --offsets \"--orders:1=0,rides:0=3\"",
+        "seek c1 \"--orders:0\" 4",
+        "send p1 --topic \"--orders\" --value v",
+        "subscribe c1 \"--orders\"",
+        "kafka-consumer-groups --reset-offsets --group g --topic \"-x:0\" --to-earliest",
+    ] {
+        let command = parse(input);
+        assert_eq!(parse(&command.to_string()), command, "{input}");
+    }
+}
