@@ -10,7 +10,7 @@
 
 use crate::args::{flag, optional, repeated, valued, Args, FlagSpec};
 use crate::ast::{
-    Command, ConsoleConsumer, ConsoleOffset, ConsoleProducer, ConsumerGroupsCommand, Configs,
+    Command, Configs, ConsoleConsumer, ConsoleOffset, ConsoleProducer, ConsumerGroupsCommand,
     GetOffsets, GroupSelection, GroupView, OffsetTime, PartitionFilter, ResetMode, ResetScope,
     ResetSpec, TopicsCommand,
 };
@@ -57,7 +57,10 @@ pub(crate) const TOPICS_FLAGS: &[FlagSpec] = &[
     valued("topic", "a topic name"),
     valued("partitions", "a number of partitions"),
     valued("replication-factor", "a replication factor"),
-    repeated("config", "a topic config as key=value, e.g. retention.ms=60000"),
+    repeated(
+        "config",
+        "a topic config as key=value, e.g. retention.ms=60000",
+    ),
     flag("if-exists"),
     flag("if-not-exists"),
     flag("exclude-internal"),
@@ -68,7 +71,10 @@ pub(crate) const TOPICS_FLAGS: &[FlagSpec] = &[
 ];
 
 const FILTERS: [(&str, PartitionFilter); 4] = [
-    ("under-replicated-partitions", PartitionFilter::UnderReplicated),
+    (
+        "under-replicated-partitions",
+        PartitionFilter::UnderReplicated,
+    ),
     ("under-min-isr-partitions", PartitionFilter::UnderMinIsr),
     ("at-min-isr-partitions", PartitionFilter::AtMinIsr),
     ("unavailable-partitions", PartitionFilter::Unavailable),
@@ -92,7 +98,10 @@ pub(crate) fn topics(args: &Args) -> Result<Command, ParseError> {
     args.check_invalid("config", &["describe", "list", "delete"])?;
     args.check_invalid("alter", &["config"])?;
     args.check_invalid("partitions", &["describe", "list", "delete"])?;
-    args.check_invalid("replication-factor", &["alter", "describe", "list", "delete"])?;
+    args.check_invalid(
+        "replication-factor",
+        &["alter", "describe", "list", "delete"],
+    )?;
     for (name, _) in FILTERS {
         args.check_invalid(name, &["create", "list", "alter", "delete"])?;
     }
@@ -273,13 +282,11 @@ pub(crate) fn consumer_groups(args: &Args) -> Result<Command, ParseError> {
                 ));
             }
         }
-        "delete-offsets" => {
-            if !args.has("group") || !args.has("topic") {
-                return Err(args.usage(
-                    args.span_of("delete-offsets"),
-                    "Option [delete-offsets] takes the following options: [group], [topic]",
-                ));
-            }
+        "delete-offsets" if !args.has("group") || !args.has("topic") => {
+            return Err(args.usage(
+                args.span_of("delete-offsets"),
+                "Option [delete-offsets] takes the following options: [group], [topic]",
+            ));
         }
         "reset-offsets" => {
             if args.has("dry-run") && args.has("execute") {
@@ -302,7 +309,10 @@ pub(crate) fn consumer_groups(args: &Args) -> Result<Command, ParseError> {
         _ => {}
     }
     if action != "reset-offsets" {
-        for name in SCENARIOS.iter().chain(&["dry-run", "execute", "all-topics"]) {
+        for name in SCENARIOS
+            .iter()
+            .chain(&["dry-run", "execute", "all-topics"])
+        {
             if args.has(name) {
                 return Err(args.usage(
                     args.span_of(name),
@@ -361,10 +371,9 @@ pub(crate) fn consumer_groups(args: &Args) -> Result<Command, ParseError> {
         "delete-offsets" => {
             let groups = args.values("group");
             if let [_, second, ..] = groups.as_slice() {
-                return Err(args.usage(
-                    second.span,
-                    "--delete-offsets works on one group at a time",
-                ));
+                return Err(
+                    args.usage(second.span, "--delete-offsets works on one group at a time")
+                );
             }
             let Some(first) = groups.first() else {
                 return Err(args.missing("Missing required argument \"[group]\""));
@@ -408,7 +417,10 @@ fn reset_spec(args: &Args) -> Result<ResetSpec, ParseError> {
         return Ok(ResetSpec::ToOffset(values::signed(word, "an offset")?));
     }
     if let Some(word) = args.value("shift-by") {
-        return Ok(ResetSpec::ShiftBy(values::signed(word, "a number of offsets")?));
+        return Ok(ResetSpec::ShiftBy(values::signed(
+            word,
+            "a number of offsets",
+        )?));
     }
     if let Some(word) = args.value("to-datetime") {
         return Ok(ResetSpec::ToDatetime(values::datetime(word)?));
@@ -460,7 +472,10 @@ pub(crate) const GET_OFFSETS_FLAGS: &[FlagSpec] = &[
     valued("bootstrap-server", "host:port (ignored)"),
     valued("topic", "a topic name"),
     valued("partitions", "partition numbers, e.g. 0,1"),
-    valued("time", "earliest, latest, max-timestamp or a timestamp in ms"),
+    valued(
+        "time",
+        "earliest, latest, max-timestamp or a timestamp in ms",
+    ),
 ];
 
 /// `kafka-get-offsets` (`GetOffsetShell`).
@@ -472,7 +487,10 @@ pub(crate) fn get_offsets(args: &Args) -> Result<Command, ParseError> {
     };
     Ok(Command::GetOffsets(GetOffsets {
         topic: args.value("topic").map(values::topic_name).transpose()?,
-        partitions: args.value("partitions").map(values::partition_list).transpose()?,
+        partitions: args
+            .value("partitions")
+            .map(values::partition_list)
+            .transpose()?,
         time,
     }))
 }
@@ -500,7 +518,8 @@ fn offset_time(word: &Word) -> Result<OffsetTime, ParseError> {
             ErrorKind::UnknownKeyword {
                 what: "--time".into(),
                 found: word.text.clone(),
-                expected: "earliest (-2), latest (-1), max-timestamp (-3) or a timestamp in ms".into(),
+                expected: "earliest (-2), latest (-1), max-timestamp (-3) or a timestamp in ms"
+                    .into(),
                 suggestion: suggest::closest(&word.text, NAMES).map(str::to_string),
             },
         )),
@@ -514,14 +533,21 @@ pub(crate) const PRODUCER_FLAGS: &[FlagSpec] = &[
     valued("topic", "a topic name"),
     valued("key", "the key of every record"),
     repeated("value", "a record value (one per line of input)"),
-    repeated("producer-property", "a producer config as key=value, e.g. acks=all"),
+    repeated(
+        "producer-property",
+        "a producer config as key=value, e.g. acks=all",
+    ),
 ];
 
 /// `kafka-console-producer`, one shot: each `--value` is one line of input.
 pub(crate) fn console_producer(args: &Args) -> Result<Command, ParseError> {
     args.no_positionals(ONLY_FLAGS)?;
     let topic = values::topic_name(args.require("topic")?)?;
-    let values: Vec<String> = args.values("value").iter().map(|w| w.text.clone()).collect();
+    let values: Vec<String> = args
+        .values("value")
+        .iter()
+        .map(|w| w.text.clone())
+        .collect();
     if values.is_empty() {
         return Err(args.missing(
             "kafka-console-producer needs at least one --value (each is one line of input, one record)",
@@ -544,7 +570,10 @@ pub(crate) const CONSUMER_FLAGS: &[FlagSpec] = &[
     valued("partition", "a partition number"),
     valued("offset", "earliest, latest or an offset"),
     valued("timeout-ms", "a timeout in ms"),
-    repeated("consumer-property", "a consumer config as key=value, e.g. group.id=g1"),
+    repeated(
+        "consumer-property",
+        "a consumer config as key=value, e.g. group.id=g1",
+    ),
     repeated("property", "a formatter property, e.g. print.key=true"),
 ];
 
@@ -552,7 +581,10 @@ pub(crate) const CONSUMER_FLAGS: &[FlagSpec] = &[
 pub(crate) fn console_consumer(args: &Args) -> Result<Command, ParseError> {
     args.no_positionals(ONLY_FLAGS)?;
     let topic = values::topic_name(args.require("topic")?)?;
-    let partition = args.value("partition").map(values::partition_id).transpose()?;
+    let partition = args
+        .value("partition")
+        .map(values::partition_id)
+        .transpose()?;
     if partition.is_some() {
         if args.has("from-beginning") && args.has("offset") {
             return Err(args.usage(

@@ -280,7 +280,11 @@ impl Args {
     }
 
     /// Exactly `names.len()` positional words are required; returns them.
-    pub fn positionals_exactly(&self, names: &[&str], usage: &str) -> Result<Vec<&Word>, ParseError> {
+    pub fn positionals_exactly(
+        &self,
+        names: &[&str],
+        usage: &str,
+    ) -> Result<Vec<&Word>, ParseError> {
         if self.positionals.len() < names.len() {
             let missing = names[self.positionals.len()];
             return Err(self.missing(format!("{} needs {missing}: {usage}", self.command)));
@@ -347,7 +351,10 @@ mod tests {
     #[test]
     fn an_unknown_flag_suggests_the_closest() {
         let error = run("tool --tpoic orders").unwrap_err();
-        assert_eq!(error.to_string(), "line 1, column 6: unknown flag '--tpoic' for tool; did you mean '--topic'?");
+        assert_eq!(
+            error.to_string(),
+            "line 1, column 6: unknown flag '--tpoic' for tool; did you mean '--topic'?"
+        );
         let error = run("tool -topic orders").unwrap_err();
         assert_eq!(error.suggestion(), Some("--topic"));
     }
@@ -372,13 +379,30 @@ mod tests {
 
     #[test]
     fn an_optional_value_is_taken_only_if_it_is_not_a_flag() {
-        assert_eq!(run("tool --state stable").unwrap().value("state").unwrap().text, "stable");
-        assert!(run("tool --state --create").unwrap().value("state").is_none());
+        assert_eq!(
+            run("tool --state stable")
+                .unwrap()
+                .value("state")
+                .unwrap()
+                .text,
+            "stable"
+        );
+        assert!(run("tool --state --create")
+            .unwrap()
+            .value("state")
+            .is_none());
         assert!(run("tool --state").unwrap().value("state").is_none());
     }
 
     #[test]
     fn a_quoted_double_dash_word_is_a_value() {
-        assert_eq!(run("tool --topic \"--x\"").unwrap().value("topic").unwrap().text, "--x");
+        assert_eq!(
+            run("tool --topic \"--x\"")
+                .unwrap()
+                .value("topic")
+                .unwrap()
+                .text,
+            "--x"
+        );
     }
 }

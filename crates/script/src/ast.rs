@@ -60,15 +60,9 @@ pub enum Command {
 
     // ---- clients (Java client API) -----------------------------------------------------
     /// `producer p1 acks=all linger.ms=5` — `new KafkaProducer<>(props)`.
-    CreateProducer {
-        name: ClientName,
-        configs: Configs,
-    },
+    CreateProducer { name: ClientName, configs: Configs },
     /// `consumer c1 group.id=g1 enable.auto.commit=false` — `new KafkaConsumer<>(props)`.
-    CreateConsumer {
-        name: ClientName,
-        configs: Configs,
-    },
+    CreateConsumer { name: ClientName, configs: Configs },
     /// `send p1 --topic orders --key k --value v` — `producer.send(new ProducerRecord<>(…))`.
     Send(SendRecord),
     /// `flush p1` — `producer.flush()`: send every record still lingering in a batch.

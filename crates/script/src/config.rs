@@ -60,7 +60,11 @@ const LONG0: Kind = Kind::Int { long: true, min: 0 };
 const ASSIGNORS: &[Choice] = &[
     (
         "range",
-        &["range", "RangeAssignor", "org.apache.kafka.clients.consumer.RangeAssignor"],
+        &[
+            "range",
+            "RangeAssignor",
+            "org.apache.kafka.clients.consumer.RangeAssignor",
+        ],
     ),
     (
         "roundrobin",
@@ -72,7 +76,11 @@ const ASSIGNORS: &[Choice] = &[
     ),
     (
         "sticky",
-        &["sticky", "StickyAssignor", "org.apache.kafka.clients.consumer.StickyAssignor"],
+        &[
+            "sticky",
+            "StickyAssignor",
+            "org.apache.kafka.clients.consumer.StickyAssignor",
+        ],
     ),
     (
         "cooperative-sticky",
@@ -127,7 +135,12 @@ pub(crate) const CONSUMER: &[Spec] = &[
 pub(crate) const PRODUCER: &[Spec] = &[
     spec(
         "acks",
-        Kind::OneOf(&[("all", &["all"]), ("-1", &["-1"]), ("0", &["0"]), ("1", &["1"])]),
+        Kind::OneOf(&[
+            ("all", &["all"]),
+            ("-1", &["-1"]),
+            ("0", &["0"]),
+            ("1", &["1"]),
+        ]),
     ),
     spec("batch.size", INT0),
     spec("bootstrap.servers", Kind::Text),
@@ -161,13 +174,7 @@ pub(crate) const TOPIC: &[Spec] = &[
         Kind::ListOf(&[("delete", &["delete"]), ("compact", &["compact"])]),
     ),
     spec("delete.retention.ms", LONG0),
-    spec(
-        "max.compaction.lag.ms",
-        Kind::Int {
-            long: true,
-            min: 1,
-        },
-    ),
+    spec("max.compaction.lag.ms", Kind::Int { long: true, min: 1 }),
     spec("max.message.bytes", INT0),
     spec(
         "message.timestamp.type",
@@ -176,7 +183,10 @@ pub(crate) const TOPIC: &[Spec] = &[
             ("LogAppendTime", &["LogAppendTime"]),
         ]),
     ),
-    spec("min.cleanable.dirty.ratio", Kind::Double { min: 0.0, max: 1.0 }),
+    spec(
+        "min.cleanable.dirty.ratio",
+        Kind::Double { min: 0.0, max: 1.0 },
+    ),
     spec("min.compaction.lag.ms", LONG0),
     spec("min.insync.replicas", INT1),
     spec(
@@ -200,13 +210,7 @@ pub(crate) const TOPIC: &[Spec] = &[
             min: 14,
         },
     ),
-    spec(
-        "segment.ms",
-        Kind::Int {
-            long: true,
-            min: 1,
-        },
-    ),
+    spec("segment.ms", Kind::Int { long: true, min: 1 }),
     spec("unclean.leader.election.enable", Kind::Bool),
 ];
 
@@ -258,7 +262,10 @@ pub(crate) fn read(word: &Word, scope: Scope, configs: &mut Configs) -> Result<(
             word.span,
             ErrorKind::UnexpectedArgument {
                 found: word.text.clone(),
-                message: format!("expected a {} config as key=value, e.g. {example}", scope.name),
+                message: format!(
+                    "expected a {} config as key=value, e.g. {example}",
+                    scope.name
+                ),
             },
         ));
     };
@@ -463,7 +470,9 @@ mod tests {
     #[test]
     fn retention_accepts_minus_one_for_unlimited() {
         assert_eq!(
-            read_one("retention.ms=-1", TOPIC_SCOPE).unwrap().get_i64("retention.ms"),
+            read_one("retention.ms=-1", TOPIC_SCOPE)
+                .unwrap()
+                .get_i64("retention.ms"),
             Some(-1)
         );
         assert!(read_one("retention.ms=-2", TOPIC_SCOPE).is_err());
@@ -478,11 +487,15 @@ mod tests {
     #[test]
     fn values_are_stored_in_canonical_form() {
         assert_eq!(
-            read_one("enable.idempotence=TRUE", PRODUCER_SCOPE).unwrap().get("enable.idempotence"),
+            read_one("enable.idempotence=TRUE", PRODUCER_SCOPE)
+                .unwrap()
+                .get("enable.idempotence"),
             Some("true")
         );
         assert_eq!(
-            read_one("cleanup.policy=compact, delete", TOPIC_SCOPE).unwrap().get("cleanup.policy"),
+            read_one("cleanup.policy=compact, delete", TOPIC_SCOPE)
+                .unwrap()
+                .get("cleanup.policy"),
             Some("compact,delete")
         );
     }

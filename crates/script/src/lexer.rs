@@ -75,10 +75,8 @@ impl Iterator for Statements<'_> {
         loop {
             let Some((index, line)) = self.lines.next() else {
                 self.done = true;
-                return match continuation {
-                    Some(span) => Some(Err(ParseError::new(span, ErrorKind::DanglingContinuation))),
-                    None => None,
-                };
+                return continuation
+                    .map(|span| Err(ParseError::new(span, ErrorKind::DanglingContinuation)));
             };
             match lex_line(line, index + 1, &mut words) {
                 Ok(next) => continuation = next,
@@ -267,9 +265,7 @@ mod tests {
     }
 
     fn first_error(source: &str) -> ParseError {
-        statements(source)
-            .find_map(Result::err)
-            .expect("an error")
+        statements(source).find_map(Result::err).expect("an error")
     }
 
     #[test]
@@ -282,7 +278,10 @@ mod tests {
 
     #[test]
     fn a_hash_inside_a_word_is_not_a_comment() {
-        assert_eq!(words("send p --value a#b"), vec![vec!["send", "p", "--value", "a#b"]]);
+        assert_eq!(
+            words("send p --value a#b"),
+            vec![vec!["send", "p", "--value", "a#b"]]
+        );
     }
 
     #[test]
@@ -328,7 +327,10 @@ mod tests {
 
     #[test]
     fn columns_count_characters_not_bytes() {
-        let statement = statements("send p --value \"été\" --key k").next().unwrap().unwrap();
+        let statement = statements("send p --value \"été\" --key k")
+            .next()
+            .unwrap()
+            .unwrap();
         assert_eq!(statement.words[4].span, Span::new(1, 22, 5));
     }
 
@@ -375,12 +377,18 @@ mod tests {
 
     #[test]
     fn windows_line_endings_are_accepted() {
-        assert_eq!(words("poll c1\r\npoll c2\r\n"), vec![vec!["poll", "c1"], vec!["poll", "c2"]]);
+        assert_eq!(
+            words("poll c1\r\npoll c2\r\n"),
+            vec![vec!["poll", "c1"], vec!["poll", "c2"]]
+        );
     }
 
     #[test]
     fn flags_are_recognised_only_unquoted() {
-        let statement = statements(r#"x --topic "--topic" -5 -p -"#).next().unwrap().unwrap();
+        let statement = statements(r#"x --topic "--topic" -5 -p -"#)
+            .next()
+            .unwrap()
+            .unwrap();
         let flags: Vec<bool> = statement.words.iter().map(Word::is_flag).collect();
         assert_eq!(flags, [false, true, false, false, true, false]);
     }

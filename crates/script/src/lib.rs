@@ -81,7 +81,9 @@ pub fn parse_script(input: &str) -> Result<Vec<(Span, Command)>, ParseError> {
 
 /// The commands of a scenario file one by one, for a runner that applies each as it comes:
 /// after the first `Err` the iterator ends.
-pub fn script_commands(input: &str) -> impl Iterator<Item = Result<(Span, Command), ParseError>> + '_ {
+pub fn script_commands(
+    input: &str,
+) -> impl Iterator<Item = Result<(Span, Command), ParseError>> + '_ {
     let mut failed = false;
     lexer::statements(input).map_while(move |statement| {
         if failed {

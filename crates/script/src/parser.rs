@@ -6,7 +6,7 @@
 
 use crate::admin;
 use crate::args::{self, flag, valued, Args, FlagSpec};
-use crate::ast::{CommitMode, Command, Configs, SendRecord, StateFormat, Target};
+use crate::ast::{Command, CommitMode, Configs, SendRecord, StateFormat, Target};
 use crate::config;
 use crate::error::{ErrorKind, ParseError, Span};
 use crate::help::{self, COMMANDS};
@@ -45,10 +45,13 @@ pub fn parse_statement(statement: &Statement) -> Result<Command, ParseError> {
         ));
     };
     let rest = &statement.words[1..];
-    let name = if head.quoted { "" } else { tool_name(&head.text) };
-    let parse = |specs: &'static [FlagSpec]| {
-        args::parse(name, head.span, statement.span, specs, rest)
+    let name = if head.quoted {
+        ""
+    } else {
+        tool_name(&head.text)
     };
+    let parse =
+        |specs: &'static [FlagSpec]| args::parse(name, head.span, statement.span, specs, rest);
     match name {
         "kafka-topics" => admin::topics(&parse(admin::TOPICS_FLAGS)?),
         "kafka-consumer-groups" => admin::consumer_groups(&parse(admin::GROUPS_FLAGS)?),
@@ -69,8 +72,8 @@ pub fn parse_statement(statement: &Statement) -> Result<Command, ParseError> {
                 partitions,
             })
         }
-        "unsubscribe" => one_client(&parse(&[])?, "CONSUMER", |consumer| {
-            Command::Unsubscribe { consumer }
+        "unsubscribe" => one_client(&parse(&[])?, "CONSUMER", |consumer| Command::Unsubscribe {
+            consumer,
         }),
         "poll" => one_client(&parse(&[])?, "CONSUMER", |consumer| Command::Poll {
             consumer,
@@ -234,7 +237,10 @@ fn flag_instead_of_config(word: &Word, scope: config::Scope) -> ParseError {
             } else {
                 "enable.auto.commit=false"
             };
-            format!("{} configs are written key=value with Kafka's names, e.g. {example}", scope.name)
+            format!(
+                "{} configs are written key=value with Kafka's names, e.g. {example}",
+                scope.name
+            )
         }
     };
     ParseError::new(
@@ -259,7 +265,10 @@ fn send(args: &Args) -> Result<Command, ParseError> {
     let words = args.positionals_exactly(&["PRODUCER"], usage("send"))?;
     let producer = values::client_name(words[0])?;
     let topic = values::topic_name(args.require("topic")?)?;
-    let partition = args.value("partition").map(values::partition_id).transpose()?;
+    let partition = args
+        .value("partition")
+        .map(values::partition_id)
+        .transpose()?;
     args.check_invalid("null-value", &["value"])?;
     let value = match args.value("value") {
         Some(word) => Some(word.text.clone()),
@@ -273,18 +282,22 @@ fn send(args: &Args) -> Result<Command, ParseError> {
     let timestamp = args
         .value("timestamp")
         .map(|w| {
-            values::non_negative(w, "a timestamp in ms", "a record timestamp can't be negative")
-                .and_then(|ms| {
-                    i64::try_from(ms).map_err(|_| {
-                        ParseError::new(
-                            w.span,
-                            ErrorKind::NumberOutOfRange {
-                                found: w.text.clone(),
-                                message: "the timestamp is too large".into(),
-                            },
-                        )
-                    })
+            values::non_negative(
+                w,
+                "a timestamp in ms",
+                "a record timestamp can't be negative",
+            )
+            .and_then(|ms| {
+                i64::try_from(ms).map_err(|_| {
+                    ParseError::new(
+                        w.span,
+                        ErrorKind::NumberOutOfRange {
+                            found: w.text.clone(),
+                            message: "the timestamp is too large".into(),
+                        },
+                    )
                 })
+            })
         })
         .transpose()?;
     Ok(Command::Send(SendRecord {
@@ -299,11 +312,17 @@ fn send(args: &Args) -> Result<Command, ParseError> {
 
 fn subscribe(args: &Args) -> Result<Command, ParseError> {
     let Some((first, rest)) = args.positionals.split_first() else {
-        return Err(args.missing(format!("subscribe needs CONSUMER and topics: {}", usage("subscribe"))));
+        return Err(args.missing(format!(
+            "subscribe needs CONSUMER and topics: {}",
+            usage("subscribe")
+        )));
     };
     let consumer = values::client_name(first)?;
     if rest.is_empty() {
-        return Err(args.missing(format!("subscribe needs at least one topic: {}", usage("subscribe"))));
+        return Err(args.missing(format!(
+            "subscribe needs at least one topic: {}",
+            usage("subscribe")
+        )));
     }
     let mut topics = Vec::new();
     for word in rest {
@@ -354,7 +373,10 @@ fn process(args: &Args) -> Result<Command, ParseError> {
     Ok(Command::Process { consumer, count })
 }
 
-const COMMIT_FLAGS: &[FlagSpec] = &[valued("offsets", "topic:partition=offset,… e.g. orders:0=42")];
+const COMMIT_FLAGS: &[FlagSpec] = &[valued(
+    "offsets",
+    "topic:partition=offset,… e.g. orders:0=42",
+)];
 
 fn commit(args: &Args, mode: CommitMode) -> Result<Command, ParseError> {
     let words = args.positionals_exactly(&["CONSUMER"], usage(&args.command))?;
@@ -368,11 +390,16 @@ fn commit(args: &Args, mode: CommitMode) -> Result<Command, ParseError> {
 }
 
 fn seek(args: &Args) -> Result<Command, ParseError> {
-    let words = args.positionals_exactly(&["CONSUMER", "TOPIC:PARTITION", "OFFSET"], usage("seek"))?;
+    let words =
+        args.positionals_exactly(&["CONSUMER", "TOPIC:PARTITION", "OFFSET"], usage("seek"))?;
     let consumer = values::client_name(words[0])?;
     let partition = values::topic_partition(words[1])?;
     // KafkaConsumer.seek refuses a negative offset with exactly this message.
-    let offset = values::non_negative(words[2], "an offset", "seek offset must not be a negative number")?;
+    let offset = values::non_negative(
+        words[2],
+        "an offset",
+        "seek offset must not be a negative number",
+    )?;
     Ok(Command::Seek {
         consumer,
         partition,
@@ -418,7 +445,8 @@ const TARGET_KINDS: [&str; 9] = [
 ];
 
 fn describe(args: &Args) -> Result<Command, ParseError> {
-    const EXPECTED: &str = "topic, partition, group, consumer, producer, broker, cluster or offsets";
+    const EXPECTED: &str =
+        "topic, partition, group, consumer, producer, broker, cluster or offsets";
     let words: Vec<&Word> = args.positionals.iter().collect();
     let target = match words.as_slice() {
         [] => {
@@ -430,10 +458,12 @@ fn describe(args: &Args) -> Result<Command, ParseError> {
             "cluster" => Target::Cluster,
             "offsets" | "__consumer_offsets" => Target::ConsumerOffsets,
             kind @ ("topic" | "partition" | "group" | "consumer" | "producer" | "broker") => {
-                return Err(args.missing(format!("describe {kind} needs a name: describe {kind} NAME")))
+                return Err(args.missing(format!(
+                    "describe {kind} needs a name: describe {kind} NAME"
+                )))
             }
             text if text.contains(':') => Target::Partition(values::topic_partition(one)?),
-            text if text.is_empty() => {
+            "" => {
                 return Err(ParseError::new(
                     one.span,
                     ErrorKind::InvalidName {

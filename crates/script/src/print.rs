@@ -7,9 +7,9 @@
 use std::fmt::{self, Display, Formatter};
 
 use crate::ast::{
-    Command, CommitMode, Configs, ConsoleOffset, ConsumerGroupsCommand, GroupSelection,
-    GroupView, OffsetTime, PartitionFilter, ResetMode, ResetScope, ResetSpec, StateFormat,
-    Target, TopicPartition, TopicSelection, TopicsCommand,
+    Command, CommitMode, Configs, ConsoleOffset, ConsumerGroupsCommand, GroupSelection, GroupView,
+    OffsetTime, PartitionFilter, ResetMode, ResetScope, ResetSpec, StateFormat, Target,
+    TopicPartition, TopicSelection, TopicsCommand,
 };
 use crate::values::{format_datetime, format_duration, format_iso_duration};
 
@@ -20,9 +20,8 @@ pub fn quote(text: &str) -> String {
         && text
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "._:,=/@+*%".contains(c));
-    let negative_number = text.len() > 1
-        && text.starts_with('-')
-        && text[1..].chars().all(|c| c.is_ascii_digit());
+    let negative_number =
+        text.len() > 1 && text.starts_with('-') && text[1..].chars().all(|c| c.is_ascii_digit());
     if bare_safe || negative_number {
         return text.to_string();
     }

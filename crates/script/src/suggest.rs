@@ -56,7 +56,12 @@ fn edit_distance(a: &[char], b: &[char]) -> usize {
 mod tests {
     use super::*;
 
-    const FLAGS: [&str; 4] = ["--partitions", "--partition", "--topic", "--replication-factor"];
+    const FLAGS: [&str; 4] = [
+        "--partitions",
+        "--partition",
+        "--topic",
+        "--replication-factor",
+    ];
 
     #[test]
     fn a_dropped_letter_finds_the_flag() {
@@ -70,7 +75,10 @@ mod tests {
 
     #[test]
     fn case_differences_are_free() {
-        assert_eq!(closest("commitsync", ["commitSync", "commitAsync"]), Some("commitSync"));
+        assert_eq!(
+            closest("commitsync", ["commitSync", "commitAsync"]),
+            Some("commitSync")
+        );
     }
 
     #[test]

@@ -107,7 +107,9 @@ fn partition_text(text: &str, word: &Word, whole: &str) -> Result<PartitionId, P
         )
     };
     if is_negative_number(text) {
-        return Err(bad(format!("partition '{text}' is negative; partitions are numbered from 0")));
+        return Err(bad(format!(
+            "partition '{text}' is negative; partitions are numbered from 0"
+        )));
     }
     if text.is_empty() || !text.chars().all(|c| c.is_ascii_digit()) {
         return Err(bad(format!(
@@ -147,7 +149,8 @@ pub fn topic_name_text(name: &str) -> Result<TopicName, String> {
 
 /// A topic name.
 pub fn topic_name(word: &Word) -> Result<TopicName, ParseError> {
-    topic_name_text(&word.text).map_err(|message| error(word, ErrorKind::InvalidTopicName { message }))
+    topic_name_text(&word.text)
+        .map_err(|message| error(word, ErrorKind::InvalidTopicName { message }))
 }
 
 fn split_topic<'a>(word: &'a Word, example: &str) -> Result<(TopicName, &'a str), ParseError> {
@@ -213,10 +216,14 @@ pub fn offsets_map(word: &Word) -> Result<BTreeMap<TopicPartition, u64>, ParseEr
             )
         };
         let Some((tp, offset)) = entry.split_once('=') else {
-            return Err(bad("expected topic:partition=offset, e.g. orders:0=42".into()));
+            return Err(bad(
+                "expected topic:partition=offset, e.g. orders:0=42".into()
+            ));
         };
         let Some((topic, partition)) = tp.split_once(':') else {
-            return Err(bad("expected topic:partition=offset, e.g. orders:0=42".into()));
+            return Err(bad(
+                "expected topic:partition=offset, e.g. orders:0=42".into()
+            ));
         };
         let topic = topic_name_text(topic)
             .map_err(|message| error(word, ErrorKind::InvalidTopicName { message }))?;
@@ -232,7 +239,9 @@ pub fn offsets_map(word: &Word) -> Result<BTreeMap<TopicPartition, u64>, ParseEr
             ));
         }
         if offset.is_empty() || !offset.chars().all(|c| c.is_ascii_digit()) {
-            return Err(bad(format!("expected an offset after '=', found '{offset}'")));
+            return Err(bad(format!(
+                "expected an offset after '=', found '{offset}'"
+            )));
         }
         let offset: u64 = offset
             .parse()
@@ -306,17 +315,23 @@ pub fn duration(word: &Word) -> Result<u64, ParseError> {
         )
     };
     if is_negative_number(text) || text.starts_with('-') {
-        return Err(bad("time only moves forward; give a positive duration like 5s"));
+        return Err(bad(
+            "time only moves forward; give a positive duration like 5s",
+        ));
     }
     if text.is_empty() {
-        return Err(bad("expected a number and a unit (ms, s, m, h, d), e.g. 5s"));
+        return Err(bad(
+            "expected a number and a unit (ms, s, m, h, d), e.g. 5s",
+        ));
     }
     let mut total: u64 = 0;
     let mut rest = text;
     while !rest.is_empty() {
         let digits = rest.chars().take_while(char::is_ascii_digit).count();
         if digits == 0 {
-            return Err(bad("expected a number and a unit (ms, s, m, h, d), e.g. 5s or 1m30s"));
+            return Err(bad(
+                "expected a number and a unit (ms, s, m, h, d), e.g. 5s or 1m30s",
+            ));
         }
         let (number, after) = rest.split_at(digits);
         let unit_len = after.chars().take_while(char::is_ascii_alphabetic).count();
@@ -374,7 +389,9 @@ pub fn iso_duration(word: &Word) -> Result<u64, ParseError> {
     const FORMAT: &str = "expected the ISO-8601 form 'PnDTnHnMnS', e.g. PT15M or P1DT12H";
     let upper = text.to_ascii_uppercase();
     if upper.starts_with('-') {
-        return Err(bad("a negative duration would reset into the future; give a positive one"));
+        return Err(bad(
+            "a negative duration would reset into the future; give a positive one",
+        ));
     }
     let body = upper.strip_prefix('+').unwrap_or(&upper);
     let Some(body) = body.strip_prefix('P') else {
@@ -496,7 +513,9 @@ pub fn datetime(word: &Word) -> Result<i64, ParseError> {
 fn datetime_text(text: &str) -> Result<i64, String> {
     const FORMAT: &str = "expected 'YYYY-MM-DDTHH:mm:SS.sss' with an optional zone (Z, +01:00), e.g. 2024-05-01T09:30:00.000";
     let Some((date, time)) = text.split_once('T') else {
-        return Err("Error parsing timestamp. It does not contain a 'T' according to ISO8601 format".into());
+        return Err(
+            "Error parsing timestamp. It does not contain a 'T' according to ISO8601 format".into(),
+        );
     };
     let number = |s: &str, len: usize| -> Result<i64, String> {
         if s.len() == len && s.chars().all(|c| c.is_ascii_digit()) {
@@ -506,7 +525,9 @@ fn datetime_text(text: &str) -> Result<i64, String> {
         }
     };
     let mut parts = date.split('-');
-    let (Some(y), Some(mo), Some(d), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+    let (Some(y), Some(mo), Some(d), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
         return Err(FORMAT.into());
     };
     let (year, month, day) = (number(y, 4)?, number(mo, 2)?, number(d, 2)?);
@@ -520,7 +541,12 @@ fn datetime_text(text: &str) -> Result<i64, String> {
     };
     let (hms, fraction) = clock.split_once('.').ok_or_else(|| FORMAT.to_string())?;
     let mut hms_parts = hms.split(':');
-    let (Some(h), Some(mi), Some(s), None) = (hms_parts.next(), hms_parts.next(), hms_parts.next(), hms_parts.next()) else {
+    let (Some(h), Some(mi), Some(s), None) = (
+        hms_parts.next(),
+        hms_parts.next(),
+        hms_parts.next(),
+        hms_parts.next(),
+    ) else {
         return Err(FORMAT.into());
     };
     let (hour, minute, second) = (number(h, 2)?, number(mi, 2)?, number(s, 2)?);
@@ -596,7 +622,10 @@ mod tests {
     fn a_duration_without_unit_or_with_an_unknown_unit_is_refused() {
         for bad in ["5", "5x", "s", "", "-5s", "5s3", "99999999999999999999d"] {
             assert!(
-                matches!(duration(&w(bad)).unwrap_err().kind, ErrorKind::InvalidDuration { .. }),
+                matches!(
+                    duration(&w(bad)).unwrap_err().kind,
+                    ErrorKind::InvalidDuration { .. }
+                ),
                 "{bad}"
             );
         }
@@ -620,16 +649,31 @@ mod tests {
         for bad in ["P", "PT", "15M", "PT1.5M", "PT5M1H", "-PT5M", "P1H", "PTS"] {
             assert!(iso_duration(&w(bad)).is_err(), "{bad}");
         }
-        assert_eq!(iso_duration(&w(&format_iso_duration(1_500))).unwrap(), 1_500);
+        assert_eq!(
+            iso_duration(&w(&format_iso_duration(1_500))).unwrap(),
+            1_500
+        );
     }
 
     #[test]
     fn datetimes_without_a_zone_are_utc_as_in_kafka() {
         assert_eq!(datetime(&w("1970-01-01T00:00:00.000")).unwrap(), 0);
-        assert_eq!(datetime(&w("2024-02-29T12:00:00.5")).unwrap(), 1_709_208_000_500);
-        assert_eq!(datetime(&w("2024-02-29T13:00:00.500+01:00")).unwrap(), 1_709_208_000_500);
-        assert_eq!(datetime(&w("2024-02-29T11:00:00.500-0100")).unwrap(), 1_709_208_000_500);
-        assert_eq!(datetime(&w("2024-02-29T12:00:00.500Z")).unwrap(), 1_709_208_000_500);
+        assert_eq!(
+            datetime(&w("2024-02-29T12:00:00.5")).unwrap(),
+            1_709_208_000_500
+        );
+        assert_eq!(
+            datetime(&w("2024-02-29T13:00:00.500+01:00")).unwrap(),
+            1_709_208_000_500
+        );
+        assert_eq!(
+            datetime(&w("2024-02-29T11:00:00.500-0100")).unwrap(),
+            1_709_208_000_500
+        );
+        assert_eq!(
+            datetime(&w("2024-02-29T12:00:00.500Z")).unwrap(),
+            1_709_208_000_500
+        );
         assert_eq!(datetime(&w("1969-12-31T23:59:59.999")).unwrap(), -1);
     }
 
@@ -687,7 +731,14 @@ mod tests {
             Some(vec![0, 2])
         );
         assert_eq!(topic_selection(&w("orders")).unwrap().partitions, None);
-        for bad in ["orders", "orders:", "orders:x", "orders:-1", ":0", "orders:99999999999"] {
+        for bad in [
+            "orders",
+            "orders:",
+            "orders:x",
+            "orders:-1",
+            ":0",
+            "orders:99999999999",
+        ] {
             assert!(topic_partition(&w(bad)).is_err(), "{bad}");
         }
         for bad in ["orders:", "orders:0,", "orders:0,,1", "a b:0"] {
@@ -724,7 +775,9 @@ mod tests {
             ErrorKind::InvalidNumber { .. }
         ));
         assert!(matches!(
-            non_negative(&w("99999999999999999999"), "an offset", "no").unwrap_err().kind,
+            non_negative(&w("99999999999999999999"), "an offset", "no")
+                .unwrap_err()
+                .kind,
             ErrorKind::NumberOutOfRange { .. }
         ));
         assert_eq!(signed(&w("-3"), "n").unwrap(), -3);

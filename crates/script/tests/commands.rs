@@ -188,9 +188,11 @@ fn every_command_of_the_catalogue_has_a_case_and_a_parsing_example() {
         assert_eq!(parse(&example.to_string()), example, "{}", info.example);
         assert!(
             CASES.iter().any(|(input, _)| {
-                input.split_whitespace().next().map(|w| {
-                    w.rsplit('/').next().unwrap_or(w).trim_end_matches(".sh")
-                }) == Some(info.name)
+                input
+                    .split_whitespace()
+                    .next()
+                    .map(|w| w.rsplit('/').next().unwrap_or(w).trim_end_matches(".sh"))
+                    == Some(info.name)
             }),
             "no case for {}",
             info.name
@@ -219,8 +221,12 @@ fn topic_creation_keeps_partitions_replication_and_configs() {
 
 #[test]
 fn reset_offsets_without_execute_is_a_dry_run_with_kafkas_warning() {
-    let Command::ConsumerGroups(ConsumerGroupsCommand::ResetOffsets { mode, spec, scope, groups }) =
-        parse("kafka-consumer-groups --reset-offsets --group g1 --topic orders:1 --shift-by -3")
+    let Command::ConsumerGroups(ConsumerGroupsCommand::ResetOffsets {
+        mode,
+        spec,
+        scope,
+        groups,
+    }) = parse("kafka-consumer-groups --reset-offsets --group g1 --topic orders:1 --shift-by -3")
     else {
         panic!("not a reset");
     };

@@ -137,7 +137,8 @@ fn every_mistake_gives_its_message_at_its_place() {
         .iter()
         .filter_map(|(input, expected)| {
             let shown = error(input).to_string();
-            (shown != *expected).then(|| format!("{input:?}\n   shown: {shown}\nexpected: {expected}"))
+            (shown != *expected)
+                .then(|| format!("{input:?}\n   shown: {shown}\nexpected: {expected}"))
         })
         .collect();
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
@@ -147,7 +148,10 @@ fn every_mistake_gives_its_message_at_its_place() {
 fn every_error_span_points_inside_the_input() {
     for (input, _) in CASES {
         let error = error(input);
-        let line = input.lines().nth(error.span.line - 1).expect("line inside input");
+        let line = input
+            .lines()
+            .nth(error.span.line - 1)
+            .expect("line inside input");
         let chars = line.chars().count();
         assert!(error.span.len >= 1, "{input:?}");
         assert!(error.span.column >= 1, "{input:?}");
@@ -181,9 +185,18 @@ fn the_error_kind_can_be_matched_without_reading_the_text() {
         ErrorKind::UnknownFlag { ref flag, ref suggestion, .. }
             if flag == "--partitons" && suggestion.as_deref() == Some("--partitions")
     ));
-    assert!(matches!(error("seek c1 orders:0 -1").kind, ErrorKind::NegativeNumber { .. }));
-    assert!(matches!(error("advance 5").kind, ErrorKind::InvalidDuration { .. }));
-    assert!(matches!(error("kafka-topics --list --partitions 3").kind, ErrorKind::Usage { .. }));
+    assert!(matches!(
+        error("seek c1 orders:0 -1").kind,
+        ErrorKind::NegativeNumber { .. }
+    ));
+    assert!(matches!(
+        error("advance 5").kind,
+        ErrorKind::InvalidDuration { .. }
+    ));
+    assert!(matches!(
+        error("kafka-topics --list --partitions 3").kind,
+        ErrorKind::Usage { .. }
+    ));
 }
 
 #[test]
