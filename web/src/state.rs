@@ -45,6 +45,8 @@ impl AppState {
         let created = world.apply(Command::CreateTopic {
             name: DEMO_TOPIC.into(),
             partitions: DEMO_PARTITIONS,
+            replication_factor: None,
+            config: Default::default(),
         });
         let last = created.err().map(|e| Outcome::Failed(e.to_string()));
         Self {
@@ -75,6 +77,9 @@ impl Reducible for AppState {
                     key,
                     value,
                     partition: None,
+                    headers: Vec::new(),
+                    timestamp_ms: None,
+                    acks: None,
                 };
                 next.last = Some(match next.world.apply(command) {
                     Ok(events) => appended_outcome(&events),

@@ -24,22 +24,21 @@ pub fn compartments(world: &World, topic: &str) -> Vec<CompartmentView> {
     let Some(t) = world.topic(topic) else {
         return Vec::new();
     };
-    t.partitions
+    t.partitions()
         .iter()
         .enumerate()
-        .map(|(i, log)| CompartmentView {
+        .map(|(i, p)| CompartmentView {
             partition: i as i32,
-            log_start: log.log_start_offset().0,
-            // Until replication lands every record is on every replica at once.
-            high_watermark: log.log_end_offset().0,
-            log_end: log.log_end_offset().0,
-            seats: log
+            log_start: p.log_start_offset().0,
+            high_watermark: p.high_watermark().0,
+            log_end: p.log_end_offset().0,
+            seats: p
+                .log()
                 .records()
-                .iter()
                 .map(|r| Seat {
                     offset: r.offset.0,
-                    key: r.key.clone(),
-                    value: r.value.clone(),
+                    key: r.key_utf8().map(|k| k.into_owned()),
+                    value: r.value_utf8().map(|v| v.into_owned()),
                 })
                 .collect(),
         })

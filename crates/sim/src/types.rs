@@ -1,4 +1,5 @@
-//! Small newtypes that keep Kafka's numbers apart: an offset is not a partition index.
+//! Small newtypes that keep Kafka's numbers apart: an offset is not a partition index, a
+//! broker id is not a partition index either.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -10,12 +11,26 @@ use std::fmt;
 #[serde(transparent)]
 pub struct Offset(pub i64);
 
+impl Offset {
+    /// The offset right after this one.
+    pub fn next(self) -> Offset {
+        Offset(self.0.saturating_add(1))
+    }
+}
+
 /// The index of a partition within its topic.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
 )]
 #[serde(transparent)]
 pub struct PartitionId(pub i32);
+
+/// A broker's `node.id`. Brokers are numbered from 1, as in Kafka's quick start.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
+#[serde(transparent)]
+pub struct BrokerId(pub i32);
 
 /// A topic and one of its partitions, ordered by topic then partition as Kafka sorts them.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -40,6 +55,12 @@ impl fmt::Display for Offset {
 }
 
 impl fmt::Display for PartitionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl fmt::Display for BrokerId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.fmt(f)
     }

@@ -41,6 +41,8 @@ impl Simulator {
             .apply(Command::CreateTopic {
                 name: name.to_string(),
                 partitions: partitions.into(),
+                replication_factor: None,
+                config: Default::default(),
             })
             .map_err(|e| JsError::new(&e.to_string()))?;
         to_js(&events)
@@ -60,6 +62,9 @@ impl Simulator {
                 key,
                 value,
                 partition: None,
+                headers: Vec::new(),
+                timestamp_ms: None,
+                acks: None,
             })
             .map_err(|e| JsError::new(&e.to_string()))?;
         to_js(&events)
@@ -72,14 +77,14 @@ impl Simulator {
             .topic(topic)
             .ok_or_else(|| JsError::new(&format!("unknown topic '{topic}'")))?;
         let parts: Vec<PartitionState> = t
-            .partitions
+            .partitions()
             .iter()
             .enumerate()
             .map(|(i, log)| PartitionState {
                 partition: i as i32,
                 log_start_offset: log.log_start_offset().0,
                 log_end_offset: log.log_end_offset().0,
-                offsets: log.records().iter().map(|r| r.offset.0).collect(),
+                offsets: log.log().records().map(|r| r.offset.0).collect(),
             })
             .collect();
         to_js(&parts)

@@ -1,0 +1,465 @@
+//! Broker, topic and producer settings, named and defaulted as in current Kafka (3.x/4.x).
+//!
+//! Where the simulator picks its own default (because Kafka's would hide the behaviour a
+//! learner wants to see), the field says so: `segment.bytes` is 16 KiB here (Kafka: 1 GiB) so
+//! that segments roll and retention deletes them within a short scenario, and followers fetch
+//! `replica_fetch_delay_ms` (10 ms) after the leader appends, standing in for Kafka's
+//! long-polling replica fetchers.
+
+use crate::error::SimError;
+use serde::{Deserialize, Serialize};
+
+/// `cleanup.policy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum CleanupPolicy {
+    /// Retention by time and size deletes old segments (Kafka's default).
+    #[default]
+    Delete,
+    /// The log cleaner keeps the latest record per key.
+    Compact,
+    /// Both: compaction plus retention.
+    CompactDelete,
+}
+
+impl CleanupPolicy {
+    pub fn compacts(self) -> bool {
+        matches!(self, CleanupPolicy::Compact | CleanupPolicy::CompactDelete)
+    }
+    pub fn deletes(self) -> bool {
+        matches!(self, CleanupPolicy::Delete | CleanupPolicy::CompactDelete)
+    }
+}
+
+/// Per-topic configuration (`kafka-configs --entity-type topics`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TopicConfig {
+    /// `cleanup.policy`, default `delete`.
+    pub cleanup_policy: CleanupPolicy,
+    /// `retention.ms`, default 604800000 (7 days); -1 keeps records forever.
+    pub retention_ms: i64,
+    /// `retention.bytes`, default -1 (no size limit).
+    pub retention_bytes: i64,
+    /// `segment.bytes`: simulator default 16384 (Kafka: 1073741824).
+    pub segment_bytes: i64,
+    /// `segment.ms`, default 604800000 (7 days).
+    pub segment_ms: i64,
+    /// `delete.retention.ms`, default 86400000 (1 day): how long tombstones survive compaction.
+    pub delete_retention_ms: i64,
+    /// `min.insync.replicas`, default 1.
+    pub min_insync_replicas: i32,
+    /// `min.cleanable.dirty.ratio`, default 0.5.
+    pub min_cleanable_dirty_ratio: f64,
+    /// `min.compaction.lag.ms`, default 0.
+    pub min_compaction_lag_ms: i64,
+    /// `max.message.bytes`, default 1048588.
+    pub max_message_bytes: i64,
+}
+
+impl Default for TopicConfig {
+    fn default() -> Self {
+        Self {
+            cleanup_policy: CleanupPolicy::Delete,
+            retention_ms: 604_800_000,
+            retention_bytes: -1,
+            segment_bytes: 16_384,
+            segment_ms: 604_800_000,
+            delete_retention_ms: 86_400_000,
+            min_insync_replicas: 1,
+            min_cleanable_dirty_ratio: 0.5,
+            min_compaction_lag_ms: 0,
+            max_message_bytes: 1_048_588,
+        }
+    }
+}
+
+/// A partial [`TopicConfig`]: the settings given at creation or by `AlterTopicConfig`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct TopicConfigOverrides {
+    pub cleanup_policy: Option<CleanupPolicy>,
+    pub retention_ms: Option<i64>,
+    pub retention_bytes: Option<i64>,
+    pub segment_bytes: Option<i64>,
+    pub segment_ms: Option<i64>,
+    pub delete_retention_ms: Option<i64>,
+    pub min_insync_replicas: Option<i32>,
+    pub min_cleanable_dirty_ratio: Option<f64>,
+    pub min_compaction_lag_ms: Option<i64>,
+    pub max_message_bytes: Option<i64>,
+}
+
+fn invalid(name: &str, reason: impl Into<String>) -> SimError {
+    SimError::InvalidConfig {
+        name: name.into(),
+        reason: reason.into(),
+    }
+}
+
+impl TopicConfig {
+    /// This configuration with `overrides` applied, or `INVALID_CONFIG` if a value is out of
+    /// Kafka's range.
+    pub fn with(&self, o: &TopicConfigOverrides) -> Result<TopicConfig, SimError> {
+        let mut c = self.clone();
+        if let Some(v) = o.cleanup_policy {
+            c.cleanup_policy = v;
+        }
+        if let Some(v) = o.retention_ms {
+            c.retention_ms = v;
+        }
+        if let Some(v) = o.retention_bytes {
+            c.retention_bytes = v;
+        }
+        if let Some(v) = o.segment_bytes {
+            c.segment_bytes = v;
+        }
+        if let Some(v) = o.segment_ms {
+            c.segment_ms = v;
+        }
+        if let Some(v) = o.delete_retention_ms {
+            c.delete_retention_ms = v;
+        }
+        if let Some(v) = o.min_insync_replicas {
+            c.min_insync_replicas = v;
+        }
+        if let Some(v) = o.min_cleanable_dirty_ratio {
+            c.min_cleanable_dirty_ratio = v;
+        }
+        if let Some(v) = o.min_compaction_lag_ms {
+            c.min_compaction_lag_ms = v;
+        }
+        if let Some(v) = o.max_message_bytes {
+            c.max_message_bytes = v;
+        }
+        c.validate()?;
+        Ok(c)
+    }
+
+    /// Checks every value against the range Kafka's `LogConfig` accepts.
+    pub fn validate(&self) -> Result<(), SimError> {
+        if self.retention_ms < -1 {
+            return Err(invalid(
+                "retention.ms",
+                "must be -1 (forever) or at least 0",
+            ));
+        }
+        if self.retention_bytes < -1 {
+            return Err(invalid(
+                "retention.bytes",
+                "must be -1 (no limit) or at least 0",
+            ));
+        }
+        // Kafka 3.x: at least LegacyRecord.RECORD_OVERHEAD_V0 (14 bytes); at most Int.MaxValue.
+        if !(14..=1 << 30).contains(&self.segment_bytes) {
+            return Err(invalid(
+                "segment.bytes",
+                "must be between 14 and 1073741824 in the simulator",
+            ));
+        }
+        if self.segment_ms < 1 {
+            return Err(invalid("segment.ms", "must be at least 1"));
+        }
+        if self.delete_retention_ms < 0 {
+            return Err(invalid("delete.retention.ms", "must be at least 0"));
+        }
+        if self.min_insync_replicas < 1 {
+            return Err(invalid("min.insync.replicas", "must be at least 1"));
+        }
+        if !(0.0..=1.0).contains(&self.min_cleanable_dirty_ratio) {
+            return Err(invalid(
+                "min.cleanable.dirty.ratio",
+                "must be between 0 and 1",
+            ));
+        }
+        if self.min_compaction_lag_ms < 0 {
+            return Err(invalid("min.compaction.lag.ms", "must be at least 0"));
+        }
+        if !(0..=i64::from(i32::MAX)).contains(&self.max_message_bytes) {
+            return Err(invalid(
+                "max.message.bytes",
+                "must be between 0 and 2147483647",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Which partitioner the producer uses for records without an explicit partition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum PartitionerKind {
+    /// Kafka 3.3+'s built-in partitioner (KIP-794): keyed records by murmur2, keyless records
+    /// sticky to one partition until `batch.size` bytes went to it, then a random partition.
+    #[default]
+    BuiltIn,
+    /// `org.apache.kafka.clients.producer.RoundRobinPartitioner`: every record (keyed or not)
+    /// to the next available partition in turn, as producers up to Kafka 2.3 did for keyless
+    /// records.
+    RoundRobin,
+}
+
+/// `acks`: how many replicas must have a record before the producer hears it was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum Acks {
+    /// `acks=0`: fire and forget.
+    #[serde(rename = "0")]
+    None,
+    /// `acks=1`: the leader appended it.
+    #[serde(rename = "1")]
+    Leader,
+    /// `acks=all` (`-1`): every in-sync replica has it; the default since Kafka 3.0.
+    #[default]
+    #[serde(rename = "all")]
+    All,
+}
+
+/// The settings of the world's built-in producer (Core II adds producers of their own).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ProducerConfig {
+    /// `acks`, default `all`.
+    pub acks: Acks,
+    /// `batch.size`, default 16384: the sticky partitioner switches after this many bytes.
+    pub batch_size: i64,
+    /// `partitioner.class`: built-in (default) or round-robin.
+    pub partitioner: PartitionerKind,
+}
+
+impl Default for ProducerConfig {
+    fn default() -> Self {
+        Self {
+            acks: Acks::All,
+            batch_size: 16_384,
+            partitioner: PartitionerKind::BuiltIn,
+        }
+    }
+}
+
+/// Everything fixed when a world is created.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct WorldConfig {
+    /// Number of brokers, numbered 1..=brokers. Default 3.
+    pub brokers: u32,
+    /// `default.replication.factor` for topics created without one. Kafka's default is 1.
+    pub default_replication_factor: i16,
+    /// `offsets.topic.num.partitions`, default 50.
+    pub offsets_topic_num_partitions: i32,
+    /// `offsets.topic.replication.factor`, default 3 (capped at the broker count here).
+    pub offsets_topic_replication_factor: i16,
+    /// `offsets.retention.minutes` in milliseconds, default 10080 minutes (7 days).
+    pub offsets_retention_ms: i64,
+    /// `offsets.retention.check.interval.ms`, default 600000.
+    pub offsets_retention_check_interval_ms: i64,
+    /// `offset.metadata.max.bytes`, default 4096.
+    pub offset_metadata_max_bytes: usize,
+    /// `replica.lag.time.max.ms`, default 30000.
+    pub replica_lag_time_max_ms: i64,
+    /// Simulator: how long after a leader append its followers fetch. Default 10 ms.
+    pub replica_fetch_delay_ms: i64,
+    /// `log.retention.check.interval.ms`, default 300000.
+    pub log_retention_check_interval_ms: i64,
+    /// `log.cleaner.backoff.ms`, default 15000: how often the cleaner looks for work.
+    pub log_cleaner_backoff_ms: i64,
+    /// `auto.leader.rebalance.enable`, default true.
+    pub auto_leader_rebalance_enable: bool,
+    /// `leader.imbalance.check.interval.seconds` in ms, default 300000.
+    pub leader_imbalance_check_interval_ms: i64,
+    /// `leader.imbalance.per.broker.percentage`, default 10.
+    pub leader_imbalance_per_broker_percentage: i32,
+    /// Broker-wide topic defaults (`log.*` settings).
+    pub topic_defaults: TopicConfig,
+    /// The world's built-in producer.
+    pub producer: ProducerConfig,
+}
+
+impl Default for WorldConfig {
+    fn default() -> Self {
+        Self {
+            brokers: 3,
+            default_replication_factor: 1,
+            offsets_topic_num_partitions: 50,
+            offsets_topic_replication_factor: 3,
+            offsets_retention_ms: 10_080 * 60_000,
+            offsets_retention_check_interval_ms: 600_000,
+            offset_metadata_max_bytes: 4096,
+            replica_lag_time_max_ms: 30_000,
+            replica_fetch_delay_ms: 10,
+            log_retention_check_interval_ms: 300_000,
+            log_cleaner_backoff_ms: 15_000,
+            auto_leader_rebalance_enable: true,
+            leader_imbalance_check_interval_ms: 300_000,
+            leader_imbalance_per_broker_percentage: 10,
+            topic_defaults: TopicConfig::default(),
+            producer: ProducerConfig::default(),
+        }
+    }
+}
+
+/// The most brokers a world may have.
+pub const MAX_BROKERS: u32 = 100;
+/// The most partitions one topic may have.
+pub const MAX_PARTITIONS: i32 = 10_000;
+
+impl WorldConfig {
+    /// Checks every value; `World::try_new` refuses a config that fails here.
+    pub fn validate(&self) -> Result<(), SimError> {
+        if !(1..=MAX_BROKERS).contains(&self.brokers) {
+            return Err(invalid(
+                "brokers",
+                format!("must be between 1 and {MAX_BROKERS}"),
+            ));
+        }
+        if !(1..=MAX_PARTITIONS).contains(&self.offsets_topic_num_partitions) {
+            return Err(invalid(
+                "offsets.topic.num.partitions",
+                format!("must be between 1 and {MAX_PARTITIONS}"),
+            ));
+        }
+        if self.offsets_topic_replication_factor < 1 {
+            return Err(invalid(
+                "offsets.topic.replication.factor",
+                "must be at least 1",
+            ));
+        }
+        if self.default_replication_factor < 1 {
+            return Err(invalid("default.replication.factor", "must be at least 1"));
+        }
+        let positive = [
+            ("offsets.retention.minutes", self.offsets_retention_ms),
+            (
+                "offsets.retention.check.interval.ms",
+                self.offsets_retention_check_interval_ms,
+            ),
+            ("replica.lag.time.max.ms", self.replica_lag_time_max_ms),
+            (
+                "log.retention.check.interval.ms",
+                self.log_retention_check_interval_ms,
+            ),
+            ("log.cleaner.backoff.ms", self.log_cleaner_backoff_ms),
+            (
+                "leader.imbalance.check.interval.seconds",
+                self.leader_imbalance_check_interval_ms,
+            ),
+        ];
+        for (name, v) in positive {
+            if v < 1 {
+                return Err(invalid(name, "must be at least 1"));
+            }
+        }
+        if self.replica_fetch_delay_ms < 0 {
+            return Err(invalid("replica_fetch_delay_ms", "must be at least 0"));
+        }
+        if self.producer.batch_size < 0 {
+            return Err(invalid("batch.size", "must be at least 0"));
+        }
+        self.topic_defaults.validate()
+    }
+
+    /// A valid config as close as possible to this one (out-of-range values replaced by the
+    /// default), for `World::new`, which cannot fail.
+    pub fn sanitized(&self) -> WorldConfig {
+        if self.validate().is_ok() {
+            return self.clone();
+        }
+        let d = WorldConfig::default();
+        let mut c = self.clone();
+        c.brokers = c.brokers.clamp(1, MAX_BROKERS);
+        if !(1..=MAX_PARTITIONS).contains(&c.offsets_topic_num_partitions) {
+            c.offsets_topic_num_partitions = d.offsets_topic_num_partitions;
+        }
+        if c.offsets_topic_replication_factor < 1 {
+            c.offsets_topic_replication_factor = d.offsets_topic_replication_factor;
+        }
+        if c.default_replication_factor < 1 {
+            c.default_replication_factor = 1;
+        }
+        let fix = |v: &mut i64, dv: i64| {
+            if *v < 1 {
+                *v = dv;
+            }
+        };
+        fix(&mut c.offsets_retention_ms, d.offsets_retention_ms);
+        fix(
+            &mut c.offsets_retention_check_interval_ms,
+            d.offsets_retention_check_interval_ms,
+        );
+        fix(&mut c.replica_lag_time_max_ms, d.replica_lag_time_max_ms);
+        fix(
+            &mut c.log_retention_check_interval_ms,
+            d.log_retention_check_interval_ms,
+        );
+        fix(&mut c.log_cleaner_backoff_ms, d.log_cleaner_backoff_ms);
+        fix(
+            &mut c.leader_imbalance_check_interval_ms,
+            d.leader_imbalance_check_interval_ms,
+        );
+        if c.replica_fetch_delay_ms < 0 {
+            c.replica_fetch_delay_ms = d.replica_fetch_delay_ms;
+        }
+        if c.producer.batch_size < 0 {
+            c.producer.batch_size = d.producer.batch_size;
+        }
+        if c.topic_defaults.validate().is_err() {
+            c.topic_defaults = d.topic_defaults;
+        }
+        c
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_current_kafka_defaults() {
+        let c = WorldConfig::default();
+        assert_eq!(c.offsets_topic_num_partitions, 50);
+        assert_eq!(c.offsets_retention_ms, 7 * 24 * 60 * 60 * 1000);
+        assert_eq!(c.replica_lag_time_max_ms, 30_000);
+        assert_eq!(c.producer.batch_size, 16_384);
+        assert_eq!(c.producer.acks, Acks::All);
+        let t = TopicConfig::default();
+        assert_eq!(t.retention_ms, 604_800_000);
+        assert_eq!(t.delete_retention_ms, 86_400_000);
+        assert_eq!(t.min_insync_replicas, 1);
+        assert!(c.validate().is_ok());
+    }
+
+    #[test]
+    fn out_of_range_topic_settings_are_invalid_config() {
+        let t = TopicConfig::default();
+        let bad = TopicConfigOverrides {
+            min_insync_replicas: Some(0),
+            ..Default::default()
+        };
+        assert!(matches!(t.with(&bad), Err(SimError::InvalidConfig { .. })));
+        let bad = TopicConfigOverrides {
+            segment_bytes: Some(3),
+            ..Default::default()
+        };
+        assert!(matches!(t.with(&bad), Err(SimError::InvalidConfig { .. })));
+    }
+
+    #[test]
+    fn sanitizing_a_broken_world_config_gives_a_valid_one() {
+        let c = WorldConfig {
+            brokers: 0,
+            offsets_topic_num_partitions: -4,
+            replica_lag_time_max_ms: -1,
+            ..Default::default()
+        };
+        assert!(c.validate().is_err());
+        let s = c.sanitized();
+        assert!(s.validate().is_ok());
+        assert_eq!(s.brokers, 1);
+    }
+
+    #[test]
+    fn acks_serialise_as_kafka_spells_them() {
+        assert_eq!(serde_json::to_string(&Acks::All).unwrap(), "\"all\"");
+        assert_eq!(serde_json::to_string(&Acks::None).unwrap(), "\"0\"");
+        assert_eq!(serde_json::to_string(&Acks::Leader).unwrap(), "\"1\"");
+    }
+}

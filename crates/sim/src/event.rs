@@ -1,0 +1,199 @@
+//! What a command caused, precise enough for a UI to animate and for tests to assert on.
+//!
+//! Events serialise as JSON objects with a `"type"` field naming the variant, and stable
+//! snake_case field names.
+
+use crate::config::Acks;
+use crate::log::RetentionReason;
+use crate::partitioner::PartitionChoice;
+use crate::types::{BrokerId, Offset};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum Event {
+    /// A topic was created, with each partition's replica list (the first is preferred).
+    TopicCreated {
+        topic: String,
+        partitions: i32,
+        replication_factor: i32,
+        internal: bool,
+        replicas: Vec<Vec<BrokerId>>,
+    },
+    /// A topic gained partitions (`kafka-topics --alter --partitions`).
+    PartitionsAdded {
+        topic: String,
+        from: i32,
+        to: i32,
+        replicas: Vec<Vec<BrokerId>>,
+    },
+    /// A topic's configuration changed.
+    TopicConfigChanged {
+        topic: String,
+    },
+    /// The leader appended a record at `offset` (a passenger took seat `offset`).
+    RecordAppended {
+        topic: String,
+        partition: i32,
+        offset: Offset,
+        leader: BrokerId,
+        key: Option<String>,
+        value: Option<String>,
+        timestamp_ms: i64,
+        size_bytes: u64,
+        chosen_by: PartitionChoice,
+        acks: Acks,
+    },
+    /// The producer heard its record was written (`acks=1` at once, `acks=all` when the high
+    /// watermark passes it; never for `acks=0`).
+    ProduceAcknowledged {
+        topic: String,
+        partition: i32,
+        offset: Offset,
+    },
+    /// An `acks=all` write that will never be acknowledged: the leader changed and the new
+    /// leader's log does not have it (the producer would retry).
+    ProduceFailed {
+        topic: String,
+        partition: i32,
+        offset: Offset,
+        error: String,
+    },
+    /// The active segment was full or old: a new one starts at `base_offset`.
+    SegmentRolled {
+        topic: String,
+        partition: i32,
+        base_offset: Offset,
+    },
+    /// A follower fetched from the leader; its log end offset moved from `from` to `to`.
+    FollowerFetched {
+        topic: String,
+        partition: i32,
+        broker: BrokerId,
+        from: Offset,
+        to: Offset,
+    },
+    /// The high watermark moved: consumers may now read below `to`.
+    HighWatermarkAdvanced {
+        topic: String,
+        partition: i32,
+        from: Offset,
+        to: Offset,
+    },
+    /// A replica left the in-sync replicas.
+    IsrShrunk {
+        topic: String,
+        partition: i32,
+        broker: BrokerId,
+        isr: Vec<BrokerId>,
+    },
+    /// A caught-up replica rejoined the in-sync replicas.
+    IsrExpanded {
+        topic: String,
+        partition: i32,
+        broker: BrokerId,
+        isr: Vec<BrokerId>,
+    },
+    /// Leadership moved (`to: None` means the partition is offline).
+    LeaderChanged {
+        topic: String,
+        partition: i32,
+        from: Option<BrokerId>,
+        to: Option<BrokerId>,
+        leader_epoch: i32,
+    },
+    /// A replica cut its log back to `to` (records `to..from` were never committed).
+    ReplicaTruncated {
+        topic: String,
+        partition: i32,
+        broker: BrokerId,
+        from: Offset,
+        to: Offset,
+    },
+    BrokerStopped {
+        broker: BrokerId,
+    },
+    BrokerStarted {
+        broker: BrokerId,
+    },
+    /// The broker's replica fetchers stopped (it still leads); its followers fall behind.
+    ReplicaFetchingPaused {
+        broker: BrokerId,
+    },
+    ReplicaFetchingResumed {
+        broker: BrokerId,
+    },
+    /// Retention deleted a whole segment.
+    SegmentDeleted {
+        topic: String,
+        partition: i32,
+        base_offset: Offset,
+        end_offset: Offset,
+        records: usize,
+        size_bytes: u64,
+        reason: RetentionReason,
+    },
+    /// The first retained offset moved up.
+    LogStartOffsetAdvanced {
+        topic: String,
+        partition: i32,
+        from: Offset,
+        to: Offset,
+    },
+    /// The log cleaner compacted a partition.
+    LogCompacted {
+        topic: String,
+        partition: i32,
+        cleaned_up_to: Offset,
+        records_removed: usize,
+        tombstones_removed: usize,
+        segments_before: usize,
+        segments_after: usize,
+    },
+    /// An offset commit record was appended to `__consumer_offsets-<coordinator_partition>`
+    /// at `log_offset`; it takes effect when replicated ([`Event::OffsetCommitted`]).
+    OffsetCommitAppended {
+        group: String,
+        topic: String,
+        partition: i32,
+        offset: Offset,
+        coordinator_partition: i32,
+        log_offset: Offset,
+    },
+    /// The committed offset of (group, topic, partition) is now `offset` (a line written in
+    /// the checker's notebook).
+    OffsetCommitted {
+        group: String,
+        topic: String,
+        partition: i32,
+        offset: Offset,
+        metadata: String,
+    },
+    /// A commit that was appended but lost before it was replicated.
+    OffsetCommitFailed {
+        group: String,
+        topic: String,
+        partition: i32,
+        offset: Offset,
+        error: String,
+    },
+    /// A committed offset was deleted (a tombstone was written).
+    OffsetDeleted {
+        group: String,
+        topic: String,
+        partition: i32,
+    },
+    /// A committed offset expired (`offsets.retention.minutes`) and a tombstone was written.
+    OffsetExpired {
+        group: String,
+        topic: String,
+        partition: i32,
+        offset: Offset,
+    },
+    /// The virtual clock moved. During `Advance`, one is emitted before each batch of timer
+    /// events (so a UI knows when they happened) and one at the end.
+    ClockAdvanced {
+        from_ms: i64,
+        to_ms: i64,
+    },
+}
