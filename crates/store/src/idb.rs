@@ -23,7 +23,7 @@ use std::task::{Context, Poll};
 
 use idb::{
     Database, DatabaseEvent, Event, Factory, KeyRange, ObjectStore, ObjectStoreParams, Query,
-    Request, Transaction, TransactionMode, TransactionResult,
+    Request, Transaction, TransactionMode,
 };
 use js_sys::{Array, Function, Promise, Reflect};
 use serde_json::Value;
@@ -430,18 +430,26 @@ impl IdbStorage {
     }
 }
 
-/// Waits for a write transaction to commit. `on_constraint` turns a ConstraintError (a key
-/// that already exists) into the error the operation means by it.
+/// Waits for a write transaction to commit (its `complete` event), or reports why it was
+/// aborted. `on_constraint` turns a ConstraintError (a key that already exists) into the error
+/// the operation means by it.
 async fn commit(
-    tx: Transaction,
     raw: IdbTransaction,
     on_constraint: impl FnOnce() -> StoreError,
 ) -> Result<(), StoreError> {
-    let tx = tx.commit().map_err(storage_error)?;
-    let outcome = tx.await;
+    let done = Promise::new(&mut |resolve, reject| {
+        raw.set_oncomplete(Some(&resolve));
+        raw.set_onabort(Some(&reject));
+    });
+    // Tell IndexedDB no more requests are coming, so it commits without waiting for the task
+    // to end (`commit()` is missing in old browsers: then it commits by itself).
+    let _ = raw.commit();
+    let outcome = JsFuture::from(done).await;
+    raw.set_oncomplete(None);
+    raw.set_onabort(None);
     match outcome {
-        Ok(TransactionResult::Committed) => Ok(()),
-        _ => match raw.error() {
+        Ok(_) => Ok(()),
+        Err(_) => match raw.error() {
             Some(e) if e.name() == "QuotaExceededError" => Err(StoreError::QuotaExceeded),
             Some(e) if e.name() == "ConstraintError" => Err(on_constraint()),
             Some(e) => Err(StoreError::StorageError {
@@ -518,7 +526,7 @@ impl Storage for IdbStorage {
                 .put(&text_value(&raw), Some(&step_key(&meta.id, s.step)))
                 .map_err(storage_error)?;
         }
-        commit(tx, raw_tx, exists).await
+        commit(raw_tx, exists).await
     }
 
     async fn append_step(
@@ -544,7 +552,7 @@ impl Storage for IdbStorage {
                 Some(&JsValue::from_str(session)),
             )
             .map_err(storage_error)?;
-        commit(tx, raw_tx, || StoreError::DuplicateSequenceNumber {
+        commit(raw_tx, || StoreError::DuplicateSequenceNumber {
             session: session.to_string(),
             index,
             expected: meta.step_count,
@@ -568,7 +576,7 @@ impl Storage for IdbStorage {
         snaps
             .put(&text_value(&raw), Some(&step_key(session, step)))
             .map_err(storage_error)?;
-        commit(tx, raw_tx, || StoreError::StorageError {
+        commit(raw_tx, || StoreError::StorageError {
             detail: "the snapshot could not be stored".into(),
         })
         .await
@@ -670,7 +678,7 @@ impl Storage for IdbStorage {
                 Some(&JsValue::from_str(session)),
             )
             .map_err(storage_error)?;
-        commit(tx, raw_tx, || StoreError::StorageError {
+        commit(raw_tx, || StoreError::StorageError {
             detail: "the rename could not be stored".into(),
         })
         .await?;
@@ -713,7 +721,7 @@ impl Storage for IdbStorage {
                 Some(&JsValue::from_str(session)),
             )
             .map_err(storage_error)?;
-        commit(tx, raw_tx, || StoreError::StorageError {
+        commit(raw_tx, || StoreError::StorageError {
             detail: "the truncation could not be stored".into(),
         })
         .await?;
@@ -742,7 +750,7 @@ impl Storage for IdbStorage {
                 .delete(Query::KeyRange(session_range(session, 0, None)?))
                 .map_err(storage_error)?;
         }
-        commit(tx, raw_tx, || StoreError::StorageError {
+        commit(raw_tx, || StoreError::StorageError {
             detail: "the deletion could not be stored".into(),
         })
         .await
@@ -805,7 +813,7 @@ impl Storage for IdbStorage {
                 Some(&JsValue::from_str(&progress.chapter)),
             )
             .map_err(storage_error)?;
-        commit(tx, raw_tx, || StoreError::StorageError {
+        commit(raw_tx, || StoreError::StorageError {
             detail: "the progress could not be stored".into(),
         })
         .await
@@ -831,7 +839,7 @@ impl Storage for IdbStorage {
             .map_err(storage_error)?
             .put(&text_value(&raw), Some(&JsValue::from_str(PREFERENCES_KEY)))
             .map_err(storage_error)?;
-        commit(tx, raw_tx, || StoreError::StorageError {
+        commit(raw_tx, || StoreError::StorageError {
             detail: "the preferences could not be stored".into(),
         })
         .await
