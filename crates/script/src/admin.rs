@@ -88,6 +88,12 @@ pub(crate) fn topics(args: &Args) -> Result<Command, ParseError> {
         &["create", "list", "alter", "describe", "delete"],
         "Command must include exactly one action: --list, --describe, --create, --alter or --delete",
     )?;
+    if action == "describe" && args.has("if-exists") && !args.has("topic") {
+        return Err(args.usage(
+            args.span_of("if-exists"),
+            "--topic or --topic-id is required to describe a topic",
+        ));
+    }
     if action != "list" && action != "describe" {
         args.require("topic")?;
     }

@@ -39,6 +39,7 @@ const CASES: &[(&str, &str)] = &[
     // kafka-topics, TopicCommand.TopicCommandOptions texts
     ("kafka-topics --topic orders", "line 1, column 1: Command must include exactly one action: --list, --describe, --create, --alter or --delete"),
     ("kafka-topics --create --delete --topic orders", "line 1, column 23: Command must include exactly one action: --list, --describe, --create, --alter or --delete"),
+    ("kafka-topics --describe --if-exists", "line 1, column 25: --topic or --topic-id is required to describe a topic"),
     ("kafka-topics --create --partitions 3", "line 1, column 1: Missing required argument \"[topic]\""),
     ("kafka-topics --alter --topic orders", "line 1, column 1: Missing required argument \"[partitions]\""),
     ("kafka-topics --list --partitions 3", "line 1, column 21: Option \"[partitions]\" can't be used with option \"[list]\""),
