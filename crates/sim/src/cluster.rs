@@ -390,6 +390,9 @@ impl Partition {
         let Some(leader) = self.leader else {
             return;
         };
+        if self.replicas.iter().all(|r| r.behind_since_ms.is_none()) {
+            return;
+        }
         let out: Vec<BrokerId> = self
             .replicas
             .iter()

@@ -1027,8 +1027,9 @@ impl World {
             self.now_ms = self.now_ms.max(t.due_ms);
             let mut fired = Vec::new();
             self.fire_timer(t.timer, &mut fired);
-            self.after_change(&mut fired);
+            // A timer that caused no event changed nothing that needs follow-up.
             if !fired.is_empty() {
+                self.after_change(&mut fired);
                 if self.now_ms != shown {
                     events.push(Event::ClockAdvanced {
                         from_ms: shown,
