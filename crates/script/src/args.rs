@@ -144,10 +144,10 @@ pub(crate) fn parse(
             }
             (Takes::Nothing, None) => None,
             (_, Some(value)) => {
-                // The value starts after `--name=`; with quotes inside the word the exact
-                // columns are unknown, so the whole word is used.
+                // The value starts after `--name=`, exactly where the source has it when
+                // `--name=` was written bare; otherwise the whole word is used.
                 let prefix = name.chars().count() + 1;
-                let span = if word.quoted {
+                let span = if word.bare_prefix < prefix {
                     word.span
                 } else {
                     Span::new(
@@ -160,10 +160,11 @@ pub(crate) fn parse(
                     text: value.to_string(),
                     span,
                     quoted: word.quoted,
+                    bare_prefix: word.bare_prefix.saturating_sub(prefix),
                 })
             }
             (Takes::Value(what), None) => match words.get(i) {
-                Some(next) if !next.text.starts_with("--") || next.quoted => {
+                Some(next) if !(next.text.starts_with("--") && next.is_flag()) => {
                     i += 1;
                     Some(next.clone())
                 }

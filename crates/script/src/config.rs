@@ -272,7 +272,7 @@ pub(crate) fn read(word: &Word, scope: Scope, configs: &mut Configs) -> Result<(
     // Kafka trims both sides (TopicCommand splits on `\s*=\s*`; Properties trims keys).
     let key = raw_key.trim();
     let value = raw_value.trim();
-    let key_span = if word.quoted {
+    let key_span = if raw_key.chars().count() > word.bare_prefix {
         word.span
     } else {
         Span::new(word.span.line, word.span.column, raw_key.chars().count())
@@ -394,11 +394,7 @@ mod tests {
     use super::*;
 
     fn read_one(text: &str, scope: Scope) -> Result<Configs, ParseError> {
-        let word = Word {
-            text: text.into(),
-            span: Span::new(1, 10, text.chars().count()),
-            quoted: false,
-        };
+        let word = Word::bare(text, Span::new(1, 10, text.chars().count()));
         let mut configs = Configs::default();
         read(&word, scope, &mut configs).map(|()| configs)
     }

@@ -21,14 +21,29 @@ use crate::error::{ErrorKind, ParseError, Span};
 pub struct Word {
     pub text: String,
     pub span: Span,
-    /// Whether any part of the word was quoted: a quoted `"--topic"` is a value, not a flag.
+    /// Whether any part of the word was quoted (or escaped).
     pub quoted: bool,
+    /// How many characters at the start of `text` were written bare (before any quote or
+    /// escape). `--value="a b"` has a bare `--value=`; `"--topic"` has none.
+    pub bare_prefix: usize,
 }
 
 impl Word {
-    /// Whether the word looks like a flag (`--name`, or `-x` with a letter after one dash).
+    /// A word written without quotes or escapes (for tests and generated input).
+    pub fn bare(text: &str, span: Span) -> Word {
+        Word {
+            text: text.to_string(),
+            span,
+            quoted: false,
+            bare_prefix: text.chars().count(),
+        }
+    }
+
+    /// Whether the word is a flag: `--name` (or `--name=value`), or `-x` with a letter after one
+    /// dash, with the name written bare. A quoted `"--topic"` is a value, not a flag.
     pub fn is_flag(&self) -> bool {
-        if self.quoted {
+        let name = self.text.split('=').next().unwrap_or("");
+        if name.chars().count() > self.bare_prefix {
             return false;
         }
         let mut chars = self.text.chars();
@@ -117,11 +132,13 @@ fn lex_line(line: &str, line_no: usize, words: &mut Vec<Word>) -> Result<Option<
         let start = i;
         let mut text = String::new();
         let mut quoted = false;
+        let mut bare_prefix: Option<usize> = None;
         let mut continuation = None;
         while i < n && !chars[i].is_whitespace() {
             match chars[i] {
                 '"' => {
                     quoted = true;
+                    bare_prefix.get_or_insert(text.chars().count());
                     let open = i;
                     i += 1;
                     loop {
@@ -150,6 +167,7 @@ fn lex_line(line: &str, line_no: usize, words: &mut Vec<Word>) -> Result<Option<
                 }
                 '\'' => {
                     quoted = true;
+                    bare_prefix.get_or_insert(text.chars().count());
                     let open = i;
                     i += 1;
                     loop {
@@ -177,6 +195,7 @@ fn lex_line(line: &str, line_no: usize, words: &mut Vec<Word>) -> Result<Option<
                         i += 1;
                     }
                     Some(&c) => {
+                        bare_prefix.get_or_insert(text.chars().count());
                         text.push(c);
                         i += 2;
                     }
@@ -191,10 +210,12 @@ fn lex_line(line: &str, line_no: usize, words: &mut Vec<Word>) -> Result<Option<
         let is_only_continuation = continuation.is_some() && len == 1;
         if !is_only_continuation {
             let len = if continuation.is_some() { len - 1 } else { len };
+            let bare_prefix = bare_prefix.unwrap_or(text.chars().count());
             words.push(Word {
                 text,
                 span: at(start, len),
                 quoted,
+                bare_prefix,
             });
         }
         if continuation.is_some() {
@@ -391,5 +412,11 @@ mod tests {
             .unwrap();
         let flags: Vec<bool> = statement.words.iter().map(Word::is_flag).collect();
         assert_eq!(flags, [false, true, false, false, true, false]);
+        let statement = statements(r#"x --value="a b" "--v"=1 --to\p x"#)
+            .next()
+            .unwrap()
+            .unwrap();
+        let flags: Vec<bool> = statement.words.iter().map(Word::is_flag).collect();
+        assert_eq!(flags, [false, true, false, false, false]);
     }
 }

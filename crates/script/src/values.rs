@@ -601,11 +601,7 @@ mod tests {
     use crate::error::Span;
 
     fn w(text: &str) -> Word {
-        Word {
-            text: text.into(),
-            span: Span::new(1, 1, text.chars().count()),
-            quoted: false,
-        }
+        Word::bare(text, Span::new(1, 1, text.chars().count()))
     }
 
     #[test]

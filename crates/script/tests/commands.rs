@@ -126,6 +126,7 @@ const CASES: &[(&str, &str)] = &[
     ("send p1 --topic orders --value hello --partition 2", "send p1 --topic orders --partition 2 --value hello"),
     ("send p1 --topic orders --key alice --null-value", "send p1 --topic orders --key alice --null-value"),
     ("send p1 --topic orders --value v --timestamp 1700000000000", "send p1 --topic orders --value v --timestamp 1700000000000"),
+    ("send p1 --topic=orders --value=\"two words\" --key='k 1'", "send p1 --topic orders --key \"k 1\" --value \"two words\""),
     ("flush p1", "flush p1"),
     ("subscribe c1 orders", "subscribe c1 orders"),
     ("subscribe c1 orders,payments audit", "subscribe c1 orders,payments,audit"),
