@@ -19,6 +19,7 @@ pub mod command;
 pub mod config;
 pub mod error;
 pub mod event;
+pub mod group;
 pub mod log;
 pub mod offsets;
 pub mod partitioner;
