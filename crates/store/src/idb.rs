@@ -17,6 +17,7 @@
 //! transaction's `complete` event, so "stored" means stored.
 
 use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
 use std::future::{Future, IntoFuture};
 use std::rc::Rc;
 use std::task::{Context, Poll};
@@ -141,6 +142,10 @@ pub struct IdbStorage {
     db: IdbDatabase,
     read_only: Option<u32>,
     closed: Rc<Cell<bool>>,
+    /// The metadata this connection last wrote or read per session. An append issues its writes
+    /// at once on the strength of it, and checks it against the stored record in the same
+    /// transaction (aborting if they differ), which saves a round trip per step.
+    known: RefCell<BTreeMap<String, SessionMeta>>,
 }
 
 /// Opens (creating or upgrading) the database `name`. The error is a sentence for the notice
@@ -330,6 +335,7 @@ impl IdbStorage {
             db,
             read_only,
             closed: Rc::new(Cell::new(false)),
+            known: RefCell::new(BTreeMap::new()),
         }
     }
 
@@ -410,6 +416,63 @@ impl IdbStorage {
         codec::decode_meta(session, &value_text(&raw)).map_err(|d| codec::corrupt_error(&d))
     }
 
+    /// The fast append: issue the metadata read and both writes together, then check the read
+    /// against `known` before committing. `Ok(None)` means `known` was stale: the transaction
+    /// was aborted, nothing was written, and the caller appends the slow way.
+    async fn append_on_known_meta(
+        &self,
+        session: &str,
+        index: u64,
+        step_raw: &str,
+        known: &SessionMeta,
+        now_ms: u64,
+    ) -> Result<Option<SessionMeta>, StoreError> {
+        let Ok(next) = codec::next_meta_after_append(known, index, now_ms) else {
+            self.known.borrow_mut().remove(session);
+            return Ok(None);
+        };
+        let next_raw = codec::encode(&next)?;
+        let (tx, raw_tx) = self.write(&[SESSIONS, STEPS])?;
+        let sessions = tx.object_store(SESSIONS).map_err(storage_error)?;
+        let steps = tx.object_store(STEPS).map_err(storage_error)?;
+        let stored = sessions
+            .get(JsValue::from_str(session))
+            .map_err(storage_error)?;
+        steps
+            .add(&text_value(step_raw), Some(&step_key(session, index)))
+            .map_err(storage_error)?;
+        sessions
+            .put(&text_value(&next_raw), Some(&JsValue::from_str(session)))
+            .map_err(storage_error)?;
+        let stored = stored.await.map_err(storage_error)?;
+        let still = stored
+            .filter(|v| !v.is_undefined())
+            .and_then(|v| codec::decode_meta(session, &value_text(&v)).ok());
+        if still.as_ref() != Some(known) {
+            self.known.borrow_mut().remove(session);
+            let _ = raw_tx.abort();
+            return Ok(None);
+        }
+        let outcome = commit(raw_tx, || StoreError::DuplicateSequenceNumber {
+            session: session.to_string(),
+            index,
+            expected: known.step_count,
+        })
+        .await;
+        match outcome {
+            Ok(()) => {
+                self.known
+                    .borrow_mut()
+                    .insert(session.to_string(), next.clone());
+                Ok(Some(next))
+            }
+            Err(e) => {
+                self.known.borrow_mut().remove(session);
+                Err(e)
+            }
+        }
+    }
+
     async fn keyed_raws(
         &self,
         store: &ObjectStore,
@@ -443,6 +506,7 @@ async fn commit(
     });
     // Tell IndexedDB no more requests are coming, so it commits without waiting for the task
     // to end (`commit()` is missing in old browsers: then it commits by itself).
+    #[allow(deprecated)] // `commit()` is in the IndexedDB 3.0 draft; web-sys marks it so.
     let _ = raw.commit();
     let outcome = JsFuture::from(done).await;
     raw.set_oncomplete(None);
@@ -492,6 +556,7 @@ impl Storage for IdbStorage {
         steps: &[Value],
         snapshots: &[Snapshot],
     ) -> Result<(), StoreError> {
+        self.known.borrow_mut().remove(&meta.id);
         let meta_raw = codec::encode(meta)?;
         let (tx, raw_tx) = self.write(&[SESSIONS, STEPS, SNAPSHOTS])?;
         let sessions = tx.object_store(SESSIONS).map_err(storage_error)?;
@@ -537,6 +602,16 @@ impl Storage for IdbStorage {
         now_ms: u64,
     ) -> Result<SessionMeta, StoreError> {
         let step_raw = codec::encode(&codec::step_record(session, index, command))?;
+        let known = self.known.borrow().get(session).cloned();
+        if let Some(known) = known {
+            if let Some(next) = self
+                .append_on_known_meta(session, index, &step_raw, &known, now_ms)
+                .await?
+            {
+                return Ok(next);
+            }
+        }
+        // No (or stale) knowledge: read the metadata first, then write.
         let (tx, raw_tx) = self.write(&[SESSIONS, STEPS])?;
         let sessions = tx.object_store(SESSIONS).map_err(storage_error)?;
         let steps = tx.object_store(STEPS).map_err(storage_error)?;
@@ -552,12 +627,16 @@ impl Storage for IdbStorage {
                 Some(&JsValue::from_str(session)),
             )
             .map_err(storage_error)?;
+        self.known.borrow_mut().remove(session);
         commit(raw_tx, || StoreError::DuplicateSequenceNumber {
             session: session.to_string(),
             index,
             expected: meta.step_count,
         })
         .await?;
+        self.known
+            .borrow_mut()
+            .insert(session.to_string(), next.clone());
         Ok(next)
     }
 
@@ -667,6 +746,7 @@ impl Storage for IdbStorage {
         name: &str,
         now_ms: u64,
     ) -> Result<SessionMeta, StoreError> {
+        self.known.borrow_mut().remove(session);
         let (tx, raw_tx) = self.write(&[SESSIONS])?;
         let sessions = tx.object_store(SESSIONS).map_err(storage_error)?;
         let mut meta = self.get_meta(&sessions, session).await?;
@@ -691,6 +771,7 @@ impl Storage for IdbStorage {
         step_count: u64,
         now_ms: u64,
     ) -> Result<SessionMeta, StoreError> {
+        self.known.borrow_mut().remove(session);
         let (tx, raw_tx) = self.write(&[SESSIONS, STEPS, SNAPSHOTS])?;
         let sessions = tx.object_store(SESSIONS).map_err(storage_error)?;
         let steps = tx.object_store(STEPS).map_err(storage_error)?;
@@ -729,6 +810,7 @@ impl Storage for IdbStorage {
     }
 
     async fn delete_session(&self, session: &str) -> Result<(), StoreError> {
+        self.known.borrow_mut().remove(session);
         let (tx, raw_tx) = self.write(&[SESSIONS, STEPS, SNAPSHOTS])?;
         let sessions = tx.object_store(SESSIONS).map_err(storage_error)?;
         let count = sessions

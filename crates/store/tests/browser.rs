@@ -476,3 +476,40 @@ async fn a_tab_whose_database_is_upgraded_by_a_newer_tab_keeps_working_in_memory
     );
     newer.close();
 }
+
+#[wasm_bindgen_test]
+async fn an_append_checks_the_stored_log_end_even_when_this_tab_thinks_it_knows_it() {
+    let ns = unique("stale");
+    let (store, _) = Store::open(&ns).await;
+    let id = session_with_steps(&store, 2).await;
+    // Behind this connection's back (as a tab without Web Locks could), the log gains a step.
+    let db = raw_open(&database_name(&ns), None, &[]).await;
+    let meta = store.load_session(&id).await.unwrap().meta;
+    let mut moved = serde_json::to_value(&meta).unwrap();
+    moved["step_count"] = json!(3);
+    let step = json!({"schema": 2, "session": id, "index": 2, "command": "elsewhere"});
+    raw_put(&db, STEPS, &step_key(&id, 2), &step.to_string().into()).await;
+    raw_put(
+        &db,
+        SESSIONS,
+        &id.as_str().into(),
+        &moved.to_string().into(),
+    )
+    .await;
+    db.close();
+    // Step 2 is taken: refused, and the other writer's step is intact.
+    assert!(matches!(
+        store.append_step(&id, 2, &json!("mine")).await,
+        Err(StoreError::DuplicateSequenceNumber {
+            index: 2,
+            expected: 3,
+            ..
+        })
+    ));
+    store.append_step(&id, 3, &json!("mine")).await.unwrap();
+    let loaded = store.load_session(&id).await.unwrap();
+    assert_eq!(
+        loaded.steps,
+        vec![command(0), command(1), json!("elsewhere"), json!("mine")]
+    );
+}
