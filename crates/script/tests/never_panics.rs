@@ -9,7 +9,7 @@ use std::fs;
 use std::path::PathBuf;
 
 use proptest::prelude::*;
-use script::{parse_line, parse_script, script_commands, Command, ParseError};
+use script::{parse_line, parse_script, script_commands, Command, ParseError, TopicPartition};
 
 fn scenarios() -> Vec<(String, String)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios");
@@ -357,5 +357,127 @@ proptest! {
             mutated = apply(&mutated, m);
         }
         check(&mutated);
+    }
+}
+
+// ---- valid commands with arbitrary values ---------------------------------------------------
+
+fn topic() -> impl Strategy<Value = String> {
+    "[a-zA-Z0-9._-]{1,24}".prop_filter("Kafka refuses . and ..", |t| t != "." && t != "..")
+}
+
+fn client() -> impl Strategy<Value = String> {
+    "[a-z0-9][a-zA-Z0-9._-]{0,12}"
+}
+
+/// Any text, as a key, a value or a group id would be (groups must not be empty).
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![any::<String>(), "[ -~]{0,12}", "\\PC{0,8}"]
+}
+
+/// A valid command line built from a template with arbitrary values, and what it must mean.
+fn valid_line() -> impl Strategy<Value = (String, Option<Command>)> {
+    use script::quote;
+    prop_oneof![
+        (client(), topic(), text(), text(), prop::option::of(0u32..1000)).prop_map(
+            |(p, t, k, v, partition)| {
+                let mut line = format!("send {p} --topic {} --key {} --value {}", quote(&t), quote(&k), quote(&v));
+                if let Some(n) = partition {
+                    line.push_str(&format!(" --partition {n}"));
+                }
+                let expected = Command::Send(script::SendRecord {
+                    producer: p,
+                    topic: t,
+                    partition,
+                    key: Some(k),
+                    value: Some(v),
+                    timestamp: None,
+                });
+                (line, Some(expected))
+            }
+        ),
+        (topic(), text(), prop::collection::vec(text(), 1..4)).prop_map(|(t, k, vs)| {
+            let values: Vec<String> = vs.iter().map(|v| format!("--value {}", quote(v))).collect();
+            (format!("kafka-console-producer --topic {} --key {} {}", quote(&t), quote(&k), values.join(" ")), None)
+        }),
+        (client(), text().prop_filter("non-empty", |g| !g.trim().is_empty()), 1u32..100_000).prop_map(|(c, g, n)| {
+            (format!("consumer {c} group.id={} max.poll.records={n}", quote(g.trim())), None)
+        }),
+        text().prop_filter("non-empty", |g| !g.is_empty()).prop_map(|g| {
+            let expected = Command::ConsumerGroups(script::ConsumerGroupsCommand::Describe {
+                groups: script::GroupSelection::Groups(vec![g.clone()]),
+                view: script::GroupView::Offsets,
+                verbose: false,
+            });
+            (format!("kafka-consumer-groups --describe --group {}", quote(&g)), Some(expected))
+        }),
+        (text().prop_filter("non-empty", |g| !g.is_empty()), topic(), 0u32..50, 0u32..50, any::<i64>()).prop_map(
+            |(g, t, p, q, n)| {
+                (format!("kafka-consumer-groups --reset-offsets --group {} --topic {} --shift-by {n} --execute", quote(&g), quote(&format!("{t}:{p},{q}"))), None)
+            }
+        ),
+        (client(), topic(), 0u32..50, any::<u64>(), topic(), 0u32..50, any::<u64>()).prop_map(
+            |(c, t, p, o, t2, p2, o2)| {
+                (format!("commitSync {c} --offsets {}", quote(&format!("{t}:{p}={o},{t2}:{p2}={o2}"))), None)
+            }
+        ),
+        (client(), topic(), 0u32..i32::MAX as u32, any::<u64>()).prop_map(|(c, t, p, o)| {
+            let expected = Command::Seek {
+                consumer: c.clone(),
+                partition: TopicPartition { topic: t.clone(), partition: p },
+                offset: o,
+            };
+            (format!("seek {c} {} {o}", quote(&format!("{t}:{p}"))), Some(expected))
+        }),
+        any::<u64>().prop_map(|ms| (format!("advance {ms}ms"), Some(Command::Advance { millis: ms }))),
+        (0i64..10_000, 1i64..=12, 1i64..=28, 0i64..24, 0i64..60, 0i64..60, 0i64..1000, -18i64..=18).prop_map(
+            |(y, mo, d, h, mi, s, ms, zone)| {
+                let sign = if zone < 0 { '-' } else { '+' };
+                (format!(
+                    "kafka-consumer-groups --reset-offsets --group g --all-topics --to-datetime {y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{ms:03}{sign}{:02}:00 --execute",
+                    zone.abs()
+                ), None)
+            }
+        ),
+        (0u64..10_000_000, 0u64..1000).prop_map(|(s, ms)| {
+            (format!("kafka-consumer-groups --reset-offsets --group g --all-topics --by-duration PT{s}.{ms:03}S"), None)
+        }),
+        (topic(), 1u32..10_000, -1i64..i64::MAX).prop_map(|(t, n, r)| {
+            (format!("kafka-topics --create --topic {} --partitions {n} --config retention.ms={r}", quote(&t)), None)
+        }),
+        (topic(), text().prop_filter("non-empty", |g| !g.is_empty()), 1u32..1000).prop_map(|(t, g, n)| {
+            (format!("kafka-console-consumer --topic {} --group {} --max-messages {n} --property print.key=true", quote(&t), quote(&g)), None)
+        }),
+        (client(), prop::collection::vec((topic(), prop::collection::vec(0u32..20, 1..4)), 1..4)).prop_map(|(c, sels)| {
+            let words: Vec<String> = sels
+                .iter()
+                .map(|(t, ps)| {
+                    let ps: Vec<String> = ps.iter().map(u32::to_string).collect();
+                    quote(&format!("{t}:{}", ps.join(",")))
+                })
+                .collect();
+            (format!("pause {c} {}", words.join(" ")), None)
+        }),
+        text().prop_filter("non-empty", |n| !n.is_empty()).prop_map(|g| {
+            (format!("describe group {}", quote(&g)), Some(Command::Describe { target: script::Target::Group(g) }))
+        }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    #[test]
+    fn valid_commands_with_arbitrary_values_parse_to_what_they_say_and_round_trip(
+        (line, expected) in valid_line()
+    ) {
+        let command = match parse_line(&line) {
+            Ok(Some(command)) => command,
+            other => panic!("{line:?} gave {other:?}"),
+        };
+        if let Some(expected) = expected {
+            prop_assert_eq!(&command, &expected);
+        }
+        assert_round_trip(&command);
     }
 }
