@@ -22,6 +22,7 @@ use std::future::{Future, IntoFuture};
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
+use idb::request::OpenDatabaseRequest;
 use idb::{
     Database, DatabaseEvent, Event, Factory, KeyRange, ObjectStore, ObjectStoreParams, Query,
     Request, Transaction, TransactionMode,
@@ -31,7 +32,7 @@ use serde_json::Value;
 use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{IdbDatabase, IdbTransaction};
+use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbTransaction};
 
 use crate::codec::{self, DamagedRecord};
 use crate::error::StoreError;
@@ -152,9 +153,12 @@ pub struct IdbStorage {
 /// that the app continues in memory.
 pub async fn open_database(name: &str) -> Result<Opened, String> {
     let factory = Factory::new().map_err(|_| "this browser offers no IndexedDB".to_string())?;
-    let mut request = factory
+    let request = factory
         .open(name, Some(SCHEMA_VERSION))
         .map_err(|e| format!("IndexedDB refused to open: {e}"))?;
+    // Keep a handle on the raw request, to deal with an open that succeeds after we gave up.
+    let raw_request: IdbOpenDbRequest = request.into();
+    let mut request = OpenDatabaseRequest::from(raw_request.clone());
     let report = Rc::new(RefCell::new(UpgradeReport::default()));
     let in_upgrade = report.clone();
     request.on_upgrade_needed(move |event| {
@@ -172,13 +176,24 @@ pub async fn open_database(name: &str) -> Result<Opened, String> {
     let opened = match race(request.into_future(), sleep(OPEN_TIMEOUT_MS)).await {
         Either::Left(result) => result,
         Either::Right(()) => {
+            // If the database opens after all (the other tab let go), close it at once: this
+            // tab already works in memory, and an unused connection would block later upgrades.
+            let late = raw_request.clone();
+            let on_late = Closure::once_into_js(move |_event: web_sys::Event| {
+                if let Ok(db) = late.result() {
+                    if let Ok(db) = db.dyn_into::<IdbDatabase>() {
+                        db.close();
+                    }
+                }
+            });
+            raw_request.set_onsuccess(Some(on_late.unchecked_ref()));
             return Err(if blocked.get() {
                 "another tab with an older version of this page keeps the saved data open; \
                  close it and reload"
                     .to_string()
             } else {
                 "IndexedDB did not answer in time".to_string()
-            })
+            });
         }
     };
     match opened {

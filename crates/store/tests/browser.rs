@@ -513,3 +513,26 @@ async fn an_append_checks_the_stored_log_end_even_when_this_tab_thinks_it_knows_
         vec![command(0), command(1), json!("elsewhere"), json!("mine")]
     );
 }
+
+#[wasm_bindgen_test]
+async fn when_an_old_tab_blocks_the_upgrade_the_app_works_in_memory_and_says_why() {
+    let ns = unique("blocked");
+    let name = database_name(&ns);
+    // An old page holds a v1 connection and ignores `versionchange`: the upgrade is blocked.
+    let old = raw_open(&name, Some(1), &["sessions"]).await;
+    let t0 = support::now();
+    let (store, notices) = Store::open(&ns).await;
+    assert!(support::now() - t0 >= f64::from(store::idb::OPEN_TIMEOUT_MS) - 50.0);
+    assert!(!store.is_persistent());
+    assert!(
+        matches!(&notices[..], [Notice::InMemoryOnly { reason }] if reason.contains("another tab")),
+        "{notices:?}"
+    );
+    let id = session_with_steps(&store, 2).await;
+    assert_eq!(store.load_session(&id).await.unwrap().steps.len(), 2);
+    // Once the old tab goes, the next visit opens (and upgrades) the database normally.
+    old.close();
+    sleep(100).await;
+    let (next, notices) = Store::open(&ns).await;
+    assert!(next.is_persistent(), "{notices:?}");
+}
