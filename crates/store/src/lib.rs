@@ -46,8 +46,8 @@ pub use export::{ExportedSession, ImportError};
 pub use guard::{ChangeKind, Role, SessionChange, Subscription};
 pub use memory::MemoryStorage;
 pub use model::{
-    ChapterProgress, LoadedSession, NewSession, Preferences, ReducedMotion, SessionMeta, Snapshot,
-    Vocabulary, SCHEMA_VERSION,
+    snapshot_due, ChapterProgress, LoadedSession, NewSession, Preferences, ReducedMotion,
+    SessionMeta, Snapshot, Vocabulary, SCHEMA_VERSION, SNAPSHOT_INTERVAL,
 };
 pub use notice::Notice;
 pub use storage::Storage;

@@ -22,6 +22,15 @@ use serde_json::Value;
 /// [`crate::migrate`]); version 2 is the current one.
 pub const SCHEMA_VERSION: u32 = 2;
 
+/// How often the app should store a snapshot: after every this many steps. Opening a session
+/// then replays at most this many commands on top of the latest snapshot.
+pub const SNAPSHOT_INTERVAL: u64 = 500;
+
+/// Whether a snapshot is due once the log has `step_count` steps.
+pub fn snapshot_due(step_count: u64) -> bool {
+    step_count > 0 && step_count.is_multiple_of(SNAPSHOT_INTERVAL)
+}
+
 /// The metadata record of a session. `step_count` is the log end: the index the next step
 /// will get, like a partition's log end offset.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -157,5 +166,45 @@ impl LoadedSession {
             .as_ref()
             .map_or(0, |s| usize::try_from(s.step).unwrap_or(usize::MAX));
         self.steps.get(from..).unwrap_or(&[])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_snapshot_is_due_every_interval_but_not_at_the_start() {
+        assert!(!snapshot_due(0));
+        assert!(!snapshot_due(SNAPSHOT_INTERVAL - 1));
+        assert!(snapshot_due(SNAPSHOT_INTERVAL));
+        assert!(snapshot_due(3 * SNAPSHOT_INTERVAL));
+    }
+
+    #[test]
+    fn the_steps_after_a_snapshot_are_those_still_to_replay() {
+        let loaded = LoadedSession {
+            meta: SessionMeta {
+                schema: SCHEMA_VERSION,
+                id: "a".into(),
+                name: "n".into(),
+                created_at_ms: 0,
+                updated_at_ms: 0,
+                seed: 0,
+                config: Value::Null,
+                step_count: 3,
+            },
+            steps: vec![Value::from(0), Value::from(1), Value::from(2)],
+            snapshot: Some(Snapshot {
+                step: 2,
+                state: Value::Null,
+            }),
+        };
+        assert_eq!(loaded.steps_after_snapshot(), &[Value::from(2)]);
+        let without = LoadedSession {
+            snapshot: None,
+            ..loaded
+        };
+        assert_eq!(without.steps_after_snapshot().len(), 3);
     }
 }
