@@ -286,3 +286,39 @@ pub fn help_text(topic: Option<&str>) -> String {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_overview_lists_every_command_with_its_summary() {
+        let text = help_text(None);
+        for c in COMMANDS {
+            assert!(
+                text.contains(c.name) && text.contains(c.summary),
+                "{}",
+                c.name
+            );
+        }
+    }
+
+    #[test]
+    fn one_command_shows_usage_what_it_mirrors_and_an_example() {
+        let text = help_text(Some("seek"));
+        assert!(text.starts_with("seek CONSUMER TOPIC:P OFFSET\n"));
+        assert!(text.contains("mirrors: consumer.seek(TopicPartition, long)"));
+        assert!(text.contains("example: seek c1 orders:0 42"));
+    }
+
+    #[test]
+    fn command_names_are_unique() {
+        for (i, c) in COMMANDS.iter().enumerate() {
+            assert!(
+                COMMANDS[i + 1..].iter().all(|d| d.name != c.name),
+                "{}",
+                c.name
+            );
+        }
+    }
+}

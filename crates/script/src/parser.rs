@@ -50,6 +50,13 @@ pub fn parse_statement(statement: &Statement) -> Result<Command, ParseError> {
     } else {
         tool_name(&head.text)
     };
+    // `kafka-topics --help`, `seek --help`: the command's help, as the real tools print usage.
+    if help::command_info(name).is_some() && rest.iter().any(|w| w.is_flag() && w.text == "--help")
+    {
+        return Ok(Command::Help {
+            topic: Some(name.to_string()),
+        });
+    }
     let parse =
         |specs: &'static [FlagSpec]| args::parse(name, head.span, statement.span, specs, rest);
     match name {

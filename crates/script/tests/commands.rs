@@ -171,6 +171,8 @@ const CASES: &[(&str, &str)] = &[
     ("state --json", "state --json"),
     ("help", "help"),
     ("help kafka-topics.sh", "help kafka-topics"),
+    ("kafka-topics --help", "help kafka-topics"),
+    ("seek --help", "help seek"),
 ];
 
 #[test]
