@@ -208,3 +208,40 @@ fn errors_serialise_to_json_for_the_headless_api() {
     assert_eq!(json["kind"]["error"], "unknown_command");
     assert_eq!(json["kind"]["suggestion"], "poll");
 }
+
+#[test]
+fn the_cases_cover_every_error_class() {
+    let covered: std::collections::BTreeSet<String> = CASES
+        .iter()
+        .map(|(input, _)| {
+            let json = serde_json::to_value(error(input)).unwrap();
+            json["kind"]["error"].as_str().unwrap().to_string()
+        })
+        .collect();
+    for class in [
+        "unterminated_string",
+        "invalid_escape",
+        "dangling_continuation",
+        "unknown_command",
+        "unknown_flag",
+        "unknown_keyword",
+        "missing_flag_value",
+        "unexpected_flag_value",
+        "duplicate_flag",
+        "missing_argument",
+        "unexpected_argument",
+        "usage",
+        "invalid_number",
+        "negative_number",
+        "number_out_of_range",
+        "invalid_duration",
+        "invalid_datetime",
+        "invalid_topic_name",
+        "invalid_topic_partition",
+        "invalid_name",
+        "unknown_config",
+        "invalid_config_value",
+    ] {
+        assert!(covered.contains(class), "no case for {class}");
+    }
+}
