@@ -67,6 +67,19 @@ async fn bench_persist_one_step() {
         "{}",
         summary("persist one step (append_step, committed)", samples)
     );
+
+    // The floor: one bare IndexedDB put of the same text, awaited until committed.
+    let db = support::raw_open(store.database_name(), None, &[]).await;
+    let mut floor = Vec::new();
+    for i in 0..1_000u64 {
+        let value = wasm_bindgen::JsValue::from_str(&command(i).to_string());
+        let key = support::step_key("bench-floor", i);
+        let t0 = now();
+        support::raw_put(&db, "steps", &key, &value).await;
+        floor.push(now() - t0);
+    }
+    db.close();
+    console_log!("{}", summary("bare IndexedDB put + commit (floor)", floor));
 }
 
 #[wasm_bindgen_test]
