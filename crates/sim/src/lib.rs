@@ -17,6 +17,7 @@ pub mod assignor;
 pub mod cluster;
 pub mod command;
 pub mod config;
+pub mod consumer;
 pub mod error;
 pub mod event;
 pub mod group;

@@ -1,0 +1,1023 @@
+//! The consumer's state and its operations.
+
+use super::accounting::ProcessedRecord;
+use super::types::*;
+use crate::assignor::RebalanceProtocol;
+use crate::group::{
+    leader_assignment, GroupError, JoinGroupRequest, JoinGroupResponse, ProtocolMetadata,
+    Subscription, SyncGroupRequest,
+};
+use crate::types::TopicPartition;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+enum Mode {
+    /// Neither subscribed nor assigned.
+    None,
+    /// `subscribe(topics)`: the group decides the partitions.
+    Subscribed(BTreeSet<String>),
+    /// `assign(partitions)`: the application decides; no group membership.
+    Manual,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+enum Lifecycle {
+    Running,
+    Crashed,
+    Closed,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct PartitionState {
+    /// The next offset `poll` returns; `None` until initialised from the committed offset.
+    position: Option<i64>,
+    paused: bool,
+    /// A `seekToBeginning`/`seekToEnd` waiting for the next poll.
+    pending_reset: Option<ResetReason>,
+}
+
+/// One consumer (one `KafkaConsumer` instance). A restart is a new instance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Consumer {
+    config: ConsumerConfig,
+    lifecycle: Lifecycle,
+    mode: Mode,
+    assignment: BTreeMap<TopicPartition, PartitionState>,
+    member_id: String,
+    generation: i32,
+    protocol: Option<String>,
+    is_leader: bool,
+    needs_rejoin: bool,
+    joining: bool,
+    /// The generation was reset (poll timeout, unknown member): the partitions are lost,
+    /// not revoked, at the next join.
+    membership_lost: bool,
+    /// What the `sticky` assignor remembers in its user data across an eager revocation.
+    sticky_memory: (Vec<TopicPartition>, i32),
+    /// The leader's view of the partition counts its last assignment used.
+    assignment_snapshot: BTreeMap<String, i32>,
+    next_auto_commit_ms: i64,
+    last_poll_ms: i64,
+    next_heartbeat_ms: Option<i64>,
+    /// Records returned by `poll` and not processed yet.
+    delivered: VecDeque<ConsumerRecord>,
+    fetch_cursor: usize,
+    events: Vec<ConsumerEvent>,
+}
+
+impl Consumer {
+    /// A new consumer instance created at `now_ms`.
+    pub fn new(config: ConsumerConfig, now_ms: i64) -> Self {
+        let next_auto_commit_ms = now_ms + config.auto_commit_interval_ms;
+        Self {
+            config,
+            lifecycle: Lifecycle::Running,
+            mode: Mode::None,
+            assignment: BTreeMap::new(),
+            member_id: String::new(),
+            generation: -1,
+            protocol: None,
+            is_leader: false,
+            needs_rejoin: false,
+            joining: false,
+            membership_lost: false,
+            sticky_memory: (Vec::new(), -1),
+            assignment_snapshot: BTreeMap::new(),
+            next_auto_commit_ms,
+            last_poll_ms: now_ms,
+            next_heartbeat_ms: None,
+            delivered: VecDeque::new(),
+            fetch_cursor: 0,
+            events: Vec::new(),
+        }
+    }
+
+    // ----- what the world and the UI read ---------------------------------------------
+
+    pub fn config(&self) -> &ConsumerConfig {
+        &self.config
+    }
+
+    /// The events since the last call.
+    pub fn drain_events(&mut self) -> Vec<ConsumerEvent> {
+        std::mem::take(&mut self.events)
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.lifecycle == Lifecycle::Running
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.lifecycle == Lifecycle::Closed
+    }
+
+    pub fn is_crashed(&self) -> bool {
+        self.lifecycle == Lifecycle::Crashed
+    }
+
+    pub fn member_id(&self) -> &str {
+        &self.member_id
+    }
+
+    pub fn generation(&self) -> i32 {
+        self.generation
+    }
+
+    pub fn is_leader(&self) -> bool {
+        self.is_leader
+    }
+
+    /// `assignment()`, sorted.
+    pub fn assignment(&self) -> Vec<TopicPartition> {
+        self.assignment.keys().cloned().collect()
+    }
+
+    /// `paused()`.
+    pub fn paused(&self) -> Vec<TopicPartition> {
+        self.assignment
+            .iter()
+            .filter(|(_, s)| s.paused)
+            .map(|(tp, _)| tp.clone())
+            .collect()
+    }
+
+    /// The position as the consumer knows it now, without resolving it (`None` until the
+    /// next poll initialises it).
+    pub fn known_position(&self, tp: &TopicPartition) -> Option<i64> {
+        self.assignment.get(tp).and_then(|s| s.position)
+    }
+
+    /// Records returned by `poll` that the application has not processed yet.
+    pub fn unprocessed(&self) -> Vec<ConsumerRecord> {
+        self.delivered.iter().cloned().collect()
+    }
+
+    /// The rebalance protocol this consumer follows.
+    pub fn rebalance_protocol(&self) -> RebalanceProtocol {
+        self.config.rebalance_protocol()
+    }
+
+    /// When the heartbeat thread sends its next heartbeat.
+    pub fn next_heartbeat_ms(&self) -> Option<i64> {
+        self.next_heartbeat_ms
+    }
+
+    /// When `max.poll.interval.ms` expires unless the application polls.
+    pub fn poll_deadline_ms(&self) -> Option<i64> {
+        (self.is_running() && self.in_group())
+            .then_some(self.last_poll_ms + self.config.max_poll_interval_ms)
+    }
+
+    fn in_group(&self) -> bool {
+        matches!(self.mode, Mode::Subscribed(_)) && self.generation >= 0
+    }
+
+    fn ensure_running(&self) -> Result<(), ConsumerError> {
+        match self.lifecycle {
+            Lifecycle::Running => Ok(()),
+            Lifecycle::Closed => Err(ConsumerError::IllegalState {
+                message: "This consumer has already been closed.".into(),
+            }),
+            Lifecycle::Crashed => Err(ConsumerError::IllegalState {
+                message: "This consumer crashed; restart it.".into(),
+            }),
+        }
+    }
+
+    fn ensure_assigned(&self, tp: &TopicPartition) -> Result<(), ConsumerError> {
+        if self.assignment.contains_key(tp) {
+            Ok(())
+        } else {
+            Err(ConsumerError::IllegalState {
+                message: format!("No current assignment for partition {tp}"),
+            })
+        }
+    }
+
+    // ----- subscription ---------------------------------------------------------------
+
+    /// `subscribe(topics)`: join the group; the coordinator's leader assigns partitions.
+    pub fn subscribe(&mut self, topics: &[&str]) -> Result<(), ConsumerError> {
+        self.ensure_running()?;
+        if self.config.group_id.is_none() {
+            return Err(ConsumerError::InvalidGroupId);
+        }
+        let topics: BTreeSet<String> = topics.iter().map(|t| t.to_string()).collect();
+        if self.mode != Mode::Subscribed(topics.clone()) {
+            if self.mode == Mode::Manual {
+                self.assignment.clear();
+            }
+            self.mode = Mode::Subscribed(topics);
+            self.request_rejoin("subscription changed");
+        }
+        Ok(())
+    }
+
+    /// `assign(partitions)`: manual assignment, no group membership (commits use
+    /// generation -1 and are accepted only while the group has no members).
+    pub fn assign(&mut self, partitions: &[TopicPartition]) -> Result<(), ConsumerError> {
+        self.ensure_running()?;
+        if matches!(self.mode, Mode::Subscribed(_)) {
+            return Err(ConsumerError::IllegalState {
+                message: "Subscription to topics, partitions and pattern are mutually exclusive"
+                    .into(),
+            });
+        }
+        let keep: BTreeSet<&TopicPartition> = partitions.iter().collect();
+        self.assignment.retain(|tp, _| keep.contains(tp));
+        for tp in partitions {
+            self.assignment.entry(tp.clone()).or_default();
+        }
+        self.mode = Mode::Manual;
+        Ok(())
+    }
+
+    // ----- poll and process -----------------------------------------------------------
+
+    /// `poll()`: first the auto-commit of the positions returned by earlier polls (if the
+    /// interval has passed), then up to `max.poll.records` records from the assigned,
+    /// unpaused partitions, never above the high watermark. Partitions are served in turn,
+    /// starting one further each poll.
+    pub fn poll(
+        &mut self,
+        now_ms: i64,
+        log: &dyn LogReader,
+        store: &mut dyn OffsetStore,
+    ) -> Result<Vec<ConsumerRecord>, ConsumerError> {
+        self.ensure_running()?;
+        if self.mode == Mode::None {
+            return Err(ConsumerError::IllegalState {
+                message: "Consumer is not subscribed to any topics or assigned any partitions"
+                    .into(),
+            });
+        }
+        self.last_poll_ms = now_ms;
+        if self.config.enable_auto_commit
+            && self.config.group_id.is_some()
+            && now_ms >= self.next_auto_commit_ms
+        {
+            self.next_auto_commit_ms = now_ms + self.config.auto_commit_interval_ms;
+            let offsets = self.consumed_positions();
+            if !offsets.is_empty() {
+                if let Err(error) = self.send_commit(offsets.clone(), now_ms, store) {
+                    self.events.push(ConsumerEvent::CommitFailed {
+                        kind: CommitKind::Auto,
+                        error,
+                    });
+                } else {
+                    self.events.push(ConsumerEvent::Committed {
+                        kind: CommitKind::Auto,
+                        offsets,
+                    });
+                }
+            }
+        }
+
+        let mut partitions: Vec<TopicPartition> = self
+            .assignment
+            .iter()
+            .filter(|(_, s)| !s.paused)
+            .map(|(tp, _)| tp.clone())
+            .collect();
+        if !partitions.is_empty() {
+            let start = self.fetch_cursor % partitions.len();
+            partitions.rotate_left(start);
+            self.fetch_cursor = self.fetch_cursor.wrapping_add(1);
+        }
+        let mut records = Vec::new();
+        for tp in partitions {
+            let remaining = self.config.max_poll_records.saturating_sub(records.len());
+            if remaining == 0 {
+                break;
+            }
+            let position = self.resolve_position(&tp, log, store)?;
+            match log.fetch(&tp, position, remaining) {
+                Ok(batch) => {
+                    let (Some(first), Some(last)) = (batch.first(), batch.last()) else {
+                        continue;
+                    };
+                    let (from, to) = (first.offset, last.offset);
+                    if let Some(s) = self.assignment.get_mut(&tp) {
+                        s.position = Some(to + 1);
+                    }
+                    self.events.push(ConsumerEvent::RecordsFetched {
+                        partition: tp.clone(),
+                        from,
+                        to,
+                        count: batch.len(),
+                    });
+                    records.extend(batch);
+                }
+                Err(FetchError::OffsetOutOfRange) => {
+                    self.reset_position(&tp, ResetReason::OutOfRange, log, Some(position))?;
+                }
+                Err(FetchError::UnknownTopicOrPartition) => {}
+            }
+        }
+        self.delivered.extend(records.iter().cloned());
+        Ok(records)
+    }
+
+    /// The application processes up to `max_records` of the records `poll` returned (all if
+    /// `None`), each taking `per_record_ms`; returns what was processed, and when.
+    pub fn process(
+        &mut self,
+        now_ms: i64,
+        max_records: Option<usize>,
+        per_record_ms: i64,
+    ) -> Result<Vec<ProcessedRecord>, ConsumerError> {
+        self.ensure_running()?;
+        let n = max_records
+            .unwrap_or(self.delivered.len())
+            .min(self.delivered.len());
+        let mut done = Vec::with_capacity(n);
+        let mut t = now_ms;
+        for record in self.delivered.drain(..n) {
+            t = t.saturating_add(per_record_ms.max(0));
+            done.push(ProcessedRecord {
+                group_id: self.config.group_id.clone(),
+                client_id: self.config.client_id.clone(),
+                partition: record.topic_partition(),
+                offset: record.offset,
+                done_at_ms: t,
+            });
+        }
+        if !done.is_empty() {
+            self.events.push(ConsumerEvent::Processed {
+                records: done
+                    .iter()
+                    .map(|p| (p.partition.clone(), p.offset))
+                    .collect(),
+                done_at_ms: t,
+            });
+        }
+        Ok(done)
+    }
+
+    /// Initialises the position if needed: a pending seekToBeginning/End, else the
+    /// committed offset, else `auto.offset.reset`.
+    fn resolve_position(
+        &mut self,
+        tp: &TopicPartition,
+        log: &dyn LogReader,
+        store: &dyn OffsetStore,
+    ) -> Result<i64, ConsumerError> {
+        let Some(state) = self.assignment.get(tp) else {
+            return Err(ConsumerError::IllegalState {
+                message: format!("No current assignment for partition {tp}"),
+            });
+        };
+        if let Some(reason) = state.pending_reset {
+            return self.reset_position(tp, reason, log, None);
+        }
+        if let Some(p) = state.position {
+            return Ok(p);
+        }
+        let committed = self
+            .config
+            .group_id
+            .as_deref()
+            .and_then(|g| store.committed(g, tp));
+        match committed {
+            Some(offset) => {
+                self.set_position(tp, offset);
+                self.events.push(ConsumerEvent::PositionFromCommitted {
+                    partition: tp.clone(),
+                    offset,
+                });
+                Ok(offset)
+            }
+            None => self.reset_position(tp, ResetReason::NoCommittedOffset, log, None),
+        }
+    }
+
+    fn set_position(&mut self, tp: &TopicPartition, offset: i64) {
+        if let Some(s) = self.assignment.get_mut(tp) {
+            s.position = Some(offset);
+            s.pending_reset = None;
+        }
+    }
+
+    /// Resets the position by a seek request or by `auto.offset.reset`.
+    fn reset_position(
+        &mut self,
+        tp: &TopicPartition,
+        reason: ResetReason,
+        log: &dyn LogReader,
+        out_of_range_offset: Option<i64>,
+    ) -> Result<i64, ConsumerError> {
+        let earliest = match reason {
+            ResetReason::SeekToBeginning => true,
+            ResetReason::SeekToEnd => false,
+            ResetReason::NoCommittedOffset | ResetReason::OutOfRange => {
+                match self.config.auto_offset_reset {
+                    OffsetResetStrategy::Earliest => true,
+                    OffsetResetStrategy::Latest => false,
+                    OffsetResetStrategy::None => {
+                        if let Some(s) = self.assignment.get_mut(tp) {
+                            s.position = None;
+                        }
+                        return Err(match out_of_range_offset {
+                            Some(offset) => ConsumerError::OffsetOutOfRange {
+                                partition: tp.clone(),
+                                offset,
+                            },
+                            None => ConsumerError::NoOffsetForPartition {
+                                partition: tp.clone(),
+                            },
+                        });
+                    }
+                }
+            }
+        };
+        let offset = if earliest {
+            log.log_start_offset(tp)
+        } else {
+            log.high_watermark(tp)
+        };
+        let offset = offset.map_err(|_| ConsumerError::IllegalState {
+            message: format!("partition {tp} does not exist"),
+        })?;
+        self.set_position(tp, offset);
+        self.events.push(ConsumerEvent::PositionReset {
+            partition: tp.clone(),
+            offset,
+            reason,
+        });
+        Ok(offset)
+    }
+
+    // ----- positions ------------------------------------------------------------------
+
+    /// `position(tp)`: resolves a lazy seek or an unknown position now.
+    pub fn position(
+        &mut self,
+        tp: &TopicPartition,
+        log: &dyn LogReader,
+        store: &dyn OffsetStore,
+    ) -> Result<i64, ConsumerError> {
+        self.ensure_running()?;
+        self.ensure_assigned(tp)?;
+        self.resolve_position(tp, log, store)
+    }
+
+    /// `committed(tp)`: the group's committed offset, the next offset to read.
+    pub fn committed(&self, tp: &TopicPartition, store: &dyn OffsetStore) -> Option<i64> {
+        self.config
+            .group_id
+            .as_deref()
+            .and_then(|g| store.committed(g, tp))
+    }
+
+    /// `seek(tp, offset)`: the next poll reads from `offset`.
+    pub fn seek(&mut self, tp: &TopicPartition, offset: i64) -> Result<(), ConsumerError> {
+        self.ensure_running()?;
+        if offset < 0 {
+            return Err(ConsumerError::IllegalArgument {
+                message: "seek offset must not be a negative number".into(),
+            });
+        }
+        self.ensure_assigned(tp)?;
+        self.set_position(tp, offset);
+        self.events.push(ConsumerEvent::Seek {
+            partition: tp.clone(),
+            offset,
+        });
+        Ok(())
+    }
+
+    /// `seekToBeginning(partitions)` (all assigned if empty): evaluated lazily, at the next
+    /// poll or `position()`.
+    pub fn seek_to_beginning(
+        &mut self,
+        partitions: &[TopicPartition],
+    ) -> Result<(), ConsumerError> {
+        self.request_reset(partitions, ResetReason::SeekToBeginning)
+    }
+
+    /// `seekToEnd(partitions)` (all assigned if empty): lazily, to the high watermark.
+    pub fn seek_to_end(&mut self, partitions: &[TopicPartition]) -> Result<(), ConsumerError> {
+        self.request_reset(partitions, ResetReason::SeekToEnd)
+    }
+
+    fn request_reset(
+        &mut self,
+        partitions: &[TopicPartition],
+        reason: ResetReason,
+    ) -> Result<(), ConsumerError> {
+        self.ensure_running()?;
+        let targets: Vec<TopicPartition> = if partitions.is_empty() {
+            self.assignment()
+        } else {
+            partitions.to_vec()
+        };
+        for tp in &targets {
+            self.ensure_assigned(tp)?;
+        }
+        for tp in &targets {
+            if let Some(s) = self.assignment.get_mut(tp) {
+                s.pending_reset = Some(reason);
+                s.position = None;
+            }
+        }
+        Ok(())
+    }
+
+    /// `pause(partitions)`: stop fetching them, without leaving the group.
+    pub fn pause(&mut self, partitions: &[TopicPartition]) -> Result<(), ConsumerError> {
+        self.set_paused(partitions, true)
+    }
+
+    /// `resume(partitions)`.
+    pub fn resume(&mut self, partitions: &[TopicPartition]) -> Result<(), ConsumerError> {
+        self.set_paused(partitions, false)
+    }
+
+    fn set_paused(
+        &mut self,
+        partitions: &[TopicPartition],
+        paused: bool,
+    ) -> Result<(), ConsumerError> {
+        self.ensure_running()?;
+        for tp in partitions {
+            self.ensure_assigned(tp)?;
+        }
+        for tp in partitions {
+            if let Some(s) = self.assignment.get_mut(tp) {
+                s.paused = paused;
+            }
+        }
+        let partitions = partitions.to_vec();
+        self.events.push(if paused {
+            ConsumerEvent::Paused { partitions }
+        } else {
+            ConsumerEvent::Resumed { partitions }
+        });
+        Ok(())
+    }
+
+    // ----- commits --------------------------------------------------------------------
+
+    /// The positions of every assigned partition that has one: what `commitSync()` and the
+    /// auto-commit commit (`allConsumed`).
+    fn consumed_positions(&self) -> Vec<(TopicPartition, i64)> {
+        self.assignment
+            .iter()
+            .filter_map(|(tp, s)| s.position.map(|p| (tp.clone(), p)))
+            .collect()
+    }
+
+    fn send_commit(
+        &mut self,
+        offsets: Vec<(TopicPartition, i64)>,
+        now_ms: i64,
+        store: &mut dyn OffsetStore,
+    ) -> Result<(), ConsumerError> {
+        let Some(group_id) = self.config.group_id.clone() else {
+            return Err(ConsumerError::InvalidGroupId);
+        };
+        let (member_id, generation_id) = match self.mode {
+            Mode::Subscribed(_) => {
+                if self.joining {
+                    return Err(ConsumerError::RebalanceInProgress);
+                }
+                if self.generation < 0 {
+                    return Err(ConsumerError::CommitFailed {
+                        cause: GroupError::UnknownMemberId {
+                            member_id: self.member_id.clone(),
+                        },
+                    });
+                }
+                (self.member_id.clone(), self.generation)
+            }
+            _ => (String::new(), -1),
+        };
+        let request = OffsetCommitRequest {
+            group_id,
+            member_id,
+            group_instance_id: if matches!(self.mode, Mode::Subscribed(_)) {
+                self.config.group_instance_id.clone()
+            } else {
+                None
+            },
+            generation_id,
+            offsets,
+            now_ms,
+        };
+        store.commit(&request).map_err(|e| match e {
+            GroupError::RebalanceInProgress => ConsumerError::RebalanceInProgress,
+            GroupError::FencedInstanceId { group_instance_id } => {
+                ConsumerError::FencedInstanceId { group_instance_id }
+            }
+            cause => ConsumerError::CommitFailed { cause },
+        })
+    }
+
+    /// `commitSync()` of the current positions, or of explicit offsets (each the next
+    /// offset to read: after processing offset 41, commit 42).
+    pub fn commit_sync(
+        &mut self,
+        now_ms: i64,
+        offsets: Option<Vec<(TopicPartition, i64)>>,
+        store: &mut dyn OffsetStore,
+    ) -> Result<(), ConsumerError> {
+        self.ensure_running()?;
+        let offsets = offsets.unwrap_or_else(|| self.consumed_positions());
+        if offsets.is_empty() {
+            return Ok(());
+        }
+        self.send_commit(offsets.clone(), now_ms, store)?;
+        self.events.push(ConsumerEvent::Committed {
+            kind: CommitKind::Sync,
+            offsets,
+        });
+        Ok(())
+    }
+
+    /// `commitAsync()`: like `commitSync` but a failure is only reported (to the callback,
+    /// here as an event) and never retried.
+    pub fn commit_async(
+        &mut self,
+        now_ms: i64,
+        offsets: Option<Vec<(TopicPartition, i64)>>,
+        store: &mut dyn OffsetStore,
+    ) -> Result<(), ConsumerError> {
+        self.ensure_running()?;
+        let offsets = offsets.unwrap_or_else(|| self.consumed_positions());
+        if offsets.is_empty() {
+            return Ok(());
+        }
+        match self.send_commit(offsets.clone(), now_ms, store) {
+            Ok(()) => self.events.push(ConsumerEvent::Committed {
+                kind: CommitKind::Async,
+                offsets,
+            }),
+            Err(error) => self.events.push(ConsumerEvent::CommitFailed {
+                kind: CommitKind::Async,
+                error,
+            }),
+        }
+        Ok(())
+    }
+
+    fn auto_commit_now(&mut self, kind: CommitKind, now_ms: i64, store: &mut dyn OffsetStore) {
+        if !self.config.enable_auto_commit || self.config.group_id.is_none() {
+            return;
+        }
+        let offsets = self.consumed_positions();
+        if offsets.is_empty() {
+            return;
+        }
+        match self.send_commit(offsets.clone(), now_ms, store) {
+            Ok(()) => self.events.push(ConsumerEvent::Committed { kind, offsets }),
+            Err(error) => self
+                .events
+                .push(ConsumerEvent::CommitFailed { kind, error }),
+        }
+    }
+
+    // ----- crash and close ------------------------------------------------------------
+
+    /// The process dies: positions, assignment and unprocessed records are gone. No
+    /// LeaveGroup is sent; the coordinator notices after `session.timeout.ms`. Restart with
+    /// [`Consumer::new`].
+    pub fn crash(&mut self) {
+        self.lifecycle = Lifecycle::Crashed;
+        self.assignment.clear();
+        self.delivered.clear();
+        self.next_heartbeat_ms = None;
+        self.joining = false;
+        self.events.push(ConsumerEvent::Crashed);
+    }
+
+    /// `close()`: auto-commit the positions, revoke the partitions, and — for a dynamic
+    /// member — leave the group. Returns the member id to send LeaveGroup for, if any
+    /// (a static member does not leave: it may come back within the session timeout).
+    pub fn close(&mut self, now_ms: i64, store: &mut dyn OffsetStore) -> Option<String> {
+        if self.lifecycle != Lifecycle::Running {
+            return None;
+        }
+        self.auto_commit_now(CommitKind::OnClose, now_ms, store);
+        let leave = if self.in_group() {
+            let all = self.assignment();
+            if !all.is_empty() {
+                self.events
+                    .push(ConsumerEvent::PartitionsRevoked { partitions: all });
+            }
+            (self.config.group_instance_id.is_none() && !self.member_id.is_empty())
+                .then(|| self.member_id.clone())
+        } else {
+            None
+        };
+        self.assignment.clear();
+        self.delivered.clear();
+        self.next_heartbeat_ms = None;
+        self.lifecycle = Lifecycle::Closed;
+        self.events.push(ConsumerEvent::Closed);
+        leave
+    }
+
+    // ----- group membership (ConsumerCoordinator) -------------------------------------
+
+    fn request_rejoin(&mut self, reason: &str) {
+        if !self.needs_rejoin {
+            self.needs_rejoin = true;
+            self.events.push(ConsumerEvent::RejoinRequested {
+                reason: reason.to_string(),
+            });
+        }
+    }
+
+    /// Whether the consumer must send a JoinGroup now.
+    pub fn wants_to_join(&self) -> bool {
+        self.is_running()
+            && matches!(self.mode, Mode::Subscribed(_))
+            && !self.joining
+            && (self.needs_rejoin || self.generation < 0)
+    }
+
+    /// `onJoinPrepare`: auto-commit, then revoke everything (eager), only partitions of
+    /// topics no longer subscribed (cooperative), or declare everything lost if the
+    /// membership was lost; returns the JoinGroup request.
+    pub fn prepare_join(
+        &mut self,
+        now_ms: i64,
+        store: &mut dyn OffsetStore,
+    ) -> Result<JoinGroupRequest, ConsumerError> {
+        self.ensure_running()?;
+        let Mode::Subscribed(topics) = self.mode.clone() else {
+            return Err(ConsumerError::IllegalState {
+                message: "Consumer is not subscribed to any topics".into(),
+            });
+        };
+        if !self.membership_lost && self.generation >= 0 {
+            self.auto_commit_now(CommitKind::BeforeRebalance, now_ms, store);
+        }
+        if self.membership_lost {
+            let all = self.assignment();
+            self.assignment.clear();
+            self.delivered.clear();
+            if !all.is_empty() {
+                self.events
+                    .push(ConsumerEvent::PartitionsLost { partitions: all });
+            }
+            self.membership_lost = false;
+        } else {
+            let revoked: Vec<TopicPartition> = match self.rebalance_protocol() {
+                RebalanceProtocol::Eager => self.assignment(),
+                RebalanceProtocol::Cooperative => self
+                    .assignment
+                    .keys()
+                    .filter(|tp| !topics.contains(&tp.topic))
+                    .cloned()
+                    .collect(),
+            };
+            if !revoked.is_empty() {
+                for tp in &revoked {
+                    self.assignment.remove(tp);
+                }
+                self.delivered
+                    .retain(|r| !revoked.contains(&r.topic_partition()));
+                self.events.push(ConsumerEvent::PartitionsRevoked {
+                    partitions: revoked,
+                });
+            }
+        }
+        self.joining = true;
+        self.needs_rejoin = false;
+        self.last_poll_ms = self.last_poll_ms.max(now_ms);
+        Ok(self.join_request())
+    }
+
+    /// The JoinGroup request for the current state (also used to answer MEMBER_ID_REQUIRED).
+    pub fn join_request(&self) -> JoinGroupRequest {
+        let topics: Vec<String> = match &self.mode {
+            Mode::Subscribed(t) => t.iter().cloned().collect(),
+            _ => Vec::new(),
+        };
+        let owned = self.assignment();
+        let generation = (self.generation >= 0).then_some(self.generation);
+        JoinGroupRequest {
+            member_id: self.member_id.clone(),
+            group_instance_id: self.config.group_instance_id.clone(),
+            client_id: self.config.client_id.clone(),
+            session_timeout_ms: self.config.session_timeout_ms,
+            rebalance_timeout_ms: self.config.max_poll_interval_ms,
+            protocols: self
+                .config
+                .partition_assignment_strategy
+                .iter()
+                .map(|a| {
+                    // The eager `sticky` assignor carries its last assignment in its user data.
+                    let (owned, generation) = if a.name() == "sticky" {
+                        let (p, g) = &self.sticky_memory;
+                        (p.clone(), (*g >= 0).then_some(*g))
+                    } else {
+                        (owned.clone(), generation)
+                    };
+                    ProtocolMetadata {
+                        name: a.name().to_string(),
+                        subscription: Subscription {
+                            topics: topics.clone(),
+                            owned_partitions: owned,
+                            generation,
+                        },
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    /// A JoinGroup or SyncGroup failed. Returns the request to send again at once, if any
+    /// (MEMBER_ID_REQUIRED), otherwise the consumer rejoins at its next poll.
+    pub fn on_join_error(
+        &mut self,
+        error: &GroupError,
+    ) -> Result<Option<JoinGroupRequest>, ConsumerError> {
+        match error {
+            GroupError::MemberIdRequired { member_id } => {
+                self.member_id = member_id.clone();
+                Ok(Some(self.join_request()))
+            }
+            GroupError::FencedInstanceId { group_instance_id } => {
+                self.joining = false;
+                self.lifecycle = Lifecycle::Closed;
+                Err(ConsumerError::FencedInstanceId {
+                    group_instance_id: group_instance_id.clone(),
+                })
+            }
+            GroupError::UnknownMemberId { .. } | GroupError::IllegalGeneration { .. } => {
+                self.joining = false;
+                self.lose_membership(matches!(error, GroupError::UnknownMemberId { .. }));
+                Ok(None)
+            }
+            _ => {
+                self.joining = false;
+                self.request_rejoin(error.code());
+                Ok(None)
+            }
+        }
+    }
+
+    fn lose_membership(&mut self, forget_member_id: bool) {
+        if forget_member_id {
+            self.member_id.clear();
+        }
+        self.generation = -1;
+        self.membership_lost = true;
+        self.is_leader = false;
+        self.next_heartbeat_ms = None;
+        self.request_rejoin("the group membership was lost");
+    }
+
+    /// The JoinGroup answer: the leader runs the assignor over every member's subscription
+    /// and the current partition counts. Returns the SyncGroup request.
+    pub fn on_join_response(
+        &mut self,
+        response: &JoinGroupResponse,
+        log: &dyn LogReader,
+    ) -> Result<SyncGroupRequest, ConsumerError> {
+        self.member_id = response.member_id.clone();
+        self.generation = response.generation_id;
+        self.protocol = response.protocol_name.clone();
+        self.is_leader = response.leader == response.member_id;
+        let mut assignments = Vec::new();
+        if self.is_leader && !response.skip_assignment {
+            let protocol = self.protocol.clone().unwrap_or_default();
+            let topics: BTreeSet<&String> = response
+                .members
+                .iter()
+                .flat_map(|m| m.subscription.topics.iter())
+                .collect();
+            let counts: BTreeMap<String, i32> = topics
+                .into_iter()
+                .filter_map(|t| log.partition_count(t).map(|n| (t.clone(), n)))
+                .collect();
+            let plan = leader_assignment(&protocol, &response.members, &counts).map_err(|e| {
+                ConsumerError::IllegalState {
+                    message: e.to_string(),
+                }
+            })?;
+            self.assignment_snapshot = counts;
+            assignments = plan.assignment.into_iter().collect();
+        }
+        Ok(SyncGroupRequest {
+            member_id: self.member_id.clone(),
+            group_instance_id: self.config.group_instance_id.clone(),
+            generation_id: self.generation,
+            assignments,
+        })
+    }
+
+    /// `onJoinComplete`: the SyncGroup answer. Eager: the whole assignment is new.
+    /// Cooperative: partitions that moved away are revoked now, new ones assigned, and if
+    /// anything was revoked the consumer asks for a follow-up rebalance. Newly assigned
+    /// partitions start from the committed offset at the next poll.
+    pub fn on_assignment(&mut self, partitions: &[TopicPartition], now_ms: i64) {
+        self.joining = false;
+        self.sticky_memory = (partitions.to_vec(), self.generation);
+        let new: BTreeSet<&TopicPartition> = partitions.iter().collect();
+        let revoked: Vec<TopicPartition> = self
+            .assignment
+            .keys()
+            .filter(|tp| !new.contains(tp))
+            .cloned()
+            .collect();
+        if !revoked.is_empty() {
+            for tp in &revoked {
+                self.assignment.remove(tp);
+            }
+            self.delivered
+                .retain(|r| !revoked.contains(&r.topic_partition()));
+            self.events.push(ConsumerEvent::PartitionsRevoked {
+                partitions: revoked.clone(),
+            });
+        }
+        let added: Vec<TopicPartition> = partitions
+            .iter()
+            .filter(|tp| !self.assignment.contains_key(*tp))
+            .cloned()
+            .collect();
+        for tp in &added {
+            self.assignment
+                .insert(tp.clone(), PartitionState::default());
+        }
+        self.events
+            .push(ConsumerEvent::PartitionsAssigned { partitions: added });
+        self.next_heartbeat_ms = Some(now_ms + self.config.heartbeat_interval_ms);
+        if !revoked.is_empty() && self.rebalance_protocol() == RebalanceProtocol::Cooperative {
+            self.request_rejoin("partitions were revoked; a follow-up rebalance assigns them");
+        }
+    }
+
+    /// The heartbeat thread sent a heartbeat at `now_ms`.
+    pub fn on_heartbeat_sent(&mut self, now_ms: i64) {
+        self.next_heartbeat_ms = Some(now_ms + self.config.heartbeat_interval_ms);
+    }
+
+    /// The heartbeat answer. REBALANCE_IN_PROGRESS makes the consumer rejoin at its next
+    /// poll; UNKNOWN_MEMBER_ID / ILLEGAL_GENERATION mean the membership was lost.
+    pub fn on_heartbeat_response(
+        &mut self,
+        result: Result<(), GroupError>,
+    ) -> Result<(), ConsumerError> {
+        match result {
+            Ok(()) => Ok(()),
+            Err(GroupError::RebalanceInProgress) => {
+                self.request_rejoin("the group is rebalancing");
+                Ok(())
+            }
+            Err(GroupError::UnknownMemberId { .. }) => {
+                self.lose_membership(true);
+                Ok(())
+            }
+            Err(GroupError::IllegalGeneration { .. }) => {
+                self.lose_membership(false);
+                Ok(())
+            }
+            Err(GroupError::FencedInstanceId { group_instance_id }) => {
+                self.lifecycle = Lifecycle::Closed;
+                Err(ConsumerError::FencedInstanceId { group_instance_id })
+            }
+            Err(other) => {
+                self.request_rejoin(other.code());
+                Ok(())
+            }
+        }
+    }
+
+    /// The heartbeat thread's check of `max.poll.interval.ms`: if the application has not
+    /// polled in time, the consumer gives up its membership (its partitions are lost, not
+    /// revoked: nothing is committed) and, if dynamic, leaves the group. Returns the member
+    /// id to send LeaveGroup for.
+    pub fn check_poll_timeout(&mut self, now_ms: i64) -> Option<String> {
+        let deadline = self.poll_deadline_ms()?;
+        if now_ms < deadline {
+            return None;
+        }
+        self.events.push(ConsumerEvent::PollTimeoutExpired {
+            last_poll_ms: self.last_poll_ms,
+        });
+        let leave = (self.config.group_instance_id.is_none() && !self.member_id.is_empty())
+            .then(|| self.member_id.clone());
+        self.lose_membership(leave.is_some());
+        self.joining = false;
+        leave
+    }
+
+    /// New metadata: the leader rejoins when a subscribed topic's partition count changed
+    /// since its last assignment, so the new partitions get assigned.
+    pub fn on_metadata(&mut self, log: &dyn LogReader) {
+        if !self.is_leader || !self.in_group() {
+            return;
+        }
+        let changed = self
+            .assignment_snapshot
+            .iter()
+            .any(|(t, n)| log.partition_count(t) != Some(*n));
+        if changed {
+            self.request_rejoin("the partition count of a subscribed topic changed");
+        }
+    }
+}
