@@ -351,13 +351,16 @@ impl Store {
     /// closed, what the database still holds readable is copied into memory first.
     async fn active(&self) -> Active {
         if self.closed() {
-            self.shared.set(false);
-            self.claims.borrow_mut().clear();
-            self.notice(Notice::ClosedForNewerVersion);
+            let closed = self.active.borrow().clone();
             let memory = Rc::new(MemoryStorage::new());
-            *self.active.borrow_mut() = Active::Memory(memory.clone());
             self.refill_after_close(&memory).await;
-            return Active::Memory(memory);
+            // Several operations may have noticed at once: the first to finish switches.
+            if self.active_is(&closed) {
+                *self.active.borrow_mut() = Active::Memory(memory);
+                self.shared.set(false);
+                self.claims.borrow_mut().clear();
+                self.notice(Notice::ClosedForNewerVersion);
+            }
         }
         self.active.borrow().clone()
     }
@@ -386,11 +389,14 @@ impl Store {
         match op(&active).await {
             Err(StoreError::QuotaExceeded) => {
                 if self.active_is(&active) {
+                    // Copy first and switch after: if copying fails, nothing is lost from view.
                     let memory = Rc::new(MemoryStorage::new());
-                    *self.active.borrow_mut() = Active::Memory(memory.clone());
-                    self.shared.set(false);
-                    self.notice(Notice::QuotaExceeded);
                     copy_into(&active, &memory, self).await?;
+                    if self.active_is(&active) {
+                        *self.active.borrow_mut() = Active::Memory(memory);
+                        self.shared.set(false);
+                        self.notice(Notice::QuotaExceeded);
+                    }
                 }
                 let now = self.active.borrow().clone();
                 op(&now).await
