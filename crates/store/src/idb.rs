@@ -943,6 +943,14 @@ impl Storage for IdbStorage {
     }
 }
 
+impl Drop for IdbStorage {
+    fn drop(&mut self) {
+        // Let go of the database at once, so another tab's upgrade is never blocked by a
+        // connection nobody uses.
+        self.db.close();
+    }
+}
+
 // ----- a timer and a race, for the open timeout -----------------------------------------------
 
 /// Resolves after `ms` milliseconds (never, if the global has no `setTimeout`).

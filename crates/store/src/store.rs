@@ -464,10 +464,13 @@ impl Store {
         if !self.shared.get() {
             return Role::Writer;
         }
-        if let Some(claim) = self.claims.borrow().get(session) {
-            if !claim.is_lost() {
-                return Role::Writer;
-            }
+        let lost = match self.claims.borrow().get(session) {
+            Some(claim) if !claim.is_lost() => return Role::Writer,
+            Some(_) => true,
+            None => false,
+        };
+        if lost {
+            self.claims.borrow_mut().remove(session);
         }
         match guard::try_claim(&self.lock_name(session), steal).await {
             ClaimOutcome::Held(claim) => {

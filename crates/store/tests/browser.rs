@@ -395,6 +395,16 @@ async fn a_second_tab_follows_a_session_read_only_until_it_takes_over() {
         a.load_session(&id).await.unwrap().steps,
         vec![command(0), command(1)]
     );
+    // While b writes, a stays a follower; once b closes the session, a can write again.
+    assert_eq!(a.open_session(&id).await.unwrap().1, Role::Follower);
+    b.close_session(&id);
+    sleep(20).await;
+    let (loaded, role) = a.open_session(&id).await.unwrap();
+    assert_eq!(role, Role::Writer);
+    a.append_step(&id, loaded.steps.len() as u64, &command(2))
+        .await
+        .unwrap();
+    assert_eq!(b.load_steps(&id, 2).await.unwrap(), vec![command(2)]);
 }
 
 #[wasm_bindgen_test]
