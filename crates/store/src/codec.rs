@@ -135,6 +135,11 @@ pub fn decode_step(session: &str, index: u64, raw: &str) -> Result<StepRecord, D
 
 /// The check made inside the write transaction of every step: the step must be the next one
 /// of the log. Returns the metadata to store with the step.
+///
+/// It is the idempotent producer's sequence check (Kafka's `ProducerAppendInfo`, which
+/// answers `OutOfOrderSequenceException` for a gap, and a duplicate for a sequence already
+/// appended): a retried step is refused instead of written twice, a step after a lost one is
+/// refused instead of leaving a hole.
 pub fn next_meta_after_append(
     meta: &SessionMeta,
     index: u64,
