@@ -65,7 +65,7 @@ pub fn parse_statement(statement: &Statement) -> Result<Command, ParseError> {
         "kafka-get-offsets" => admin::get_offsets(&parse(admin::GET_OFFSETS_FLAGS)?),
         "kafka-console-producer" => admin::console_producer(&parse(admin::PRODUCER_FLAGS)?),
         "kafka-console-consumer" => admin::console_consumer(&parse(admin::CONSUMER_FLAGS)?),
-        "producer" | "consumer" => create_client(name, head, rest, statement.span),
+        "producer" | "consumer" => create_client(name, rest, statement.span),
         "send" => send(&parse(SEND_FLAGS)?),
         "flush" => one_client(&parse(&[])?, "PRODUCER", |producer| Command::Flush {
             producer,
@@ -196,12 +196,7 @@ fn one_client(
 }
 
 /// `producer p1 acks=all` / `consumer c1 group.id=g1 …`
-fn create_client(
-    kind: &str,
-    head: &Word,
-    rest: &[Word],
-    statement_span: Span,
-) -> Result<Command, ParseError> {
+fn create_client(kind: &str, rest: &[Word], statement_span: Span) -> Result<Command, ParseError> {
     let Some(name_word) = rest.first().filter(|w| !w.is_flag()) else {
         return Err(ParseError::new(
             statement_span,
@@ -223,7 +218,6 @@ fn create_client(
         }
         config::read(word, scope, &mut configs)?;
     }
-    let _ = head;
     Ok(if kind == "producer" {
         Command::CreateProducer { name, configs }
     } else {
