@@ -74,6 +74,10 @@ mod imp {
         ClaimOutcome::Held(Claim)
     }
 
+    pub(crate) fn locks_available() -> bool {
+        true
+    }
+
     /// Listening to other tabs' changes (natively there are none).
     pub struct Subscription;
 
@@ -131,6 +135,11 @@ mod imp {
                 let _ = release.call0(&JsValue::UNDEFINED);
             }
         }
+    }
+
+    /// Whether this browser offers Web Locks (checked once, when the store opens).
+    pub(crate) fn locks_available() -> bool {
+        lock_manager().is_some()
     }
 
     fn lock_manager() -> Option<JsValue> {
@@ -258,4 +267,4 @@ mod imp {
 }
 
 pub use imp::Subscription;
-pub(crate) use imp::{subscribe_wire, try_claim, Channel, Claim};
+pub(crate) use imp::{locks_available, subscribe_wire, try_claim, Channel, Claim};

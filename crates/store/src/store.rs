@@ -185,11 +185,17 @@ pub struct Store {
     claims: RefCell<BTreeMap<String, guard::Claim>>,
     channel: Option<guard::Channel>,
     guard_warned: Cell<bool>,
+    /// Whether the browser offered Web Locks when the store opened.
+    locks: bool,
     next_id: Cell<u64>,
 }
 
 impl Store {
     fn with_active(db_name: String, active: Active, shared: bool) -> Store {
+        Self::with_active_and_locks(db_name, active, shared, guard::locks_available())
+    }
+
+    fn with_active_and_locks(db_name: String, active: Active, shared: bool, locks: bool) -> Store {
         let origin = format!("{}-{}", base36(now_ms()), base36(u64::from(random_u32())));
         let channel = if shared {
             guard::Channel::new(&db_name)
@@ -206,6 +212,7 @@ impl Store {
             claims: RefCell::new(BTreeMap::new()),
             channel,
             guard_warned: Cell::new(false),
+            locks,
             next_id: Cell::new(0),
         }
     }
@@ -252,6 +259,8 @@ impl Store {
     #[cfg(target_arch = "wasm32")]
     async fn open_backend(db_name: String) -> Store {
         use crate::idb::{open_database, Opened};
+        // What the browser offers is checked before anything is awaited.
+        let locks = guard::locks_available();
         match open_database(&db_name).await {
             Ok(Opened::Current {
                 storage,
@@ -261,7 +270,7 @@ impl Store {
             }) => {
                 let storage = Rc::new(storage);
                 storage.close_on_version_change();
-                let store = Self::with_active(db_name, Active::Idb(storage), true);
+                let store = Self::with_active_and_locks(db_name, Active::Idb(storage), true, locks);
                 if let Some(from) = migrated_from {
                     store.notice(Notice::Migrated {
                         from,
@@ -472,7 +481,12 @@ impl Store {
         if lost {
             self.claims.borrow_mut().remove(session);
         }
-        match guard::try_claim(&self.lock_name(session), steal).await {
+        let outcome = if self.locks {
+            guard::try_claim(&self.lock_name(session), steal).await
+        } else {
+            ClaimOutcome::Unavailable
+        };
+        match outcome {
             ClaimOutcome::Held(claim) => {
                 self.claims.borrow_mut().insert(session.to_string(), claim);
                 Role::Writer

@@ -37,6 +37,23 @@ fn command(i: u64) -> Value {
     json!({"produce": {"topic": "orders", "key": format!("k{i}"), "value": format!("v{i}")}})
 }
 
+/// Opens a store while the given browser APIs are hidden. Tests run interleaved in one page,
+/// so the APIs are hidden only during the first, synchronous part of opening, which is where
+/// the store checks what the browser offers.
+async fn open_without(hidden: &[(JsValue, &'static str)], ns: &str) -> (Store, Vec<Notice>) {
+    let mut opening = Box::pin(Store::open(ns));
+    let first = {
+        let _hidden: Vec<_> = hidden.iter().map(|(o, n)| support::hide(o, n)).collect();
+        opening
+            .as_mut()
+            .poll(&mut Context::from_waker(Waker::noop()))
+    };
+    match first {
+        std::task::Poll::Ready(opened) => opened,
+        std::task::Poll::Pending => opening.await,
+    }
+}
+
 async fn session_with_steps(store: &Store, n: u64) -> String {
     let meta = store.create_session(new_session("ride")).await.unwrap();
     for i in 0..n {
@@ -545,4 +562,41 @@ async fn when_an_old_tab_blocks_the_upgrade_the_app_works_in_memory_and_says_why
     sleep(100).await;
     let (next, notices) = Store::open(&ns).await;
     assert!(next.is_persistent(), "{notices:?}");
+}
+
+#[wasm_bindgen_test]
+async fn without_indexeddb_the_app_works_in_memory_and_says_so() {
+    let ns = unique("no-idb");
+    let (store, notices) = open_without(&[(js_sys::global().into(), "indexedDB")], &ns).await;
+    assert!(!store.is_persistent());
+    assert!(
+        matches!(&notices[..], [Notice::InMemoryOnly { reason }] if reason.contains("no IndexedDB")),
+        "{notices:?}"
+    );
+    assert!(notices[0].offers_export());
+    let id = session_with_steps(&store, 3).await;
+    assert_eq!(store.load_session(&id).await.unwrap().steps.len(), 3);
+    assert!(store.export_all().await.unwrap().contains(&id));
+}
+
+#[wasm_bindgen_test]
+async fn without_web_locks_every_tab_writes_and_the_log_still_refuses_duplicates() {
+    let ns = unique("no-locks");
+    let navigator = js_sys::Reflect::get(&js_sys::global(), &"navigator".into()).unwrap();
+    let (a, _) = open_without(&[(navigator.clone(), "locks")], &ns).await;
+    let (b, _) = open_without(&[(navigator, "locks")], &ns).await;
+    let meta = a.create_session(new_session("unguarded")).await.unwrap();
+    assert!(a.take_notices().contains(&Notice::TwoTabGuardUnavailable));
+    let (_, role) = b.open_session(&meta.id).await.unwrap();
+    assert_eq!(role, Role::Writer);
+    a.append_step(&meta.id, 0, &command(0)).await.unwrap();
+    assert!(matches!(
+        b.append_step(&meta.id, 0, &json!("clash")).await,
+        Err(StoreError::DuplicateSequenceNumber { .. })
+    ));
+    b.append_step(&meta.id, 1, &command(1)).await.unwrap();
+    assert_eq!(
+        a.load_session(&meta.id).await.unwrap().steps,
+        vec![command(0), command(1)]
+    );
 }

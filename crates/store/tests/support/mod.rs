@@ -101,3 +101,37 @@ pub fn step_key(session: &str, index: u64) -> JsValue {
 pub fn js_object(json: &serde_json::Value) -> JsValue {
     js_sys::JSON::parse(&json.to_string()).unwrap()
 }
+
+/// Hides `object[name]` until the returned guard is dropped (which puts the original property
+/// back exactly), to play a browser without that API.
+pub struct Hidden {
+    object: js_sys::Object,
+    name: &'static str,
+    original: JsValue,
+}
+
+pub fn hide(object: &JsValue, name: &'static str) -> Hidden {
+    let object: js_sys::Object = object.clone().unchecked_into();
+    let key = JsValue::from_str(name);
+    let original = js_sys::Object::get_own_property_descriptor(&object, &key);
+    let descriptor = js_sys::Object::new();
+    Reflect::set(&descriptor, &"value".into(), &JsValue::UNDEFINED).unwrap();
+    Reflect::set(&descriptor, &"configurable".into(), &JsValue::TRUE).unwrap();
+    js_sys::Object::define_property(&object, &key, &descriptor);
+    Hidden {
+        object,
+        name,
+        original,
+    }
+}
+
+impl Drop for Hidden {
+    fn drop(&mut self) {
+        let key = JsValue::from_str(self.name);
+        if self.original.is_undefined() {
+            Reflect::delete_property(&self.object, &key).unwrap();
+        } else {
+            js_sys::Object::define_property(&self.object, &key, self.original.unchecked_ref());
+        }
+    }
+}
