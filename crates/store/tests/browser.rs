@@ -37,9 +37,9 @@ fn command(i: u64) -> Value {
     json!({"produce": {"topic": "orders", "key": format!("k{i}"), "value": format!("v{i}")}})
 }
 
-/// Opens a store while the given browser APIs are hidden. Tests run interleaved in one page,
-/// so the APIs are hidden only during the first, synchronous part of opening, which is where
-/// the store checks what the browser offers.
+/// Opens a store while the given browser APIs are hidden: only during the first, synchronous
+/// part of opening, which is where the store checks what the browser offers. The page is shared
+/// by every test, so the APIs are back before anything else can run.
 async fn open_without(hidden: &[(JsValue, &'static str)], ns: &str) -> (Store, Vec<Notice>) {
     let mut opening = Box::pin(Store::open(ns));
     let first = {
