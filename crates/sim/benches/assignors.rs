@@ -1,6 +1,6 @@
 //! Rebalance cost of each assignor: 1,000 members over 10 topics x 1,000 partitions, every
 //! member subscribed to every topic (budget: 50 ms each), and a sticky rebalance after one
-//! member of that group leaves.
+//! member of that group leaves, and the general sticky algorithm (subscriptions differ).
 //!
 //! Run with `cargo bench -p sim --bench assignors`.
 
@@ -59,6 +59,18 @@ fn rebalance(c: &mut Criterion) {
         group.bench_function(
             format!("{} after one member leaves", assignor.name()),
             |b| b.iter(|| assignor.assign(black_box(&after_leave))),
+        );
+    }
+    // Different subscriptions force Kafka's general sticky algorithm: the last member
+    // subscribes to one topic only.
+    let mut uneven = full_group();
+    if let Some(last) = uneven.members.last_mut() {
+        last.topics.truncate(1);
+    }
+    for assignor in [Assignor::Sticky, Assignor::CooperativeSticky] {
+        group.bench_function(
+            format!("{} with one member on one topic", assignor.name()),
+            |b| b.iter(|| assignor.assign(black_box(&uneven))),
         );
     }
     group.finish();

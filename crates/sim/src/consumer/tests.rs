@@ -684,3 +684,123 @@ fn a_commit_from_an_old_generation_fails() {
     let err = c1.commit_sync(305_000, None, &mut store).unwrap_err();
     assert!(matches!(err, ConsumerError::CommitFailed { .. }), "{err:?}");
 }
+
+#[test]
+fn the_leader_rejoins_when_a_subscribed_topic_gains_partitions() {
+    let mut log = FakeLog::with(2, 10);
+    let mut store = FakeStore::default();
+    let mut g = Group::new("checkers", GroupConfig::default(), 11);
+    let mut c = Consumer::new(config(), 0);
+    c.subscribe(&["orders"]).unwrap();
+    send_join(&mut g, &mut c, &mut store, 0);
+    let out = g.on_time(3_000);
+    let answers: BTreeMap<String, JoinGroupResponse> = out
+        .responses
+        .into_iter()
+        .filter_map(|d| match d {
+            DeferredResponse::Join {
+                member_id,
+                response: Ok(r),
+            } => Some((member_id, r)),
+            _ => None,
+        })
+        .collect();
+    sync(&mut g, &mut [&mut c], &answers, &log, 3_000);
+    assert!(c.is_leader());
+    c.on_metadata(&log);
+    assert!(!c.wants_to_join());
+    // The topic grows from 2 to 3 partitions (kafka-topics --alter --partitions 3).
+    log.partitions.push((0, 0, 0));
+    c.on_metadata(&log);
+    assert!(c.wants_to_join());
+    let answers = send_join(&mut g, &mut c, &mut store, 10_000);
+    sync(&mut g, &mut [&mut c], &answers, &log, 10_000);
+    assert_eq!(c.assignment(), vec![tp(0), tp(1), tp(2)]);
+    assert_eq!(c.generation(), 2);
+}
+
+#[test]
+fn a_static_member_closing_does_not_leave_the_group() {
+    let log = FakeLog::with(1, 10);
+    let mut store = FakeStore::default();
+    let mut g = Group::new("checkers", GroupConfig::default(), 13);
+    let mut cfg = config();
+    cfg.group_instance_id = Some("checker-a".into());
+    let mut c = Consumer::new(cfg, 0);
+    c.subscribe(&["orders"]).unwrap();
+    send_join(&mut g, &mut c, &mut store, 0);
+    let out = g.on_time(3_000);
+    let answers: BTreeMap<String, JoinGroupResponse> = out
+        .responses
+        .into_iter()
+        .filter_map(|d| match d {
+            DeferredResponse::Join {
+                member_id,
+                response: Ok(r),
+            } => Some((member_id, r)),
+            _ => None,
+        })
+        .collect();
+    sync(&mut g, &mut [&mut c], &answers, &log, 3_000);
+    assert_eq!(c.assignment(), vec![tp(0)]);
+    assert_eq!(c.close(4_000, &mut store), None);
+
+    let mut dynamic = Consumer::new(config(), 0);
+    dynamic.subscribe(&["orders"]).unwrap();
+    let mut g2 = Group::new("checkers", GroupConfig::default(), 17);
+    send_join(&mut g2, &mut dynamic, &mut store, 0);
+    let out = g2.on_time(3_000);
+    let answers: BTreeMap<String, JoinGroupResponse> = out
+        .responses
+        .into_iter()
+        .filter_map(|d| match d {
+            DeferredResponse::Join {
+                member_id,
+                response: Ok(r),
+            } => Some((member_id, r)),
+            _ => None,
+        })
+        .collect();
+    sync(&mut g2, &mut [&mut dynamic], &answers, &log, 3_000);
+    let id = dynamic.member_id().to_string();
+    assert_eq!(dynamic.close(4_000, &mut store), Some(id));
+}
+
+#[test]
+fn an_async_commit_failure_is_reported_not_thrown_and_not_retried() {
+    let log = FakeLog::with(1, 10);
+    let mut store = group_store();
+    // The group has a live member, so a commit from outside the group is refused.
+    let g = store.group.as_mut().unwrap();
+    let (r, _) = g.join_group(
+        crate::group::JoinGroupRequest {
+            member_id: String::new(),
+            group_instance_id: Some("other".into()),
+            client_id: "other".into(),
+            session_timeout_ms: 45_000,
+            rebalance_timeout_ms: 300_000,
+            protocols: vec![crate::group::ProtocolMetadata {
+                name: "range".into(),
+                subscription: Default::default(),
+            }],
+        },
+        0,
+    );
+    assert_eq!(r, Reply::Later);
+    let mut c = assigned_consumer(config(), &[tp(0)]);
+    c.poll(0, &log, &mut store).unwrap();
+    c.drain_events();
+    assert_eq!(c.commit_async(1, None, &mut store), Ok(()));
+    assert!(c.drain_events().iter().any(|e| matches!(
+        e,
+        ConsumerEvent::CommitFailed {
+            kind: CommitKind::Async,
+            ..
+        }
+    )));
+    assert!(matches!(
+        c.commit_sync(2, None, &mut store),
+        Err(ConsumerError::CommitFailed { .. })
+    ));
+    assert_eq!(store.commits, 0);
+}
