@@ -66,6 +66,40 @@ impl ParseError {
         self.kind.to_string()
     }
 
+    /// The message with the offending line of `source` and a caret line under the span, for a
+    /// terminal or the console:
+    ///
+    /// ```text
+    /// line 1, column 38: unknown flag '--partitons' for kafka-topics; did you mean '--partitions'?
+    ///   1 | kafka-topics --create --topic orders --partitons 3
+    ///     |                                      ^^^^^^^^^^^
+    /// ```
+    ///
+    /// If the span's line is not in `source`, only the message is returned.
+    pub fn render(&self, source: &str) -> String {
+        let mut out = self.to_string();
+        let Some(line) = source
+            .trim_start_matches('\u{FEFF}')
+            .lines()
+            .nth(self.span.line.saturating_sub(1))
+        else {
+            return out;
+        };
+        let number = self.span.line.to_string();
+        let gutter = " ".repeat(number.len());
+        // Keep tabs in the padding so the carets line up under a tabbed line.
+        let padding: String = line
+            .chars()
+            .take(self.span.column.saturating_sub(1))
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        out.push_str(&format!(
+            "\n  {number} | {line}\n  {gutter} | {padding}{}",
+            "^".repeat(self.span.len)
+        ));
+        out
+    }
+
     /// The correction offered for a misspelt command, flag or config name, if one is close.
     pub fn suggestion(&self) -> Option<&str> {
         match &self.kind {
@@ -93,6 +127,42 @@ impl fmt::Display for ParseError {
 }
 
 impl std::error::Error for ParseError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn render_underlines_the_span_in_its_line() {
+        let source = "poll c1\nkafka-topics --create --topic orders --partitons 3\n";
+        let error = ParseError::new(
+            Span::new(2, 38, 11),
+            ErrorKind::UnknownFlag {
+                command: "kafka-topics".into(),
+                flag: "--partitons".into(),
+                suggestion: Some("--partitions".into()),
+            },
+        );
+        assert_eq!(
+            error.render(source),
+            "line 2, column 38: unknown flag '--partitons' for kafka-topics; did you mean '--partitions'?\n\
+             \x20 2 | kafka-topics --create --topic orders --partitons 3\n\
+             \x20   |                                      ^^^^^^^^^^^"
+        );
+    }
+
+    #[test]
+    fn render_keeps_tabs_so_the_carets_line_up() {
+        let error = ParseError::new(Span::new(1, 3, 1), ErrorKind::DanglingContinuation);
+        assert!(error.render("\tx \\").ends_with("| \t ^"));
+    }
+
+    #[test]
+    fn render_without_the_line_gives_the_message_only() {
+        let error = ParseError::new(Span::new(9, 1, 1), ErrorKind::DanglingContinuation);
+        assert_eq!(error.render("poll c1"), error.to_string());
+    }
+}
 
 /// What went wrong. Each class of mistake has its own variant so callers (the console, tests,
 /// the tutorial's hints) can react to it without matching on text.

@@ -70,10 +70,11 @@ pub struct Statements<'a> {
     done: bool,
 }
 
-/// Iterates over the statements of `source` (blank lines and comments are skipped).
+/// Iterates over the statements of `source` (blank lines and comments are skipped). A byte
+/// order mark at the start (some editors write one) is ignored.
 pub fn statements(source: &str) -> Statements<'_> {
     Statements {
-        lines: source.lines().enumerate(),
+        lines: source.trim_start_matches('\u{FEFF}').lines().enumerate(),
         done: false,
     }
 }
@@ -394,6 +395,11 @@ mod tests {
         assert_eq!(all.len(), 2);
         assert!(all[0].is_ok());
         assert!(all[1].is_err());
+    }
+
+    #[test]
+    fn a_byte_order_mark_at_the_start_is_ignored() {
+        assert_eq!(words("\u{FEFF}poll c1"), vec![vec!["poll", "c1"]]);
     }
 
     #[test]

@@ -59,7 +59,8 @@ fn check(input: &str) {
         Ok(None) => {}
         Err(error) => {
             assert_inside(input, &error);
-            let _ = error.to_string();
+            let rendered = error.render(input);
+            assert!(rendered.starts_with(&error.to_string()));
         }
     }
     match parse_script(input) {
