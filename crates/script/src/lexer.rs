@@ -139,7 +139,7 @@ fn lex_line(line: &str, line_no: usize, words: &mut Vec<Word>) -> Result<Option<
             match chars[i] {
                 '"' => {
                     quoted = true;
-                    bare_prefix.get_or_insert(text.chars().count());
+                    bare_prefix.get_or_insert_with(|| text.chars().count());
                     let open = i;
                     i += 1;
                     loop {
@@ -168,7 +168,7 @@ fn lex_line(line: &str, line_no: usize, words: &mut Vec<Word>) -> Result<Option<
                 }
                 '\'' => {
                     quoted = true;
-                    bare_prefix.get_or_insert(text.chars().count());
+                    bare_prefix.get_or_insert_with(|| text.chars().count());
                     let open = i;
                     i += 1;
                     loop {
@@ -196,7 +196,7 @@ fn lex_line(line: &str, line_no: usize, words: &mut Vec<Word>) -> Result<Option<
                         i += 1;
                     }
                     Some(&c) => {
-                        bare_prefix.get_or_insert(text.chars().count());
+                        bare_prefix.get_or_insert_with(|| text.chars().count());
                         text.push(c);
                         i += 2;
                     }

@@ -169,11 +169,28 @@ fn usage(name: &str) -> &'static str {
 
 fn unknown_command(head: &Word) -> ParseError {
     let text = head.text.as_str();
-    // `c1.poll()` — the Java call form: suggest the console form `poll c1`.
-    let java_form = text.split_once('.').and_then(|(receiver, call)| {
-        let method = call.split('(').next().unwrap_or(call);
-        help::command_info(method).map(|_| format!("{method} {receiver}"))
-    });
+    // `c1.poll()`, `poll(c1)` — the Java call form: suggest the console form `poll c1`.
+    let (call, receiver) = match text.split_once('.') {
+        Some((receiver, call)) if call.contains('(') || help::command_info(call).is_some() => {
+            (call, Some(receiver))
+        }
+        _ => (text, None),
+    };
+    let method = call.split('(').next().unwrap_or(call);
+    let inside = call
+        .split_once('(')
+        .map(|(_, rest)| rest.trim_end_matches(')').trim())
+        .filter(|inside| !inside.is_empty());
+    let java_form = (receiver.is_some() || inside.is_some())
+        .then(|| help::command_info(method))
+        .flatten()
+        .map(|_| {
+            let words: Vec<&str> = [Some(method), receiver, inside]
+                .into_iter()
+                .flatten()
+                .collect();
+            words.join(" ")
+        });
     let suggestion = java_form.or_else(|| {
         suggest::closest(tool_name(text), COMMANDS.iter().map(|c| c.name)).map(str::to_string)
     });

@@ -25,6 +25,8 @@ const CASES: &[(&str, &str)] = &[
     ("kafka-topic --list", "line 1, column 1: unknown command 'kafka-topic'; did you mean 'kafka-topics'?"),
     ("c1.poll()", "line 1, column 1: unknown command 'c1.poll()'; did you mean 'poll c1'?"),
     ("consumer.commitSync()", "line 1, column 1: unknown command 'consumer.commitSync()'; did you mean 'commitSync consumer'?"),
+    ("poll(c1)", "line 1, column 1: unknown command 'poll(c1)'; did you mean 'poll c1'?"),
+    ("c1.seekToEnd", "line 1, column 1: unknown command 'c1.seekToEnd'; did you mean 'seekToEnd c1'?"),
     ("frobnicate", "line 1, column 1: unknown command 'frobnicate'"),
     // unknown flag, with suggestions
     ("kafka-topics --create --topic orders --partitons 3", "line 1, column 38: unknown flag '--partitons' for kafka-topics; did you mean '--partitions'?"),
