@@ -93,9 +93,13 @@ impl ParseError {
             .take(self.span.column.saturating_sub(1))
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
+        let room = line
+            .chars()
+            .count()
+            .saturating_sub(self.span.column.saturating_sub(1));
+        let carets = "^".repeat(self.span.len.min(room).max(1));
         out.push_str(&format!(
-            "\n  {number} | {line}\n  {gutter} | {padding}{}",
-            "^".repeat(self.span.len)
+            "\n  {number} | {line}\n  {gutter} | {padding}{carets}"
         ));
         out
     }
