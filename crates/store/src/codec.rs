@@ -226,6 +226,37 @@ pub fn assemble_steps(
     (commands, damaged)
 }
 
+/// The fast way to read a long log: the stored texts of `count` consecutive steps from `from`,
+/// joined with commas, parsed in one pass. Returns the commands only if every record is a
+/// current-schema step of `session` at exactly its expected index; otherwise `None`, and the
+/// caller reads record by record (which says what is wrong where).
+pub fn decode_joined_steps(
+    session: &str,
+    from: u64,
+    count: usize,
+    joined: &str,
+) -> Option<Vec<Value>> {
+    let mut text = String::with_capacity(joined.len() + 2);
+    text.push('[');
+    text.push_str(joined);
+    text.push(']');
+    let records: Vec<StepRecord> = serde_json::from_str(&text).ok()?;
+    if records.len() != count {
+        return None;
+    }
+    let mut commands = Vec::with_capacity(count);
+    for (i, record) in records.into_iter().enumerate() {
+        if record.schema != SCHEMA_VERSION
+            || record.session != session
+            || record.index != from + i as u64
+        {
+            return None;
+        }
+        commands.push(record.command);
+    }
+    Some(commands)
+}
+
 /// The checks of a snapshot write: the step must be within the log.
 pub fn check_snapshot(meta: &SessionMeta, step: u64) -> Result<(), StoreError> {
     if step > meta.step_count {
@@ -329,6 +360,26 @@ mod tests {
         assert_eq!(commands, vec![json!("x")]);
         assert_eq!(damaged[0].raw, "garbage");
         assert_eq!(damaged[0].session.as_deref(), Some("a"));
+    }
+
+    #[test]
+    fn joined_steps_decode_in_one_pass_only_when_every_record_is_in_place() {
+        let raw =
+            |i: u64| json!({"schema": 2, "session": "a", "index": i, "command": i}).to_string();
+        let joined = [raw(3), raw(4)].join(",");
+        assert_eq!(
+            decode_joined_steps("a", 3, 2, &joined),
+            Some(vec![json!(3), json!(4)])
+        );
+        // A record out of place, of another session, or one text holding two records.
+        assert_eq!(decode_joined_steps("a", 2, 2, &joined), None);
+        assert_eq!(decode_joined_steps("b", 3, 2, &joined), None);
+        assert_eq!(decode_joined_steps("a", 3, 1, &joined), None);
+        assert_eq!(
+            decode_joined_steps("a", 3, 2, &format!("{},garbage", raw(3))),
+            None
+        );
+        assert_eq!(decode_joined_steps("a", 0, 0, ""), Some(vec![]));
     }
 
     #[test]
