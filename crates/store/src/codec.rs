@@ -161,7 +161,13 @@ pub fn next_meta_after_append(
         });
     }
     let mut next = meta.clone();
-    next.step_count = expected + 1;
+    next.step_count = expected
+        .checked_add(1)
+        .ok_or_else(|| StoreError::OffsetOutOfRange {
+            session: meta.id.clone(),
+            step: index,
+            log_end: expected,
+        })?;
     next.updated_at_ms = now_ms.max(meta.updated_at_ms);
     Ok(next)
 }
@@ -248,7 +254,7 @@ pub fn decode_joined_steps(
     for (i, record) in records.into_iter().enumerate() {
         if record.schema != SCHEMA_VERSION
             || record.session != session
-            || record.index != from + i as u64
+            || Some(record.index) != from.checked_add(i as u64)
         {
             return None;
         }

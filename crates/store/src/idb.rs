@@ -741,7 +741,7 @@ impl Storage for IdbStorage {
         let mut snapshot = None;
         if with_snapshot {
             let snaps = tx.object_store(SNAPSHOTS).map_err(storage_error)?;
-            let end = from + commands.len() as u64;
+            let end = from.saturating_add(commands.len() as u64);
             let keys = snaps
                 .get_all_keys(
                     Some(Query::KeyRange(session_range(session, 0, Some(end))?)),
@@ -852,7 +852,7 @@ impl Storage for IdbStorage {
         snaps
             .delete(Query::KeyRange(session_range(
                 session,
-                step_count + 1,
+                step_count.saturating_add(1),
                 None,
             )?))
             .map_err(storage_error)?;

@@ -259,7 +259,7 @@ impl Storage for MemoryStorage {
         let (steps, mut damaged) = codec::assemble_steps(session, from, meta.step_count, raws);
         let mut snapshot = None;
         if with_snapshot {
-            let end = from + steps.len() as u64;
+            let end = from.saturating_add(steps.len() as u64);
             for ((_, step), raw) in records
                 .snapshots
                 .range((session.to_string(), 0)..=(session.to_string(), end))
@@ -338,7 +338,8 @@ impl Storage for MemoryStorage {
             for k in doomed {
                 r.steps.remove(&k);
             }
-            let cut = (session.to_string(), step_count + 1)..=(session.to_string(), u64::MAX);
+            let cut = (session.to_string(), step_count.saturating_add(1))
+                ..=(session.to_string(), u64::MAX);
             let doomed: Vec<StepKey> = r.snapshots.range(cut).map(|(k, _)| k.clone()).collect();
             for k in doomed {
                 r.snapshots.remove(&k);

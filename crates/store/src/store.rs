@@ -893,7 +893,7 @@ impl Store {
 
     fn new_id(&self, now: u64) -> String {
         let n = self.next_id.get();
-        self.next_id.set(n + 1);
+        self.next_id.set(n.wrapping_add(1));
         format!(
             "s-{}-{}{}",
             base36(now),

@@ -370,3 +370,20 @@ fn database_names_are_namespaced_per_site() {
     assert_ne!(store::database_name("a"), store::database_name("b"));
     assert_eq!(store::database_name("  "), "offset-express:default");
 }
+
+#[test]
+fn a_stored_log_end_at_the_largest_number_is_refused_not_a_crash() {
+    let memory = MemoryStorage::new();
+    let meta = json!({"schema": 2, "id": "s-max", "name": "n", "created_at_ms": 0,
+        "updated_at_ms": 0, "seed": 0, "config": {}, "step_count": u64::MAX});
+    memory.put_raw_session("s-max", &meta.to_string());
+    let store = Store::with_memory(memory);
+    assert!(matches!(
+        block_on(store.append_step("s-max", u64::MAX, &json!(1))),
+        Err(StoreError::OffsetOutOfRange { .. })
+    ));
+    let loaded = block_on(store.load_session("s-max")).unwrap();
+    assert!(loaded.steps.is_empty());
+    assert!(matches!(&store.take_notices()[..], [Notice::Damaged(d)] if d.key == "steps/s-max/0"));
+    block_on(store.truncate_session("s-max", u64::MAX)).unwrap();
+}
