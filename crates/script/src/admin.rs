@@ -10,9 +10,9 @@
 
 use crate::args::{flag, optional, repeated, valued, Args, FlagSpec};
 use crate::ast::{
-    Command, Configs, ConsoleConsumer, ConsoleOffset, ConsoleProducer, ConsumerGroupsCommand,
-    GetOffsets, GroupSelection, GroupView, OffsetTime, PartitionFilter, ResetMode, ResetScope,
-    ResetSpec, TopicsCommand,
+    Command, Configs, ConfigsCommand, ConsoleConsumer, ConsoleOffset, ConsoleProducer,
+    ConsumerGroupsCommand, ElectionType, GetOffsets, GroupSelection, GroupView, LeaderElection,
+    OffsetTime, PartitionFilter, ResetMode, ResetScope, ResetSpec, TopicPartition, TopicsCommand,
 };
 use crate::config;
 use crate::error::{ErrorKind, ParseError};
@@ -669,5 +669,205 @@ pub(crate) fn console_consumer(args: &Args) -> Result<Command, ParseError> {
         timeout_ms,
         configs,
         properties: configs_from(args, "property", config::FORMATTER_SCOPE)?,
+    }))
+}
+
+// ---- kafka-configs ---------------------------------------------------------------------------
+
+pub(crate) const CONFIGS_FLAGS: &[FlagSpec] = &[
+    valued("bootstrap-server", "host:port (ignored)"),
+    flag("describe"),
+    flag("alter"),
+    valued("entity-type", "an entity type (topics)"),
+    valued("entity-name", "a topic name"),
+    valued("topic", "a topic name"),
+    valued("add-config", "configs as k1=v1,k2=[a,b]"),
+    valued("delete-config", "config names as k1,k2"),
+    flag("all"),
+];
+
+/// The entity types `kafka-configs` knows (with `--bootstrap-server`).
+const ENTITY_TYPES: [&str; 8] = [
+    "topics",
+    "clients",
+    "users",
+    "brokers",
+    "broker-loggers",
+    "ips",
+    "client-metrics",
+    "groups",
+];
+
+/// Splits `k1=v1,k2=[a,b]` at the commas outside brackets, and drops the brackets, as
+/// `ConfigCommand.parseConfigsToBeAdded` does.
+fn split_add_config(text: &str) -> Vec<String> {
+    let mut items = Vec::new();
+    let mut current = String::new();
+    let mut depth = 0usize;
+    for c in text.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => items.push(std::mem::take(&mut current)),
+            c => current.push(c),
+        }
+    }
+    items.push(current);
+    items
+}
+
+/// `kafka-configs` (checks as in `ConfigCommandOptions.checkArgs`), for topics.
+pub(crate) fn configs(args: &Args) -> Result<Command, ParseError> {
+    args.no_positionals(ONLY_FLAGS)?;
+    let action = exactly_one_action(
+        args,
+        &["alter", "describe"],
+        "Command must include exactly one action: --describe, --alter",
+    )?;
+    args.check_invalid("describe", &["add-config", "delete-config"])?;
+    if args.has("topic") && (args.has("entity-type") || args.has("entity-name")) {
+        return Err(args.usage(
+            args.span_of("topic"),
+            "--entity-{type,name,default} should not be used in conjunction with specific entity flags",
+        ));
+    }
+    if let Some(word) = args.value("entity-type") {
+        if word.text != "topics" {
+            let message = if ENTITY_TYPES.contains(&word.text.as_str()) {
+                format!(
+                    "the simulator has configs for topics only, not for {}",
+                    word.text
+                )
+            } else {
+                format!(
+                    "Invalid entity type {}, the entity type must be one of {} with a --bootstrap-server or --bootstrap-controller argument",
+                    word.text,
+                    ENTITY_TYPES.join(", ")
+                )
+            };
+            return Err(args.usage(word.span, message));
+        }
+    } else if !args.has("topic") {
+        return Err(args.usage(
+            args.statement_span,
+            "At least one entity type must be specified",
+        ));
+    }
+    let topic = args
+        .value("topic")
+        .or_else(|| args.value("entity-name"))
+        .map(values::topic_name)
+        .transpose()?;
+    if action == "describe" {
+        return Ok(Command::Configs(ConfigsCommand::Describe {
+            topic,
+            all: args.has("all"),
+        }));
+    }
+    args.check_invalid("alter", &["all"])?;
+    let Some(topic) = topic else {
+        return Err(args.usage(
+            args.span_of("alter"),
+            "an entity name must be specified with --alter of topics",
+        ));
+    };
+    if !args.has("add-config") && !args.has("delete-config") {
+        return Err(args.usage(
+            args.span_of("alter"),
+            "At least one of --add-config, --add-config-file, or --delete-config must be specified with --alter",
+        ));
+    }
+    let mut add = Configs::default();
+    if let Some(word) = args.value("add-config") {
+        for item in split_add_config(&word.text) {
+            let item_word = Word {
+                text: item,
+                span: word.span,
+                quoted: true,
+                bare_prefix: 0,
+            };
+            config::read(&item_word, config::TOPIC_SCOPE, &mut add)?;
+        }
+    }
+    let mut delete = Vec::new();
+    if let Some(word) = args.value("delete-config") {
+        for name in word.text.split(',').map(str::trim) {
+            if !config::TOPIC.iter().any(|spec| spec.name == name) {
+                return Err(ParseError::new(
+                    word.span,
+                    ErrorKind::UnknownConfig {
+                        scope: "topic".into(),
+                        key: name.to_string(),
+                        suggestion: suggest::closest(name, config::TOPIC.iter().map(|s| s.name))
+                            .map(str::to_string),
+                    },
+                ));
+            }
+            if !delete.iter().any(|d| d == name) {
+                delete.push(name.to_string());
+            }
+        }
+    }
+    Ok(Command::Configs(ConfigsCommand::Alter {
+        topic,
+        add,
+        delete,
+    }))
+}
+
+// ---- kafka-leader-election -------------------------------------------------------------------
+
+pub(crate) const ELECTION_FLAGS: &[FlagSpec] = &[
+    valued("bootstrap-server", "host:port (ignored)"),
+    valued("election-type", "preferred or unclean"),
+    flag("all-topic-partitions"),
+    valued("topic", "a topic name"),
+    valued("partition", "a partition number"),
+];
+
+/// `kafka-leader-election` (`LeaderElectionCommand`).
+pub(crate) fn leader_election(args: &Args) -> Result<Command, ParseError> {
+    args.no_positionals(ONLY_FLAGS)?;
+    let word = args.require("election-type")?;
+    let election = match word.text.to_ascii_lowercase().as_str() {
+        "preferred" => ElectionType::Preferred,
+        "unclean" => ElectionType::Unclean,
+        _ => {
+            return Err(ParseError::new(
+                word.span,
+                ErrorKind::UnknownKeyword {
+                    what: "election type".into(),
+                    found: word.text.clone(),
+                    expected: "preferred or unclean".into(),
+                    suggestion: suggest::closest(&word.text, ["preferred", "unclean"])
+                        .map(str::to_string),
+                },
+            ))
+        }
+    };
+    args.check_invalid("all-topic-partitions", &["topic", "partition"])?;
+    let partition = if args.has("all-topic-partitions") {
+        None
+    } else {
+        let Some(topic) = args.value("topic") else {
+            return Err(args.missing(
+                "One and only one of the following options is required: --all-topic-partitions, --topic",
+            ));
+        };
+        let partition = args.require("partition")?;
+        Some(TopicPartition {
+            topic: values::topic_name(topic)?,
+            partition: values::partition_id(partition)?,
+        })
+    };
+    if partition.is_none() && args.has("partition") {
+        return Err(args.usage(
+            args.span_of("partition"),
+            "Option \"[partition]\" can't be used with option \"[all-topic-partitions]\"",
+        ));
+    }
+    Ok(Command::LeaderElection(LeaderElection {
+        election,
+        partition,
     }))
 }

@@ -57,6 +57,11 @@ pub enum Command {
     ConsoleProducer(ConsoleProducer),
     /// `kafka-console-consumer --topic t [--group g] [--from-beginning] …` (one shot).
     ConsoleConsumer(ConsoleConsumer),
+    /// `kafka-configs --describe/--alter --entity-type topics --entity-name t …` (topics only).
+    Configs(ConfigsCommand),
+    /// `kafka-leader-election --election-type preferred|unclean (--all-topic-partitions |
+    /// --topic t --partition p)`.
+    LeaderElection(LeaderElection),
 
     // ---- clients (Java client API) -----------------------------------------------------
     /// `producer p1 acks=all linger.ms=5` — `new KafkaProducer<>(props)`.
@@ -147,6 +152,12 @@ pub enum Command {
     KillBroker { broker: u32 },
     /// `restart-broker 1`
     RestartBroker { broker: u32 },
+    /// `pause-replication 2` — broker 2 keeps running and leading, but its follower replicas
+    /// stop fetching (a slow or cut-off replica): after `replica.lag.time.max.ms` they leave
+    /// the ISR.
+    PauseReplication { broker: u32 },
+    /// `resume-replication 2` — its followers fetch again, catch up and rejoin the ISR.
+    ResumeReplication { broker: u32 },
     /// `seed 42` — the seed of the world's random source.
     Seed { seed: u64 },
     /// `describe <target>` — a text view of one thing.
@@ -209,6 +220,8 @@ pub struct SendRecord {
     pub value: Option<String>,
     /// The record's create time in ms; `None`: the producer's clock.
     pub timestamp: Option<i64>,
+    /// `--header k=v`, repeatable, in order (Kafka headers may repeat a key).
+    pub headers: Vec<(String, String)>,
 }
 
 /// Kafka configs given as `key=value`, checked against the known names and value types.
@@ -513,4 +526,40 @@ mod offsets_as_list {
                 .collect()
         }))
     }
+}
+
+// ---- kafka-configs and kafka-leader-election ------------------------------------------------
+
+/// `kafka-configs`, for topic configs (the only entity the simulator has configs for).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum ConfigsCommand {
+    /// `--describe --entity-type topics [--entity-name t] [--all]`: overrides (or, with
+    /// `--all`, every config) of one topic or of all topics.
+    Describe { topic: Option<TopicName>, all: bool },
+    /// `--alter --entity-type topics --entity-name t [--add-config k=v,…] [--delete-config k,…]`
+    Alter {
+        topic: TopicName,
+        add: Configs,
+        /// Config names whose override is removed (back to the default).
+        delete: Vec<String>,
+    },
+}
+
+/// `kafka-leader-election`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeaderElection {
+    pub election: ElectionType,
+    /// `None`: `--all-topic-partitions`.
+    pub partition: Option<TopicPartition>,
+}
+
+/// `--election-type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ElectionType {
+    /// Move leadership back to the first replica of each partition, if it is in the ISR.
+    Preferred,
+    /// Elect a leader for partitions without one, even from outside the ISR (can lose data).
+    Unclean,
 }

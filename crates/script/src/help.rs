@@ -67,6 +67,20 @@ pub const COMMANDS: &[CommandInfo] = &[
         "kafka-console-consumer --topic orders --group audit --from-beginning --max-messages 10",
     ),
     info(
+        "kafka-configs",
+        "kafka-configs (--describe | --alter) --entity-type topics [--entity-name T] [--add-config K=V,…] [--delete-config K,…] [--all]",
+        "show or change a topic's configs (retention, cleanup policy, min.insync.replicas …)",
+        "bin/kafka-configs.sh (ConfigCommand)",
+        "kafka-configs --alter --entity-type topics --entity-name orders --add-config retention.ms=60000",
+    ),
+    info(
+        "kafka-leader-election",
+        "kafka-leader-election --election-type preferred|unclean (--all-topic-partitions | --topic T --partition P)",
+        "elect partition leaders: back to the preferred replica, or unclean from outside the ISR",
+        "bin/kafka-leader-election.sh (LeaderElectionCommand)",
+        "kafka-leader-election --election-type preferred --all-topic-partitions",
+    ),
+    info(
         "producer",
         "producer NAME [config=value]…",
         "create a producer with Kafka producer configs",
@@ -82,7 +96,7 @@ pub const COMMANDS: &[CommandInfo] = &[
     ),
     info(
         "send",
-        "send PRODUCER --topic T [--partition P] [--key K] (--value V | --null-value) [--timestamp MS]",
+        "send PRODUCER --topic T [--partition P] [--key K] (--value V | --null-value) [--timestamp MS] [--header K=V]…",
         "send one record",
         "producer.send(new ProducerRecord<>(topic, partition, timestamp, key, value))",
         "send p1 --topic orders --key alice --value \"2 tickets\"",
@@ -233,6 +247,20 @@ pub const COMMANDS: &[CommandInfo] = &[
         "start a stopped broker; its replicas catch up and rejoin the ISR",
         "starting a broker process",
         "restart-broker 1",
+    ),
+    info(
+        "pause-replication",
+        "pause-replication ID",
+        "a broker keeps leading but its follower replicas stop fetching; they drop out of the ISR",
+        "a slow or cut-off broker (network partition, full disk)",
+        "pause-replication 2",
+    ),
+    info(
+        "resume-replication",
+        "resume-replication ID",
+        "the broker's followers fetch again, catch up and rejoin the ISR",
+        "the broker recovering",
+        "resume-replication 2",
     ),
     info(
         "seed",

@@ -5,7 +5,7 @@
 //! and like every Kafka tool, named exactly as the Java method (`commitSync`, `seekToEnd`).
 
 use crate::admin;
-use crate::args::{self, flag, valued, Args, FlagSpec};
+use crate::args::{self, flag, repeated, valued, Args, FlagSpec};
 use crate::ast::{Command, CommitMode, Configs, SendRecord, StateFormat, Target};
 use crate::config;
 use crate::error::{ErrorKind, ParseError, Span};
@@ -15,12 +15,14 @@ use crate::suggest;
 use crate::values;
 
 /// The names of the Kafka tools, as typed (a `.sh` suffix and a `bin/` path are accepted).
-const TOOLS: [&str; 5] = [
+const TOOLS: [&str; 7] = [
     "kafka-topics",
     "kafka-consumer-groups",
     "kafka-get-offsets",
     "kafka-console-producer",
     "kafka-console-consumer",
+    "kafka-configs",
+    "kafka-leader-election",
 ];
 
 /// `bin/kafka-topics.sh` and `kafka-topics.sh` are `kafka-topics`.
@@ -65,6 +67,8 @@ pub fn parse_statement(statement: &Statement) -> Result<Command, ParseError> {
         "kafka-get-offsets" => admin::get_offsets(&parse(admin::GET_OFFSETS_FLAGS)?),
         "kafka-console-producer" => admin::console_producer(&parse(admin::PRODUCER_FLAGS)?),
         "kafka-console-consumer" => admin::console_consumer(&parse(admin::CONSUMER_FLAGS)?),
+        "kafka-configs" => admin::configs(&parse(admin::CONFIGS_FLAGS)?),
+        "kafka-leader-election" => admin::leader_election(&parse(admin::ELECTION_FLAGS)?),
         "producer" | "consumer" => create_client(name, rest, statement.span),
         "send" => send(&parse(SEND_FLAGS)?),
         "flush" => one_client(&parse(&[])?, "PRODUCER", |producer| Command::Flush {
@@ -135,7 +139,9 @@ pub fn parse_statement(statement: &Statement) -> Result<Command, ParseError> {
                 millis: values::duration(words[0])?,
             })
         }
-        "kill-broker" | "restart-broker" => broker(&parse(&[])?, name),
+        "kill-broker" | "restart-broker" | "pause-replication" | "resume-replication" => {
+            broker(&parse(&[])?, name)
+        }
         "seed" => {
             let args = parse(&[])?;
             let words = args.positionals_exactly(&["a number"], usage("seed"))?;
@@ -277,6 +283,7 @@ const SEND_FLAGS: &[FlagSpec] = &[
     valued("value", "the record value"),
     flag("null-value"),
     valued("timestamp", "a timestamp in ms since the epoch"),
+    repeated("header", "a record header as key=value"),
 ];
 
 fn send(args: &Args) -> Result<Command, ParseError> {
@@ -318,6 +325,23 @@ fn send(args: &Args) -> Result<Command, ParseError> {
             })
         })
         .transpose()?;
+    let mut headers = Vec::new();
+    for word in args.values("header") {
+        match word.text.split_once('=') {
+            Some((key, value)) if !key.is_empty() => {
+                headers.push((key.to_string(), value.to_string()))
+            }
+            _ => {
+                return Err(ParseError::new(
+                    word.span,
+                    ErrorKind::UnexpectedArgument {
+                        found: word.text.clone(),
+                        message: "a header is written key=value, e.g. --header trace-id=42".into(),
+                    },
+                ))
+            }
+        }
+    }
     Ok(Command::Send(SendRecord {
         producer,
         topic,
@@ -325,6 +349,7 @@ fn send(args: &Args) -> Result<Command, ParseError> {
         key: args.value("key").map(|w| w.text.clone()),
         value,
         timestamp,
+        headers,
     }))
 }
 
@@ -436,10 +461,11 @@ fn position(args: &Args) -> Result<Command, ParseError> {
 fn broker(args: &Args, name: &str) -> Result<Command, ParseError> {
     let words = args.positionals_exactly(&["a broker ID"], usage(name))?;
     let broker = broker_id(words[0])?;
-    Ok(if name == "kill-broker" {
-        Command::KillBroker { broker }
-    } else {
-        Command::RestartBroker { broker }
+    Ok(match name {
+        "kill-broker" => Command::KillBroker { broker },
+        "restart-broker" => Command::RestartBroker { broker },
+        "pause-replication" => Command::PauseReplication { broker },
+        _ => Command::ResumeReplication { broker },
     })
 }
 

@@ -7,9 +7,9 @@
 use std::fmt::{self, Display, Formatter};
 
 use crate::ast::{
-    Command, CommitMode, Configs, ConsoleOffset, ConsumerGroupsCommand, GroupSelection, GroupView,
-    OffsetTime, PartitionFilter, ResetMode, ResetScope, ResetSpec, StateFormat, Target,
-    TopicPartition, TopicSelection, TopicsCommand,
+    Command, CommitMode, Configs, ConfigsCommand, ConsoleOffset, ConsumerGroupsCommand,
+    ElectionType, GroupSelection, GroupView, OffsetTime, PartitionFilter, ResetMode, ResetScope,
+    ResetSpec, StateFormat, Target, TopicPartition, TopicSelection, TopicsCommand,
 };
 use crate::values::{format_datetime, format_duration, format_iso_duration};
 
@@ -248,6 +248,47 @@ fn groups_command(f: &mut Formatter<'_>, command: &ConsumerGroupsCommand) -> fmt
     Ok(())
 }
 
+fn configs_command(f: &mut Formatter<'_>, command: &ConfigsCommand) -> fmt::Result {
+    match command {
+        ConfigsCommand::Describe { topic, all } => {
+            f.write_str("kafka-configs --describe --entity-type topics")?;
+            if let Some(topic) = topic {
+                write!(f, " --entity-name {}", q(topic))?;
+            }
+            if *all {
+                f.write_str(" --all")?;
+            }
+            Ok(())
+        }
+        ConfigsCommand::Alter { topic, add, delete } => {
+            write!(
+                f,
+                "kafka-configs --alter --entity-type topics --entity-name {}",
+                q(topic)
+            )?;
+            if !add.is_empty() {
+                // A list value keeps its commas inside brackets, as kafka-configs reads it.
+                let items: Vec<String> = add
+                    .0
+                    .iter()
+                    .map(|(key, value)| {
+                        if value.contains(',') {
+                            format!("{key}=[{value}]")
+                        } else {
+                            format!("{key}={value}")
+                        }
+                    })
+                    .collect();
+                write!(f, " --add-config {}", quote(&items.join(",")))?;
+            }
+            if !delete.is_empty() {
+                write!(f, " --delete-config {}", delete.join(","))?;
+            }
+            Ok(())
+        }
+    }
+}
+
 impl Display for Command {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match self {
@@ -327,6 +368,9 @@ impl Display for Command {
                 }
                 if let Some(ms) = send.timestamp {
                     write!(f, " --timestamp {ms}")?;
+                }
+                for (key, value) in &send.headers {
+                    write!(f, " --header {}", quote(&format!("{key}={value}")))?;
                 }
                 Ok(())
             }
@@ -417,6 +461,20 @@ impl Display for Command {
             Command::Advance { millis } => write!(f, "advance {}", format_duration(*millis)),
             Command::KillBroker { broker } => write!(f, "kill-broker {broker}"),
             Command::RestartBroker { broker } => write!(f, "restart-broker {broker}"),
+            Command::PauseReplication { broker } => write!(f, "pause-replication {broker}"),
+            Command::ResumeReplication { broker } => write!(f, "resume-replication {broker}"),
+            Command::Configs(command) => configs_command(f, command),
+            Command::LeaderElection(election) => {
+                let kind = match election.election {
+                    ElectionType::Preferred => "preferred",
+                    ElectionType::Unclean => "unclean",
+                };
+                write!(f, "kafka-leader-election --election-type {kind}")?;
+                match &election.partition {
+                    None => f.write_str(" --all-topic-partitions"),
+                    Some(tp) => write!(f, " --topic {} --partition {}", q(&tp.topic), tp.partition),
+                }
+            }
             Command::Seed { seed } => write!(f, "seed {seed}"),
             Command::Describe { target } => match target {
                 Target::Topic(name) => write!(f, "describe topic {}", q(name)),

@@ -111,6 +111,19 @@ const CASES: &[(&str, &str)] = &[
         "kafka-console-consumer --topic orders --consumer-property group.id=audit",
         "kafka-console-consumer --topic orders --group audit",
     ),
+    // kafka-configs, kafka-leader-election
+    (
+        "kafka-configs.sh --bootstrap-server b:9092 --alter --entity-type topics --entity-name orders --add-config retention.ms=60000,cleanup.policy=[compact,delete]",
+        "kafka-configs --alter --entity-type topics --entity-name orders --add-config \"cleanup.policy=[compact,delete],retention.ms=60000\"",
+    ),
+    (
+        "kafka-configs --alter --topic orders --delete-config retention.ms,cleanup.policy",
+        "kafka-configs --alter --entity-type topics --entity-name orders --delete-config retention.ms,cleanup.policy",
+    ),
+    ("kafka-configs --describe --entity-type topics", "kafka-configs --describe --entity-type topics"),
+    ("kafka-configs --describe --topic orders --all", "kafka-configs --describe --entity-type topics --entity-name orders --all"),
+    ("kafka-leader-election --election-type PREFERRED --all-topic-partitions", "kafka-leader-election --election-type preferred --all-topic-partitions"),
+    ("kafka-leader-election --election-type unclean --topic orders --partition 1", "kafka-leader-election --election-type unclean --topic orders --partition 1"),
     // clients
     ("producer p1", "producer p1"),
     ("producer p1 acks=all linger.ms=5 enable.idempotence=TRUE", "producer p1 acks=all enable.idempotence=true linger.ms=5"),
@@ -127,6 +140,7 @@ const CASES: &[(&str, &str)] = &[
     ("send p1 --topic orders --key alice --null-value", "send p1 --topic orders --key alice --null-value"),
     ("send p1 --topic orders --value v --timestamp 1700000000000", "send p1 --topic orders --value v --timestamp 1700000000000"),
     ("send p1 --topic=orders --value=\"two words\" --key='k 1'", "send p1 --topic orders --key \"k 1\" --value \"two words\""),
+    ("send p1 --topic orders --value v --header trace=1 --header \"who=a b\"", "send p1 --topic orders --value v --header trace=1 --header \"who=a b\""),
     ("flush p1", "flush p1"),
     ("subscribe c1 orders", "subscribe c1 orders"),
     ("subscribe c1 orders,payments audit", "subscribe c1 orders,payments,audit"),
@@ -156,6 +170,8 @@ const CASES: &[(&str, &str)] = &[
     ("advance 1500ms", "advance 1s500ms"),
     ("kill-broker 1", "kill-broker 1"),
     ("restart-broker 1", "restart-broker 1"),
+    ("pause-replication 2", "pause-replication 2"),
+    ("resume-replication 2", "resume-replication 2"),
     ("seed 42", "seed 42"),
     ("describe topic orders", "describe topic orders"),
     ("describe partition orders:0", "describe partition orders:0"),

@@ -160,6 +160,19 @@ const VOCABULARY: &[&str] = &[
     "--json",
     "--timeout-ms",
     "--under-replicated-partitions",
+    "kafka-configs",
+    "kafka-leader-election",
+    "pause-replication",
+    "resume-replication",
+    "--entity-type",
+    "--entity-name",
+    "--add-config",
+    "--delete-config",
+    "--election-type",
+    "--all-topic-partitions",
+    "--header",
+    "cleanup.policy=[compact,delete]",
+    "preferred",
     "orders",
     "orders:0",
     "orders:0,1",
@@ -380,11 +393,21 @@ fn text() -> impl Strategy<Value = String> {
 fn valid_line() -> impl Strategy<Value = (String, Option<Command>)> {
     use script::quote;
     prop_oneof![
-        (client(), topic(), text(), text(), prop::option::of(0u32..1000)).prop_map(
-            |(p, t, k, v, partition)| {
+        (
+            client(),
+            topic(),
+            text(),
+            text(),
+            prop::option::of(0u32..1000),
+            prop::collection::vec(("[a-z][a-z.-]{0,6}", text()), 0..3),
+        )
+            .prop_map(|(p, t, k, v, partition, headers)| {
                 let mut line = format!("send {p} --topic {} --key {} --value {}", quote(&t), quote(&k), quote(&v));
                 if let Some(n) = partition {
                     line.push_str(&format!(" --partition {n}"));
+                }
+                for (hk, hv) in &headers {
+                    line.push_str(&format!(" --header {}", quote(&format!("{hk}={hv}"))));
                 }
                 let expected = Command::Send(script::SendRecord {
                     producer: p,
@@ -393,10 +416,10 @@ fn valid_line() -> impl Strategy<Value = (String, Option<Command>)> {
                     key: Some(k),
                     value: Some(v),
                     timestamp: None,
+                    headers,
                 });
                 (line, Some(expected))
-            }
-        ),
+            }),
         (topic(), text(), prop::collection::vec(text(), 1..4)).prop_map(|(t, k, vs)| {
             let values: Vec<String> = vs.iter().map(|v| format!("--value {}", quote(v))).collect();
             (format!("kafka-console-producer --topic {} --key {} {}", quote(&t), quote(&k), values.join(" ")), None)
