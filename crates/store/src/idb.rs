@@ -198,6 +198,13 @@ pub async fn open_database(name: &str) -> Result<Opened, String> {
     };
     match opened {
         Ok(db) => {
+            let names = db.store_names();
+            if let Some(missing) = V2_STORES.iter().find(|s| !names.iter().any(|n| n == *s)) {
+                db.close();
+                return Err(format!(
+                    "the saved data is incomplete (no `{missing}` store); it is left as it is"
+                ));
+            }
             let report = std::mem::take(&mut *report.borrow_mut());
             Ok(Opened::Current {
                 storage: IdbStorage::new(db.into(), None),

@@ -600,3 +600,20 @@ async fn without_web_locks_every_tab_writes_and_the_log_still_refuses_duplicates
         vec![command(0), command(1)]
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_database_missing_a_store_is_left_alone_and_the_app_works_in_memory() {
+    let ns = unique("incomplete");
+    let db = raw_open(&database_name(&ns), Some(2), &[SESSIONS]).await;
+    db.close();
+    let (store, notices) = Store::open(&ns).await;
+    assert!(!store.is_persistent());
+    assert!(
+        matches!(&notices[..], [Notice::InMemoryOnly { reason }] if reason.contains("`steps`")),
+        "{notices:?}"
+    );
+    session_with_steps(&store, 1).await;
+    let db = raw_open(&database_name(&ns), None, &[]).await;
+    assert_eq!(db.store_names(), vec![SESSIONS.to_string()]);
+    db.close();
+}
