@@ -20,8 +20,8 @@
 //! The pipeline, one module each:
 //! - [`lexer`]: text → statements of words (quotes, escapes, comments, `\` continuation);
 //! - `args`: words → flags and positional words, against each command's flag table;
-//! - `parser` and `admin`: → a typed [`Command`] ([`ast`]), values checked by `values` and
-//!   `config`;
+//! - `parser` (client and simulator verbs) and `admin` (Kafka's tools): → a typed
+//!   [`Command`] ([`ast`]), values checked by `values` and `config`;
 //! - [`error`]: [`ParseError`] with a [`Span`] (line, column, length) and a suggestion from
 //!   [`suggest`];
 //! - `print`: [`Command`] → canonical text (`Display`), which parses back to the same command;
