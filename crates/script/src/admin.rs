@@ -445,7 +445,7 @@ fn reset_spec(args: &Args) -> Result<ResetSpec, ParseError> {
     }
     Err(args.usage(
         args.span_of("reset-offsets"),
-        "Option [reset-offsets] takes one of these options: [to-datetime], [by-duration], [to-earliest], [to-latest], [shift-by], [to-current], [to-offset]",
+        "Option '[reset-offsets]' requires one of the following scenarios: [[to-datetime], [by-duration], [to-earliest], [to-latest], [shift-by], [to-current], [to-offset]]",
     ))
 }
 

@@ -66,7 +66,7 @@ const CASES: &[(&str, &str)] = &[
     ("kafka-consumer-groups --reset-offsets --group g --all-topics --to-earliest --dry-run --execute", "line 1, column 86: Option [reset-offsets] only accepts one of [execute] and [dry-run]"),
     ("kafka-consumer-groups --reset-offsets --all-topics --to-earliest", "line 1, column 23: Option [reset-offsets] takes one of these options: [all-groups], [group]"),
     ("kafka-consumer-groups --reset-offsets --group g --all-topics --to-offset 3 --shift-by 1", "line 1, column 76: Option \"[to-offset]\" can't be used with option \"[shift-by]\""),
-    ("kafka-consumer-groups --reset-offsets --group g --all-topics", "line 1, column 23: Option [reset-offsets] takes one of these options: [to-datetime], [by-duration], [to-earliest], [to-latest], [shift-by], [to-current], [to-offset]"),
+    ("kafka-consumer-groups --reset-offsets --group g --all-topics", "line 1, column 23: Option '[reset-offsets]' requires one of the following scenarios: [[to-datetime], [by-duration], [to-earliest], [to-latest], [shift-by], [to-current], [to-offset]]"),
     ("kafka-consumer-groups --reset-offsets --group g --to-earliest", "line 1, column 23: One of the reset scopes should be defined: --all-topics, --topic."),
     ("kafka-consumer-groups --list --group g", "line 1, column 30: Option \"[group]\" can't be used with option \"[list]\""),
     ("kafka-consumer-groups --describe --group g --topic t", "line 1, column 44: Option \"[topic]\" can't be used with option \"[describe]\""),
