@@ -98,3 +98,28 @@ fn the_json_examples_are_what_serde_writes() {
     assert_eq!(serde_json::to_string(&commit).unwrap(), lines[1]);
     assert_eq!(serde_json::to_string(&error).unwrap(), lines[2]);
 }
+
+#[test]
+fn the_error_examples_are_what_the_parser_says() {
+    let page = page();
+    let (_, body) = blocks(&page, "text")
+        .into_iter()
+        .find(|(h, _)| h == "## Errors")
+        .expect("error examples");
+    let inputs = [
+        "kafka-topics --create --topic orders --partitons 3",
+        "commitsync c1",
+        "c1.poll()",
+        "consumer c1 enable.auto.comit=false",
+        "seek c1 orders:0 -5",
+        "kafka-topics --list --partitions 3",
+        "kafka-consumer-groups --describe",
+        "advance 5",
+    ];
+    let shown: Vec<String> = inputs
+        .iter()
+        .map(|input| parse_line(input).unwrap_err().to_string())
+        .collect();
+    let documented: Vec<&str> = body.lines().collect();
+    assert_eq!(documented, shown);
+}
