@@ -385,6 +385,16 @@ impl Partition {
         self.maybe_advance_high_watermark(events);
     }
 
+    /// Whether an in-sync follower is behind the leader (so ISR expiration has work).
+    pub(crate) fn has_lagging_isr_follower(&self) -> bool {
+        self.leader.is_some()
+            && self.replicas.iter().any(|r| {
+                r.behind_since_ms.is_some()
+                    && Some(r.broker) != self.leader
+                    && self.isr.contains(&r.broker)
+            })
+    }
+
     /// Drops followers that lag more than `lag_max_ms` from the ISR (`isr-expiration`).
     pub(crate) fn isr_expiration(&mut self, now_ms: i64, lag_max_ms: i64, events: &mut Vec<Event>) {
         let Some(leader) = self.leader else {

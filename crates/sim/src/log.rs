@@ -675,6 +675,12 @@ impl PartitionLog {
         first
     }
 
+    /// Whether the cleaner could have work here: records past its checkpoint, or
+    /// tombstones waiting for their delete horizon.
+    pub fn may_need_cleaning(&self) -> bool {
+        self.clean_offset < self.log_end_offset || !self.tombstone_horizons.is_empty()
+    }
+
     /// Number of whole segments that end at or below `limit`.
     fn segments_below(&self, limit: Offset) -> usize {
         let mut n = 0;
@@ -699,15 +705,20 @@ impl PartitionLog {
             return None;
         }
         let end = self.segment_end(n - 1);
+        // Dirty bytes from whole segments past the checkpoint, plus the records past it in
+        // the one segment it falls in: O(segments), not O(records).
         let mut dirty_bytes = 0u64;
         let mut total_bytes = 0u64;
-        for s in &self.segments[..n] {
-            for r in s.records() {
-                let size = r.size_in_bytes();
-                total_bytes += size;
-                if r.offset >= self.clean_offset {
-                    dirty_bytes += size;
-                }
+        for (i, s) in self.segments[..n].iter().enumerate() {
+            total_bytes += s.size_bytes;
+            if s.base_offset >= self.clean_offset {
+                dirty_bytes += s.size_bytes;
+            } else if self.segment_end(i) > self.clean_offset {
+                dirty_bytes += s
+                    .records()
+                    .filter(|r| r.offset >= self.clean_offset)
+                    .map(|r| r.size_in_bytes())
+                    .sum::<u64>();
             }
         }
         let ratio = if total_bytes == 0 {

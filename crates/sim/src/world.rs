@@ -101,6 +101,20 @@ pub struct World {
     offsets: OffsetStore,
     /// The built-in producer's partitioner state, per topic.
     producer: BTreeMap<String, ProducerPartitionerState>,
+    /// An `IsrExpiration` timer is pending (it runs only while a follower lags).
+    isr_check_scheduled: bool,
+    /// A `LogCleaner` timer is pending (it runs only while a compacted log is dirty).
+    cleaner_scheduled: bool,
+}
+
+/// The longest single `Advance` (366 days): longer jumps would run millions of timers.
+pub const MAX_ADVANCE_MS: i64 = 366 * 24 * 60 * 60 * 1000;
+
+/// The first multiple of `interval` after `now`: periodic broker tasks keep their phase
+/// even when they only run while there is work.
+fn next_tick(now: i64, interval: i64) -> i64 {
+    let iv = interval.max(1);
+    (now / iv).saturating_add(1).saturating_mul(iv)
 }
 
 fn unknown(topic: &str, partition: Option<i32>) -> SimError {
@@ -165,16 +179,16 @@ impl World {
             scheduler: Scheduler::new(),
             offsets: OffsetStore::default(),
             producer: BTreeMap::new(),
+            isr_check_scheduled: false,
+            cleaner_scheduled: false,
             config,
         };
         w.create_offsets_topic();
         let c = w.config.clone();
-        w.scheduler
-            .schedule((c.replica_lag_time_max_ms / 2).max(1), Timer::IsrExpiration);
+
         w.scheduler
             .schedule(c.log_retention_check_interval_ms, Timer::LogRetention);
-        w.scheduler
-            .schedule(c.log_cleaner_backoff_ms, Timer::LogCleaner);
+
         w.scheduler.schedule(
             c.offsets_retention_check_interval_ms,
             Timer::OffsetsRetention,
@@ -1016,6 +1030,13 @@ impl World {
                 reason: format!("time only moves forward: cannot advance by {ms} ms"),
             });
         }
+        if ms > MAX_ADVANCE_MS {
+            return Err(SimError::InvalidRequest {
+                reason: format!(
+                    "advance at most {MAX_ADVANCE_MS} ms (366 days) at a time, not {ms}"
+                ),
+            });
+        }
         let Some(target) = self.now_ms.checked_add(ms) else {
             return Err(SimError::InvalidRequest {
                 reason: format!("advancing by {ms} ms overflows the clock"),
@@ -1064,13 +1085,18 @@ impl World {
             }
             Timer::IsrExpiration => {
                 let lag = self.config.replica_lag_time_max_ms;
+                let mut lagging = false;
                 for t in self.topics.values_mut() {
                     for p in &mut t.partitions {
                         p.isr_expiration(now, lag, events);
+                        lagging |= p.has_lagging_isr_follower();
                     }
                 }
-                self.scheduler
-                    .schedule(now + (lag / 2).max(1), Timer::IsrExpiration);
+                self.isr_check_scheduled = lagging;
+                if lagging {
+                    self.scheduler
+                        .schedule(now + (lag / 2).max(1), Timer::IsrExpiration);
+                }
             }
             Timer::LogRetention => {
                 for t in self.topics.values_mut() {
@@ -1125,8 +1151,12 @@ impl World {
                         }
                     }
                 }
-                self.scheduler
-                    .schedule(now + self.config.log_cleaner_backoff_ms, Timer::LogCleaner);
+                let dirty = self.any_log_may_need_cleaning();
+                self.cleaner_scheduled = dirty;
+                if dirty {
+                    self.scheduler
+                        .schedule(now + self.config.log_cleaner_backoff_ms, Timer::LogCleaner);
+                }
             }
             Timer::OffsetsRetention => {
                 let expired = self.offsets.expired(now, self.config.offsets_retention_ms);
@@ -1164,8 +1194,10 @@ impl World {
         let due = self
             .now_ms
             .saturating_add(self.config.replica_fetch_delay_ms);
+        let mut lagging = false;
         for t in self.topics.values_mut() {
             for p in &mut t.partitions {
+                lagging |= p.has_lagging_isr_follower();
                 if !p.fetch_scheduled && p.needs_fetch(&self.brokers) {
                     p.fetch_scheduled = true;
                     self.scheduler.schedule(
@@ -1177,6 +1209,18 @@ impl World {
                     );
                 }
             }
+        }
+        if lagging && !self.isr_check_scheduled {
+            let iv = (self.config.replica_lag_time_max_ms / 2).max(1);
+            self.scheduler
+                .schedule(next_tick(self.now_ms, iv), Timer::IsrExpiration);
+            self.isr_check_scheduled = true;
+        }
+        if !self.cleaner_scheduled && self.any_log_may_need_cleaning() {
+            let iv = self.config.log_cleaner_backoff_ms;
+            self.scheduler
+                .schedule(next_tick(self.now_ms, iv), Timer::LogCleaner);
+            self.cleaner_scheduled = true;
         }
         let pending: Vec<i32> = {
             let mut v: Vec<i32> = self.offsets.pending().map(|((cp, _), _)| *cp).collect();
@@ -1207,6 +1251,13 @@ impl World {
                 });
             }
         }
+    }
+
+    fn any_log_may_need_cleaning(&self) -> bool {
+        self.topics.values().any(|t| {
+            t.config.cleanup_policy.compacts()
+                && t.partitions.iter().any(|p| p.log().may_need_cleaning())
+        })
     }
 
     // ----- checks -----------------------------------------------------------------------
