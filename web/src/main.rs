@@ -5,6 +5,7 @@
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
 mod components;
+mod persistence;
 mod state;
 mod view;
 mod vocab;
@@ -12,6 +13,7 @@ mod vocab;
 use components::header::Header;
 use components::legend::Legend;
 use components::producer_panel::ProducerPanel;
+use components::session_bar::SessionBar;
 use components::train::Train;
 use state::AppState;
 use yew::prelude::*;
@@ -23,6 +25,7 @@ fn App() -> Html {
         <ContextProvider<state::AppContext> context={state}>
             <div class="app">
                 <Header />
+                <SessionBar />
                 <main class="stage">
                     <ProducerPanel />
                     <Train />

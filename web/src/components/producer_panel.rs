@@ -23,7 +23,8 @@ pub fn ProducerPanel() -> Html {
                     .filter(|s| !s.is_empty())
             };
             let key = read(&key_ref);
-            let value = read(&value_ref).or_else(|| Some(format!("order-{}", state.appended + 1)));
+            let value =
+                read(&value_ref).or_else(|| Some(format!("order-{}", state.appended() + 1)));
             state.dispatch(Action::Send { key, value });
         })
     };
@@ -69,7 +70,7 @@ pub fn ProducerPanel() -> Html {
                     <span>{ capitalised(Term::Value.word(v)) }</span>
                     <input ref={value_ref} data-testid="value-input" placeholder="e.g. 2 coffees" maxlength="64" autocomplete="off" />
                 </label>
-                <button type="submit" class="primary" data-testid="send-button">{ Term::Send.word(v) }</button>
+                <button type="submit" class="primary" data-testid="send-button" disabled={!state.can_write()}>{ Term::Send.word(v) }</button>
             </form>
             { status }
         </section>

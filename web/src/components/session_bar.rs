@@ -1,0 +1,192 @@
+//! The session keeper: opens the saved session when the page loads, writes every new step,
+//! follows another tab's changes, and shows the learner what it could not do (in memory only,
+//! read-only, damaged data …) with a way out where there is one.
+
+use crate::persistence::{self, Writer};
+use crate::state::{Action, AppContext, Persistence};
+use crate::vocab::Vocabulary;
+use std::cell::RefCell;
+use std::rc::Rc;
+use store::{Preferences, Store, Subscription};
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+fn to_store_vocabulary(v: Vocabulary) -> store::Vocabulary {
+    match v {
+        Vocabulary::Train => store::Vocabulary::Train,
+        Vocabulary::Kafka => store::Vocabulary::Kafka,
+    }
+}
+
+fn from_store_vocabulary(v: store::Vocabulary) -> Vocabulary {
+    match v {
+        store::Vocabulary::Train => Vocabulary::Train,
+        store::Vocabulary::Kafka => Vocabulary::Kafka,
+    }
+}
+
+/// Opens the store and the latest session, then hands the rebuilt world to the reducer.
+async fn open_session(
+    state: AppContext,
+    store_slot: Rc<RefCell<Option<Rc<Store>>>>,
+    writer_slot: Rc<RefCell<Option<Rc<Writer>>>>,
+    follow: Rc<RefCell<Option<Subscription>>>,
+) {
+    let (store, notices) = Store::open(&persistence::namespace()).await;
+    let store = Rc::new(store);
+    for notice in notices {
+        state.dispatch(Action::Notice(notice.to_string()));
+    }
+    if let Ok(preferences) = store.preferences().await {
+        state.dispatch(Action::SetVocabulary(from_store_vocabulary(
+            preferences.vocabulary,
+        )));
+    }
+    match persistence::open(&store).await {
+        Ok(restored) => {
+            let notify = state.clone();
+            let writer = Writer::new(
+                Rc::clone(&store),
+                restored.session.id.clone(),
+                restored.persisted_steps,
+                move |e| notify.dispatch(Action::Notice(e)),
+            );
+            if !restored.session.writer {
+                // Another tab writes this session: follow its changes.
+                let (follower_state, follower_store) = (state.clone(), Rc::clone(&store));
+                let session_id = restored.session.id.clone();
+                *follow.borrow_mut() = store.subscribe(move |change| {
+                    if change.session != session_id {
+                        return;
+                    }
+                    let (state, store) = (follower_state.clone(), Rc::clone(&follower_store));
+                    spawn_local(async move {
+                        if let Ok(restored) = persistence::open(&store).await {
+                            state.dispatch(Action::Restore(Box::new(restored)));
+                        }
+                    });
+                });
+            }
+            *writer_slot.borrow_mut() = Some(writer);
+            state.dispatch(Action::Restore(Box::new(restored)));
+        }
+        Err(e) => state.dispatch(Action::Notice(format!(
+            "Your saved session could not be opened: {e}"
+        ))),
+    }
+    for notice in store.take_notices() {
+        state.dispatch(Action::Notice(notice.to_string()));
+    }
+    *store_slot.borrow_mut() = Some(store);
+}
+
+#[component]
+pub fn SessionBar() -> Html {
+    let state = use_context::<AppContext>();
+    let store_slot = use_mut_ref(|| None::<Rc<Store>>);
+    let writer_slot = use_mut_ref(|| None::<Rc<Writer>>);
+    let follow = use_mut_ref(|| None::<Subscription>);
+
+    {
+        let (state, store_slot, writer_slot, follow) = (
+            state.clone(),
+            store_slot.clone(),
+            writer_slot.clone(),
+            follow.clone(),
+        );
+        use_effect_with((), move |_| {
+            if let Some(state) = state {
+                spawn_local(open_session(state, store_slot, writer_slot, follow));
+            }
+        });
+    }
+
+    // Write every new step (only the writer tab has a ready session it may change).
+    {
+        let writer_slot = writer_slot.clone();
+        let key = state.as_ref().map(|s| (s.log.len(), s.can_write()));
+        let state = state.clone();
+        use_effect_with(key, move |_| {
+            if let (Some(state), Some(writer)) = (state, writer_slot.borrow().as_ref()) {
+                if state.can_write()
+                    && matches!(&state.persistence, Persistence::Ready(s) if s.id == writer.session())
+                {
+                    writer.sync(&state.log, &state.world);
+                }
+            }
+        });
+    }
+
+    // Remember the vocabulary.
+    {
+        let store_slot = store_slot.clone();
+        let vocabulary = state.as_ref().map(|s| s.vocabulary);
+        use_effect_with(vocabulary, move |vocabulary| {
+            let (Some(store), Some(vocabulary)) = (store_slot.borrow().clone(), *vocabulary) else {
+                return;
+            };
+            spawn_local(async move {
+                let mut preferences: Preferences = store.preferences().await.unwrap_or_default();
+                let wanted = to_store_vocabulary(vocabulary);
+                if preferences.vocabulary != wanted {
+                    preferences.vocabulary = wanted;
+                    let _ = store.put_preferences(&preferences).await;
+                }
+            });
+        });
+    }
+
+    let Some(state) = state else {
+        return html! {};
+    };
+    let take_over = {
+        let (state, store_slot) = (state.clone(), store_slot.clone());
+        Callback::from(move |_| {
+            let (state, store) = (state.clone(), store_slot.borrow().clone());
+            let Persistence::Ready(session) = &state.persistence else {
+                return;
+            };
+            let id = session.id.clone();
+            if let Some(store) = store {
+                spawn_local(async move {
+                    match store.take_over(&id).await {
+                        Ok(()) => match persistence::open(&store).await {
+                            Ok(restored) => state.dispatch(Action::Restore(Box::new(restored))),
+                            Err(e) => state.dispatch(Action::Notice(e)),
+                        },
+                        Err(e) => state.dispatch(Action::Notice(format!(
+                            "Could not take over the session: {e}"
+                        ))),
+                    }
+                });
+            }
+        })
+    };
+    let (status, class) = match &state.persistence {
+        Persistence::Opening => ("Opening your saved session…".to_string(), "session-opening"),
+        Persistence::Ready(s) if s.writer => (
+            format!("Saved in this browser · {} steps", state.log.len()),
+            "session-saved",
+        ),
+        Persistence::Ready(_) => (
+            "Another tab is driving this session; this one follows it.".to_string(),
+            "session-following",
+        ),
+    };
+    let following = matches!(&state.persistence, Persistence::Ready(s) if !s.writer);
+    html! {
+        <section class="session-bar" aria-live="polite">
+            <p class={classes!("session-status", class)} data-testid="session-status">
+                { status }
+                if following {
+                    <button class="link-button" onclick={take_over}>{ "Take over here" }</button>
+                }
+            </p>
+            if !state.notices.is_empty() {
+                <ul class="notices" data-testid="notices">
+                    { for state.notices.iter().map(|n| html! { <li role="status">{ n }</li> }) }
+                </ul>
+            }
+        </section>
+    }
+}
