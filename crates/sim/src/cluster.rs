@@ -455,14 +455,21 @@ impl Partition {
                     }
                     let b = r.broker;
                     if is_alive(brokers, b) {
+                        // A live replica truncates to where it diverges: the new leader's
+                        // LEO, or earlier if it still holds a divergent tail.
                         let from = r.log_end_offset;
-                        self.replicas[i].log_end_offset = new_leo;
+                        let to = r
+                            .divergent
+                            .as_ref()
+                            .map_or(new_leo, |d| d.from.min(new_leo));
+                        self.replicas[i].divergent = None;
+                        self.replicas[i].log_end_offset = to;
                         events.push(Event::ReplicaTruncated {
                             topic: self.topic.clone(),
                             partition: self.index,
                             broker: b,
                             from,
-                            to: new_leo,
+                            to,
                         });
                     } else {
                         let shared_end = r

@@ -290,6 +290,20 @@ impl OffsetStore {
             .collect()
     }
 
+    /// Whether a commit for (group, tp) is waiting for replication.
+    pub fn has_pending(&self, group: &str, tp: &TopicPartition) -> bool {
+        self.pending
+            .values()
+            .any(|c| c.group == group && c.tp == *tp)
+    }
+
+    /// Forgets commits for (group, tp) still waiting for replication: when they are
+    /// replicated they no longer update the cache (`GroupMetadata.removeOffsets`).
+    pub(crate) fn drop_pending(&mut self, group: &str, tp: &TopicPartition) {
+        self.pending
+            .retain(|_, c| !(c.group == group && c.tp == *tp));
+    }
+
     /// Removes a committed offset from the cache.
     pub(crate) fn remove(&mut self, group: &str, tp: &TopicPartition) -> Option<OffsetAndMetadata> {
         let offsets = self.committed.get_mut(group)?;
@@ -309,6 +323,10 @@ impl OffsetStore {
         let mut out = Vec::new();
         for (group, offsets) in &self.committed {
             for (tp, o) in &offsets.offsets {
+                // Kafka skips partitions with a commit in flight.
+                if self.has_pending(group, tp) {
+                    continue;
+                }
                 let base = match self.groups.get(group) {
                     Some(GroupActivity::Empty { since_ms }) => Some(*since_ms),
                     Some(GroupActivity::Active {

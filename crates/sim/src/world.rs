@@ -575,6 +575,7 @@ impl World {
         let cp = self.coordinator_for_write(group)?;
         let mut events = Vec::new();
         for tp in partitions {
+            self.offsets.drop_pending(group, tp);
             if self.offsets.remove(group, tp).is_some() {
                 let k = offsets::encode_offset_commit_key(group, tp);
                 self.append_offsets_record(cp, &k, None, &mut events)?;
