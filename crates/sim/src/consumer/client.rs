@@ -699,17 +699,18 @@ impl Consumer {
             return None;
         }
         self.auto_commit_now(CommitKind::OnClose, now_ms, store);
-        let leave = if self.in_group() {
+        let subscribed = matches!(self.mode, Mode::Subscribed(_));
+        if subscribed && self.generation >= 0 {
             let all = self.assignment();
             if !all.is_empty() {
                 self.events
                     .push(ConsumerEvent::PartitionsRevoked { partitions: all });
             }
-            (self.config.group_instance_id.is_none() && !self.member_id.is_empty())
-                .then(|| self.member_id.clone())
-        } else {
-            None
-        };
+        }
+        // A dynamic member that has a member id leaves, even in the middle of a rebalance.
+        let leave =
+            (subscribed && self.config.group_instance_id.is_none() && !self.member_id.is_empty())
+                .then(|| self.member_id.clone());
         self.assignment.clear();
         self.delivered.clear();
         self.next_heartbeat_ms = None;
@@ -786,6 +787,8 @@ impl Consumer {
         }
         self.joining = true;
         self.needs_rejoin = false;
+        // The heartbeat thread is off while the member is (re)joining.
+        self.next_heartbeat_ms = None;
         self.last_poll_ms = self.last_poll_ms.max(now_ms);
         Ok(self.join_request())
     }
@@ -965,7 +968,10 @@ impl Consumer {
         match result {
             Ok(()) => Ok(()),
             Err(GroupError::RebalanceInProgress) => {
-                self.request_rejoin("the group is rebalancing");
+                // Only a stable member reacts; one already rejoining ignores it.
+                if !self.joining {
+                    self.request_rejoin("the group is rebalancing");
+                }
                 Ok(())
             }
             Err(GroupError::UnknownMemberId { .. }) => {
