@@ -27,14 +27,16 @@
 //! - `print`: [`Command`] → canonical text (`Display`), which parses back to the same command;
 //! - [`help`]: the catalogue of commands behind `help` and the reference page.
 //!
-//! The next step (mapping a [`Command`] onto the simulator's commands and rendering the
-//! world) lives outside this AST: nothing here depends on the simulator.
+//! [`exec`] runs commands against the simulator: [`exec::Console`] maps each [`Command`] onto
+//! the core's commands and renders what Kafka's tools would print; [`exec::state`] is the
+//! world as versioned JSON. The AST itself knows nothing of the simulator.
 //!
 //! Nothing in this crate panics on any input; the property tests in `tests/` feed it
 //! arbitrary text and mutated scenario files.
 
 pub mod ast;
 pub mod error;
+pub mod exec;
 pub mod help;
 pub mod lexer;
 pub mod suggest;

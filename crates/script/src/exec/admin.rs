@@ -1,0 +1,1091 @@
+//! Kafka's admin tools against the simulated cluster, printing what the real tools print.
+//!
+//! Layouts and messages follow the tools in apache/kafka:
+//! - `kafka-topics`: `tools/.../TopicCommand.java` (`Created topic orders.`, the `--describe`
+//!   header `Topic: … TopicId: … PartitionCount: … ReplicationFactor: … Configs: …` and the
+//!   tab-led partition lines with Leader / Replicas / Isr / Elr / LastKnownElr);
+//! - `kafka-consumer-groups`: `tools/.../consumer/group/ConsumerGroupCommand.java` and
+//!   `GroupOffsetsResetter.java` (column widths, `-` for a missing value, the `Error: …`
+//!   lines, `Consumer group 'g' has no active members.`);
+//! - `kafka-get-offsets`: `GetOffsetShell` (`topic:partition:offset`);
+//! - `kafka-configs`: `ConfigCommand` (`Completed updating config for topic orders.`).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+use sim::{Event, OffsetCommit, OffsetSpec, TopicPartition, World};
+
+use super::{partition_i32, state, Console, ExecError, ExecErrorKind, Output};
+use crate::{
+    ConfigsCommand, ConsoleConsumer, ConsoleOffset, ConsoleProducer, ConsumerGroupsCommand,
+    GetOffsets, GroupSelection, GroupView, LeaderElection, OffsetTime, PartitionFilter,
+    ResetMode, ResetScope, ResetSpec, Span, TopicSelection, TopicsCommand,
+};
+
+/// `-`, Kafka's `MISSING_COLUMN_VALUE`.
+const MISSING: &str = "-";
+
+fn tool_error(span: Span, message: impl Into<String>) -> ExecError {
+    ExecError::new(
+        span,
+        ExecErrorKind::Tool {
+            message: message.into(),
+        },
+    )
+}
+
+fn text(text: String, events: Vec<Event>) -> Result<Output, ExecError> {
+    Ok(Output { text, events })
+}
+
+/// Left-justified in `width` characters, as Java's `%-Ns`.
+fn pad(s: &str, width: usize) -> String {
+    format!("{s:<width$}")
+}
+
+// ---- kafka-topics ---------------------------------------------------------------------------
+
+pub(super) fn topics(
+    console: &mut Console,
+    span: Span,
+    command: &TopicsCommand,
+) -> Result<Output, ExecError> {
+    match command {
+        TopicsCommand::Create {
+            topic,
+            partitions,
+            replication_factor,
+            configs,
+            if_not_exists,
+        } => {
+            if console.world.topic(topic).is_some() {
+                if *if_not_exists {
+                    return text(String::new(), Vec::new());
+                }
+                return Err(tool_error(
+                    span,
+                    format!("Error while executing topic command : Topic '{topic}' already exists."),
+                ));
+            }
+            let config = topic_overrides(span, configs.0.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+            let events = console.apply(
+                span,
+                sim::Command::CreateTopic {
+                    name: topic.clone(),
+                    partitions: partitions.map_or(1, i64::from),
+                    replication_factor: replication_factor.map(i64::from),
+                    config,
+                },
+            )?;
+            let mut out = String::new();
+            // TopicCommand warns about names that could collide in metric names.
+            if topic.contains('.') || topic.contains('_') {
+                out.push_str("WARNING: Due to limitations in metric names, topics with a period ('.') or underscore ('_') could collide. To avoid issues it is best to use either, but not both.\n");
+            }
+            let _ = writeln!(out, "Created topic {topic}.");
+            text(out, events)
+        }
+        TopicsCommand::List {
+            topic,
+            exclude_internal,
+        } => {
+            let names: Vec<&str> = console
+                .world
+                .topics()
+                .filter(|t| !(*exclude_internal && t.is_internal()))
+                .filter(|t| topic.as_deref().is_none_or(|n| n == t.name()))
+                .map(|t| t.name())
+                .collect();
+            text(format!("{}\n", names.join("\n")), Vec::new())
+        }
+        TopicsCommand::Describe {
+            topic,
+            if_exists,
+            exclude_internal,
+            filter,
+        } => {
+            let world = &console.world;
+            let topics: Vec<&sim::Topic> = world
+                .topics()
+                .filter(|t| !(*exclude_internal && t.is_internal()))
+                .filter(|t| topic.as_deref().is_none_or(|n| n == t.name()))
+                .collect();
+            if let (Some(name), true, false) = (topic, topics.is_empty(), *if_exists) {
+                return Err(tool_error(
+                    span,
+                    format!("Error while executing topic command : Topic '{name}' does not exist as expected"),
+                ));
+            }
+            let mut out = String::new();
+            for t in topics {
+                describe_topic(world, t, *filter, &mut out);
+            }
+            text(out, Vec::new())
+        }
+        TopicsCommand::Alter {
+            topic,
+            partitions,
+            if_exists,
+        } => {
+            if console.world.topic(topic).is_none() {
+                if *if_exists {
+                    return text(String::new(), Vec::new());
+                }
+                return Err(tool_error(
+                    span,
+                    format!("Error while executing topic command : Topic '{topic}' does not exist as expected"),
+                ));
+            }
+            let events = console.apply(
+                span,
+                sim::Command::AddPartitions {
+                    topic: topic.clone(),
+                    total: i64::from(*partitions),
+                },
+            )?;
+            text(String::new(), events)
+        }
+        TopicsCommand::Delete { topic, if_exists } => {
+            if console.world.topic(topic).is_none() {
+                if *if_exists {
+                    return text(String::new(), Vec::new());
+                }
+                return Err(tool_error(
+                    span,
+                    format!("Error while executing topic command : Topic '{topic}' does not exist as expected"),
+                ));
+            }
+            Err(ExecError::new(
+                span,
+                ExecErrorKind::NotYetAvailable {
+                    command: "kafka-topics --delete".into(),
+                    reason: "the simulator core cannot delete topics yet".into(),
+                },
+            ))
+        }
+    }
+}
+
+/// `kafka-topics --describe` for one topic: the header line (unless a partition filter is
+/// given) and the partition lines that pass the filter (`TopicCommand.DescribeOptions`).
+fn describe_topic(world: &World, t: &sim::Topic, filter: Option<PartitionFilter>, out: &mut String) {
+    let rf = t.partitions().first().map_or(0, |p| p.replicas().len());
+    if filter.is_none() {
+        let configs: Vec<String> = state::topic_overrides(world, t.config())
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "Topic: {}\tTopicId: {}\tPartitionCount: {}\tReplicationFactor: {}\tConfigs: {}",
+            t.name(),
+            state::topic_id(world.seed(), t.name()),
+            t.partition_count(),
+            rf,
+            configs.join(",")
+        );
+    }
+    let min_isr = t.config().min_insync_replicas.max(0) as usize;
+    for p in t.partitions() {
+        let isr = p.isr().len();
+        let leader_alive = p
+            .leader()
+            .and_then(|b| world.broker(b))
+            .is_some_and(|b| b.alive);
+        let show = match filter {
+            None => true,
+            Some(PartitionFilter::UnderReplicated) => p.replicas().len() > isr,
+            Some(PartitionFilter::UnderMinIsr) => p.leader().is_none() || isr < min_isr,
+            Some(PartitionFilter::AtMinIsr) => isr == min_isr,
+            Some(PartitionFilter::Unavailable) => !leader_alive,
+        };
+        if !show {
+            continue;
+        }
+        let ids = |v: &[sim::BrokerId]| {
+            v.iter()
+                .map(|b| b.0.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        let _ = writeln!(
+            out,
+            "\tTopic: {}\tPartition: {}\tLeader: {}\tReplicas: {}\tIsr: {}\tElr: \tLastKnownElr: ",
+            t.name(),
+            p.index(),
+            p.leader().map_or("none".to_string(), |b| b.0.to_string()),
+            ids(&p.replica_ids()),
+            ids(p.isr()),
+        );
+    }
+}
+
+/// Topic configs by Kafka name → the simulator's overrides. Values were checked by the parser.
+fn topic_overrides<'a>(
+    span: Span,
+    configs: impl Iterator<Item = (&'a str, &'a str)>,
+) -> Result<sim::TopicConfigOverrides, ExecError> {
+    let mut o = sim::TopicConfigOverrides::default();
+    for (name, value) in configs {
+        let int = || -> Result<i64, ExecError> {
+            value.parse::<i64>().map_err(|_| {
+                tool_error(
+                    span,
+                    format!("Invalid value {value} for configuration {name}"),
+                )
+            })
+        };
+        match name {
+            "cleanup.policy" => {
+                let parts: BTreeSet<&str> = value.split(',').map(str::trim).collect();
+                o.cleanup_policy = Some(
+                    match (parts.contains("compact"), parts.contains("delete")) {
+                        (true, true) => sim::CleanupPolicy::CompactDelete,
+                        (true, false) => sim::CleanupPolicy::Compact,
+                        _ => sim::CleanupPolicy::Delete,
+                    },
+                );
+            }
+            "retention.ms" => o.retention_ms = Some(int()?),
+            "retention.bytes" => o.retention_bytes = Some(int()?),
+            "segment.bytes" => o.segment_bytes = Some(int()?),
+            "segment.ms" => o.segment_ms = Some(int()?),
+            "delete.retention.ms" => o.delete_retention_ms = Some(int()?),
+            "min.insync.replicas" => {
+                o.min_insync_replicas = Some(i32::try_from(int()?).unwrap_or(i32::MAX))
+            }
+            "min.compaction.lag.ms" => o.min_compaction_lag_ms = Some(int()?),
+            "max.message.bytes" => o.max_message_bytes = Some(int()?),
+            "min.cleanable.dirty.ratio" => {
+                o.min_cleanable_dirty_ratio = Some(value.parse::<f64>().map_err(|_| {
+                    tool_error(span, format!("Invalid value {value} for configuration {name}"))
+                })?)
+            }
+            other => {
+                return Err(ExecError::new(
+                    span,
+                    ExecErrorKind::NotYetAvailable {
+                        command: format!("the topic config {other}"),
+                        reason: "the simulator core does not model it".into(),
+                    },
+                ))
+            }
+        }
+    }
+    Ok(o)
+}
+
+// ---- kafka-configs --------------------------------------------------------------------------
+
+/// The broker config each topic config falls back to (`DEFAULT_CONFIG` synonyms).
+fn broker_synonym(name: &str) -> String {
+    match name {
+        "cleanup.policy" => "log.cleanup.policy",
+        "retention.ms" => "log.retention.ms",
+        "retention.bytes" => "log.retention.bytes",
+        "segment.bytes" => "log.segment.bytes",
+        "segment.ms" => "log.roll.ms",
+        "delete.retention.ms" => "log.cleaner.delete.retention.ms",
+        "min.cleanable.dirty.ratio" => "log.cleaner.min.cleanable.ratio",
+        "min.compaction.lag.ms" => "log.cleaner.min.compaction.lag.ms",
+        "max.message.bytes" => "message.max.bytes",
+        other => other,
+    }
+    .to_string()
+}
+
+pub(super) fn configs(
+    console: &mut Console,
+    span: Span,
+    command: &ConfigsCommand,
+) -> Result<Output, ExecError> {
+    match command {
+        ConfigsCommand::Describe { topic, all } => {
+            let world = &console.world;
+            let topics: Vec<&sim::Topic> = match topic {
+                Some(name) => vec![world.topic(name).ok_or_else(|| unknown_topic(span, name))?],
+                None => world.topics().collect(),
+            };
+            let defaults = state::topic_config_entries(&world.config().topic_defaults);
+            let mut out = String::new();
+            for t in topics {
+                let overrides = state::topic_overrides(world, t.config());
+                let entries = if *all {
+                    state::topic_config_entries(t.config())
+                } else {
+                    overrides.clone()
+                };
+                let _ = writeln!(
+                    out,
+                    "{} configs for topic {} are:",
+                    if *all { "All" } else { "Dynamic" },
+                    t.name()
+                );
+                for (name, value) in entries {
+                    let default = format!(
+                        "DEFAULT_CONFIG:{}={}",
+                        broker_synonym(&name),
+                        defaults.get(&name).map_or("", String::as_str)
+                    );
+                    let synonyms = if overrides.contains_key(&name) {
+                        format!("DYNAMIC_TOPIC_CONFIG:{name}={value}, {default}")
+                    } else {
+                        default
+                    };
+                    let _ = writeln!(out, "  {name}={value} sensitive=false synonyms={{{synonyms}}}");
+                }
+            }
+            text(out, Vec::new())
+        }
+        ConfigsCommand::Alter { topic, add, delete } => {
+            if console.world.topic(topic).is_none() {
+                return Err(unknown_topic(span, topic));
+            }
+            let defaults = state::topic_config_entries(&console.world.config().topic_defaults);
+            let mut pairs: Vec<(&str, &str)> = Vec::new();
+            for name in delete {
+                if let Some(v) = defaults.get(name.as_str()) {
+                    pairs.push((name.as_str(), v.as_str()));
+                }
+            }
+            pairs.extend(add.0.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            let config = topic_overrides(span, pairs.into_iter())?;
+            let events = console.apply(
+                span,
+                sim::Command::AlterTopicConfig {
+                    topic: topic.clone(),
+                    config,
+                },
+            )?;
+            text(format!("Completed updating config for topic {topic}.\n"), events)
+        }
+    }
+}
+
+fn unknown_topic(span: Span, topic: &str) -> ExecError {
+    ExecError::sim(
+        span,
+        sim::SimError::UnknownTopicOrPartition {
+            topic: topic.to_string(),
+            partition: None,
+        },
+    )
+}
+
+// ---- kafka-leader-election ------------------------------------------------------------------
+
+pub(super) fn leader_election(
+    console: &mut Console,
+    span: Span,
+    command: &LeaderElection,
+) -> Result<Output, ExecError> {
+    match (command.election, &command.partition) {
+        (crate::ElectionType::Preferred, None) => {
+            let before = leaders(&console.world);
+            let events = console.apply(span, sim::Command::ElectPreferredLeaders {})?;
+            let after = leaders(&console.world);
+            let moved: Vec<String> = after
+                .iter()
+                .filter(|(tp, leader)| before.get(*tp) != Some(leader))
+                .map(|(tp, _)| tp.clone())
+                .collect();
+            // LeaderElectionCommand's summary lines.
+            let out = if moved.is_empty() {
+                "Valid replica already elected for partitions \n".to_string()
+            } else {
+                format!(
+                    "Successfully completed leader election (PREFERRED) for partitions {}\n",
+                    moved.join(", ")
+                )
+            };
+            text(out, events)
+        }
+        _ => Err(ExecError::new(
+            span,
+            ExecErrorKind::NotYetAvailable {
+                command: "kafka-leader-election".into(),
+                reason: "the simulator core elects preferred leaders for all partitions only"
+                    .into(),
+            },
+        )),
+    }
+}
+
+fn leaders(world: &World) -> BTreeMap<String, Option<sim::BrokerId>> {
+    world
+        .topics()
+        .flat_map(|t| {
+            t.partitions()
+                .iter()
+                .map(move |p| (format!("{}-{}", t.name(), p.index()), p.leader()))
+        })
+        .collect()
+}
+
+// ---- kafka-get-offsets ----------------------------------------------------------------------
+
+pub(super) fn get_offsets(
+    console: &mut Console,
+    span: Span,
+    command: &GetOffsets,
+) -> Result<Output, ExecError> {
+    let world = &console.world;
+    let topics: Vec<&sim::Topic> = match &command.topic {
+        Some(name) => vec![world.topic(name).ok_or_else(|| unknown_topic(span, name))?],
+        None => world.topics().collect(),
+    };
+    let mut out = String::new();
+    for t in topics {
+        for p in t.partitions() {
+            let index = p.index();
+            if let Some(wanted) = &command.partitions {
+                if !wanted.iter().any(|w| partition_i32(*w) == index) {
+                    continue;
+                }
+            }
+            let tp = TopicPartition::new(t.name(), index);
+            let offset = match command.time {
+                OffsetTime::Latest => world.list_offset(&tp, OffsetSpec::Latest),
+                OffsetTime::Earliest => world.list_offset(&tp, OffsetSpec::Earliest),
+                OffsetTime::Timestamp(ts) => {
+                    world.list_offset(&tp, OffsetSpec::Timestamp { timestamp_ms: ts })
+                }
+                OffsetTime::MaxTimestamp => Ok(max_timestamp_offset(p)),
+            }
+            .map_err(|e| ExecError::sim(span, e))?;
+            let _ = writeln!(out, "{}:{}:{}", t.name(), index, offset);
+        }
+    }
+    text(out, Vec::new())
+}
+
+/// `OffsetSpec.maxTimestamp()`: the offset of the readable record with the highest timestamp
+/// (the first of equals); -1 for an empty log.
+fn max_timestamp_offset(p: &sim::cluster::Partition) -> sim::Offset {
+    let hw = p.high_watermark();
+    let mut best: Option<(i64, sim::Offset)> = None;
+    for r in p.log().records().filter(|r| r.offset < hw) {
+        if best.is_none_or(|(ts, _)| r.timestamp_ms > ts) {
+            best = Some((r.timestamp_ms, r.offset));
+        }
+    }
+    best.map_or(sim::Offset(-1), |(_, o)| o)
+}
+
+// ---- console producer and consumer ----------------------------------------------------------
+
+pub(super) fn console_producer(
+    console: &mut Console,
+    span: Span,
+    command: &ConsoleProducer,
+) -> Result<Output, ExecError> {
+    let acks = command.configs.get("acks").map(super::parse_acks);
+    let commands = command
+        .values
+        .iter()
+        .map(|value| sim::Command::Produce {
+            topic: command.topic.clone(),
+            partition: None,
+            key: command.key.clone(),
+            value: Some(value.clone()),
+            headers: Vec::new(),
+            timestamp_ms: None,
+            acks,
+        })
+        .collect();
+    let events = console.apply_all(span, commands)?;
+    // The real tool prints a `>` prompt per input line and nothing else.
+    text(String::new(), events)
+}
+
+/// A one-shot `kafka-console-consumer`: reads what is readable now from the group's
+/// committed offsets (or `--from-beginning` / the latest offset), prints the values, commits
+/// (with `--group`) and leaves. Kafka prints `Processed a total of N messages` at the end.
+pub(super) fn console_consumer(
+    console: &mut Console,
+    span: Span,
+    command: &ConsoleConsumer,
+) -> Result<Output, ExecError> {
+    let world = &console.world;
+    let t = world
+        .topic(&command.topic)
+        .ok_or_else(|| unknown_topic(span, &command.topic))?;
+    let group = command
+        .group
+        .clone()
+        .or_else(|| command.configs.get("group.id").map(str::to_string));
+    let partitions: Vec<i32> = match command.partition {
+        Some(p) => {
+            let p = partition_i32(p);
+            if t.partition(p).is_none() {
+                return Err(ExecError::sim(
+                    span,
+                    sim::SimError::UnknownTopicOrPartition {
+                        topic: command.topic.clone(),
+                        partition: Some(p),
+                    },
+                ));
+            }
+            vec![p]
+        }
+        None => t.partitions().iter().map(|p| p.index()).collect(),
+    };
+    let earliest = command.from_beginning
+        || command.configs.get("auto.offset.reset") == Some("earliest");
+    let mut remaining = command.max_messages.unwrap_or(u64::MAX);
+    let mut out = String::new();
+    let mut commits = Vec::new();
+    let mut count = 0u64;
+    let print_key = command.properties.get_bool("print.key").unwrap_or(false);
+    let print_offset = command.properties.get_bool("print.offset").unwrap_or(false);
+    let print_partition = command.properties.get_bool("print.partition").unwrap_or(false);
+    let print_timestamp = command.properties.get_bool("print.timestamp").unwrap_or(false);
+    let print_value = command.properties.get_bool("print.value").unwrap_or(true);
+    let separator = command.properties.get("key.separator").unwrap_or("\t");
+    for p in partitions {
+        let tp = TopicPartition::new(command.topic.clone(), p);
+        let committed = group
+            .as_deref()
+            .and_then(|g| world.committed_offset(g, &tp))
+            .map(|o| o.offset);
+        let start = match (command.offset, committed) {
+            (Some(ConsoleOffset::Offset(o)), _) => sim::Offset(i64::try_from(o).unwrap_or(i64::MAX)),
+            (Some(ConsoleOffset::Earliest), _) => world
+                .list_offset(&tp, OffsetSpec::Earliest)
+                .map_err(|e| ExecError::sim(span, e))?,
+            (Some(ConsoleOffset::Latest), _) => world
+                .list_offset(&tp, OffsetSpec::Latest)
+                .map_err(|e| ExecError::sim(span, e))?,
+            (None, Some(c)) => c,
+            (None, None) => world
+                .list_offset(
+                    &tp,
+                    if earliest {
+                        OffsetSpec::Earliest
+                    } else {
+                        OffsetSpec::Latest
+                    },
+                )
+                .map_err(|e| ExecError::sim(span, e))?,
+        };
+        let max = usize::try_from(remaining).unwrap_or(usize::MAX);
+        let fetched = world
+            .fetch(&tp, start, max)
+            .map_err(|e| ExecError::sim(span, e))?;
+        for r in &fetched.records {
+            let mut fields = Vec::new();
+            if print_timestamp {
+                fields.push(format!("CreateTime:{}", r.timestamp_ms));
+            }
+            if print_partition {
+                fields.push(format!("Partition:{p}"));
+            }
+            if print_offset {
+                fields.push(format!("Offset:{}", r.offset));
+            }
+            if print_key {
+                fields.push(r.key.clone().unwrap_or_else(|| "null".into()));
+            }
+            if print_value {
+                fields.push(r.value.clone().unwrap_or_else(|| "null".into()));
+            }
+            let _ = writeln!(out, "{}", fields.join(separator));
+        }
+        count += fetched.records.len() as u64;
+        remaining = remaining.saturating_sub(fetched.records.len() as u64);
+        if group.is_some() {
+            commits.push(OffsetCommit {
+                topic: command.topic.clone(),
+                partition: p,
+                offset: fetched.next_offset.0,
+                metadata: String::new(),
+                leader_epoch: None,
+            });
+        }
+        if remaining == 0 {
+            break;
+        }
+    }
+    let _ = writeln!(out, "Processed a total of {count} messages");
+    let events = match group {
+        Some(g) if !commits.is_empty() => console.apply(
+            span,
+            sim::Command::CommitOffsets {
+                group: g,
+                offsets: commits,
+            },
+        )?,
+        _ => Vec::new(),
+    };
+    text(out, events)
+}
+
+// ---- kafka-consumer-groups ------------------------------------------------------------------
+
+/// The state `kafka-consumer-groups` prints. Until the core has live groups, every group
+/// the coordinator knows is `Empty` (it has committed offsets and no members).
+fn group_state(world: &World, group: &str) -> Option<&'static str> {
+    state::group_ids(world)
+        .iter()
+        .any(|g| g == group)
+        .then_some("Empty")
+}
+
+fn selected_groups(world: &World, selection: &GroupSelection) -> Vec<String> {
+    match selection {
+        GroupSelection::Groups(groups) => {
+            let set: BTreeSet<&String> = groups.iter().collect();
+            set.into_iter().cloned().collect()
+        }
+        GroupSelection::AllGroups => state::group_ids(world),
+    }
+}
+
+pub(super) fn consumer_groups(
+    console: &mut Console,
+    span: Span,
+    command: &ConsumerGroupsCommand,
+) -> Result<Output, ExecError> {
+    match command {
+        ConsumerGroupsCommand::List { states } => {
+            let world = &console.world;
+            let groups = state::group_ids(world);
+            let Some(filter) = states else {
+                let mut out = String::new();
+                for g in &groups {
+                    let _ = writeln!(out, "{g}");
+                }
+                return text(out, Vec::new());
+            };
+            let rows: Vec<(&String, &str)> = groups
+                .iter()
+                .map(|g| (g, group_state(world, g).unwrap_or("Dead")))
+                .filter(|(_, s)| filter.is_empty() || filter.iter().any(|f| f == s))
+                .collect();
+            let width = rows.iter().map(|(g, _)| g.len().max(15)).max().unwrap_or(15) + 10;
+            let mut out = format!("{} {}\n", pad("GROUP", width), pad("STATE", 20));
+            for (g, s) in rows {
+                let _ = writeln!(out, "{} {}", pad(g, width), pad(s, 20));
+            }
+            text(out, Vec::new())
+        }
+        ConsumerGroupsCommand::Describe {
+            groups,
+            view,
+            verbose,
+        } => {
+            let world = &console.world;
+            let mut out = String::new();
+            for g in selected_groups(world, groups) {
+                out.push_str(&match view {
+                    GroupView::Offsets => describe_group_offsets(world, &g, *verbose),
+                    GroupView::Members => describe_group_members(world, &g),
+                    GroupView::State => describe_group_state(world, &g, *verbose),
+                });
+            }
+            text(out, Vec::new())
+        }
+        ConsumerGroupsCommand::ResetOffsets {
+            groups,
+            scope,
+            spec,
+            mode,
+        } => reset_offsets(console, span, groups, scope, spec, *mode),
+        ConsumerGroupsCommand::DeleteOffsets { group, topics } => {
+            let world = &console.world;
+            if group_state(world, group).is_none() {
+                return Err(tool_error(span, "Error: The group id does not exist."));
+            }
+            let partitions = expand_topics(world, span, topics)?;
+            let events = console.apply(
+                span,
+                sim::Command::DeleteOffsets {
+                    group: group.clone(),
+                    partitions: partitions.clone(),
+                },
+            )?;
+            let width = partitions
+                .iter()
+                .map(|tp| tp.topic.len())
+                .max()
+                .unwrap_or(0)
+                .max(15);
+            let mut out = format!("Request succeeded for deleting offsets from group {group}.\n");
+            let _ = write!(out, "\n{} {} {}", pad("TOPIC", width), pad("PARTITION", 10), pad("STATUS", 15));
+            for tp in &partitions {
+                let _ = write!(
+                    out,
+                    "\n{} {} {}",
+                    pad(&tp.topic, width),
+                    pad(&tp.partition.to_string(), 10),
+                    pad("Successful", 15)
+                );
+            }
+            out.push('\n');
+            text(out, events)
+        }
+        ConsumerGroupsCommand::Delete { groups } => {
+            let world = &console.world;
+            let ids = selected_groups(world, groups);
+            let missing: Vec<&String> = ids
+                .iter()
+                .filter(|g| group_state(world, g).is_none())
+                .collect();
+            if !missing.is_empty() {
+                let mut message = String::from("Error: Deletion of some consumer groups failed:");
+                for g in missing {
+                    let _ = write!(
+                        message,
+                        "\n* Group '{g}' could not be deleted due to: org.apache.kafka.common.errors.GroupIdNotFoundException: The group id does not exist."
+                    );
+                }
+                return Err(tool_error(span, message));
+            }
+            let commands = ids
+                .iter()
+                .map(|g| sim::Command::DeleteOffsets {
+                    group: g.clone(),
+                    partitions: world
+                        .offset_store()
+                        .group_offsets(g)
+                        .map(|o| o.keys().cloned().collect())
+                        .unwrap_or_default(),
+                })
+                .collect();
+            let events = console.apply_all(span, commands)?;
+            let names: Vec<String> = ids.iter().map(|g| format!("'{g}'")).collect();
+            text(
+                format!(
+                    "Deletion of requested consumer groups ({}) was successful.\n",
+                    names.join(", ")
+                ),
+                events,
+            )
+        }
+    }
+}
+
+/// `--describe --offsets`: one row per partition the group has a committed offset for
+/// (members' assignments come first once the core has members), sorted by topic and
+/// partition; LOG-END-OFFSET is what `ListOffsets(latest)` returns, the high watermark.
+pub(super) fn describe_group_offsets(world: &World, group: &str, verbose: bool) -> String {
+    let Some(state) = group_state(world, group) else {
+        return format!("\nError: Consumer group '{group}' does not exist.\n");
+    };
+    let mut out = String::new();
+    if state == "Empty" {
+        let _ = writeln!(out, "\nConsumer group '{group}' has no active members.");
+    }
+    struct Row {
+        topic: String,
+        partition: String,
+        epoch: String,
+        current: String,
+        end: String,
+        lag: String,
+    }
+    let rows: Vec<Row> = world
+        .offset_store()
+        .group_offsets(group)
+        .map(|offsets| {
+            offsets
+                .iter()
+                .map(|(tp, o)| {
+                    let end = world
+                        .partition(&tp.topic, tp.partition)
+                        .filter(|p| p.leader().is_some())
+                        .map(|p| p.high_watermark().0);
+                    Row {
+                        topic: tp.topic.clone(),
+                        partition: tp.partition.to_string(),
+                        epoch: o
+                            .leader_epoch
+                            .map_or(MISSING.to_string(), |e| e.to_string()),
+                        current: o.offset.0.to_string(),
+                        end: end.map_or(MISSING.to_string(), |e| e.to_string()),
+                        lag: end.map_or(MISSING.to_string(), |e| (e - o.offset.0).to_string()),
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let gw = rows.iter().map(|_| group.len()).max().unwrap_or(0).max(15);
+    let tw = rows.iter().map(|r| r.topic.len()).max().unwrap_or(0).max(15);
+    let (cw, hw) = (15, 15);
+    let line = |cells: [&str; 9], epoch: &str| {
+        let mut s = format!("\n{} {} {} ", pad(cells[0], gw), pad(cells[1], tw), pad(cells[2], 10));
+        if verbose {
+            s.push_str(&pad(epoch, 15));
+            s.push(' ');
+        }
+        let _ = write!(
+            s,
+            "{} {} {} {} {} {}",
+            pad(cells[3], 15),
+            pad(cells[4], 15),
+            pad(cells[5], 15),
+            pad(cells[6], cw),
+            pad(cells[7], hw),
+            cells[8]
+        );
+        s
+    };
+    out.push_str(&line(
+        [
+            "GROUP",
+            "TOPIC",
+            "PARTITION",
+            "CURRENT-OFFSET",
+            "LOG-END-OFFSET",
+            "LAG",
+            "CONSUMER-ID",
+            "HOST",
+            "CLIENT-ID",
+        ],
+        "LEADER-EPOCH",
+    ));
+    for r in &rows {
+        out.push_str(&line(
+            [
+                group, &r.topic, &r.partition, &r.current, &r.end, &r.lag, MISSING, MISSING,
+                MISSING,
+            ],
+            &r.epoch,
+        ));
+    }
+    out.push('\n');
+    out
+}
+
+/// `--describe --members`: an empty group has no rows, only Kafka's notice.
+fn describe_group_members(world: &World, group: &str) -> String {
+    match group_state(world, group) {
+        None => format!("\nError: Consumer group '{group}' does not exist.\n"),
+        Some(_) => format!("\nConsumer group '{group}' has no active members.\n"),
+    }
+}
+
+/// `--describe --state`: GROUP COORDINATOR (ID) ASSIGNMENT-STRATEGY STATE #MEMBERS.
+fn describe_group_state(world: &World, group: &str, verbose: bool) -> String {
+    let Some(state) = group_state(world, group) else {
+        return format!("\nError: Consumer group '{group}' does not exist.\n");
+    };
+    let mut out = String::new();
+    if state == "Empty" {
+        let _ = writeln!(out, "\nConsumer group '{group}' has no active members.");
+    }
+    let coordinator = world.coordinator(group).map_or("-:-1  (-1)".to_string(), |b| {
+        format!("broker-{}:9092  ({})", b.0, b.0)
+    });
+    let cw = coordinator.len().max(25);
+    let gw = group.len().max(15);
+    if verbose {
+        let _ = write!(
+            out,
+            "\n{} {} {} {} {} {} #MEMBERS",
+            pad("GROUP", gw),
+            pad("COORDINATOR (ID)", cw),
+            pad("ASSIGNMENT-STRATEGY", 20),
+            pad("STATE", 20),
+            pad("GROUP-EPOCH", 15),
+            pad("TARGET-ASSIGNMENT-EPOCH", 25)
+        );
+        let _ = write!(
+            out,
+            "\n{} {} {} {} {} {} 0",
+            pad(group, gw),
+            pad(&coordinator, cw),
+            pad(MISSING, 20),
+            pad(state, 20),
+            pad(MISSING, 15),
+            pad(MISSING, 25)
+        );
+    } else {
+        let _ = write!(
+            out,
+            "\n{} {} {} {} #MEMBERS",
+            pad("GROUP", gw),
+            pad("COORDINATOR (ID)", cw),
+            pad("ASSIGNMENT-STRATEGY", 20),
+            pad("STATE", 20)
+        );
+        let _ = write!(
+            out,
+            "\n{} {} {} {} 0",
+            pad(group, gw),
+            pad(&coordinator, cw),
+            pad(MISSING, 20),
+            pad(state, 20)
+        );
+    }
+    out.push('\n');
+    out
+}
+
+/// Every partition a `--topic t` / `--topic t:0,1` list names; unknown topics are
+/// `UNKNOWN_TOPIC_OR_PARTITION`.
+fn expand_topics(
+    world: &World,
+    span: Span,
+    topics: &[TopicSelection],
+) -> Result<Vec<TopicPartition>, ExecError> {
+    let mut out = BTreeSet::new();
+    for sel in topics {
+        let t = world
+            .topic(&sel.topic)
+            .ok_or_else(|| unknown_topic(span, &sel.topic))?;
+        match &sel.partitions {
+            None => out.extend(
+                t.partitions()
+                    .iter()
+                    .map(|p| TopicPartition::new(sel.topic.clone(), p.index())),
+            ),
+            Some(ps) => out.extend(
+                ps.iter()
+                    .map(|p| TopicPartition::new(sel.topic.clone(), partition_i32(*p))),
+            ),
+        }
+    }
+    Ok(out.into_iter().collect())
+}
+
+/// `--reset-offsets` (`ConsumerGroupCommand.resetOffsets` and `GroupOffsetsResetter`): only
+/// for an inactive group; prints GROUP TOPIC PARTITION NEW-OFFSET; commits with `--execute`.
+fn reset_offsets(
+    console: &mut Console,
+    span: Span,
+    groups: &GroupSelection,
+    scope: &ResetScope,
+    spec: &ResetSpec,
+    mode: ResetMode,
+) -> Result<Output, ExecError> {
+    let world = &console.world;
+    let mut out = String::new();
+    if mode == ResetMode::DryRunByDefault {
+        out.push_str("WARN: No action will be performed as the --execute option is missing. In a future major release, the default behavior of this command will be to prompt the user before executing the reset rather than doing a dry run. You should add the --dry-run option explicitly if you are scripting this command and want to keep the current default behavior without prompting.\n");
+    }
+    let mut plan: BTreeMap<String, BTreeMap<TopicPartition, i64>> = BTreeMap::new();
+    for group in selected_groups(world, groups) {
+        // A group with live members cannot be reset: "Assignments can only be reset if the
+        // group '…' is inactive, but the current state is Stable." (Empty and unknown
+        // groups can.)
+        if let Some(state) = group_state(world, &group).filter(|s| *s != "Empty" && *s != "Dead") {
+            return Err(tool_error(
+                span,
+                format!("Error: Assignments can only be reset if the group '{group}' is inactive, but the current state is {state}."),
+            ));
+        }
+        let committed = world
+            .offset_store()
+            .group_offsets(&group)
+            .cloned()
+            .unwrap_or_default();
+        let partitions: Vec<TopicPartition> = match scope {
+            ResetScope::AllTopics => committed.keys().cloned().collect(),
+            ResetScope::Topics(topics) => expand_topics(world, span, topics)?,
+        };
+        let mut planned = BTreeMap::new();
+        for tp in partitions {
+            let p = world
+                .partition(&tp.topic, tp.partition)
+                .ok_or_else(|| {
+                    ExecError::sim(
+                        span,
+                        sim::SimError::UnknownTopicOrPartition {
+                            topic: tp.topic.clone(),
+                            partition: Some(tp.partition),
+                        },
+                    )
+                })?;
+            let earliest = p.log_start_offset().0;
+            let latest = p.high_watermark().0;
+            let current = committed.get(&tp).map(|o| o.offset.0);
+            let by_time = |ts: i64| -> Result<i64, ExecError> {
+                world
+                    .list_offset(&tp, OffsetSpec::Timestamp { timestamp_ms: ts })
+                    .map(|o| o.0)
+                    .map_err(|e| ExecError::sim(span, e))
+            };
+            let clamp = |target: i64, out: &mut String| {
+                if target < earliest {
+                    let _ = writeln!(out, "WARN: New offset ({target}) is lower than earliest offset for topic partition {tp}. Value will be set to {earliest}");
+                    earliest
+                } else if target > latest {
+                    let _ = writeln!(out, "WARN: New offset ({target}) is higher than latest offset for topic partition {tp}. Value will be set to {latest}");
+                    latest
+                } else {
+                    target
+                }
+            };
+            let new = match spec {
+                ResetSpec::ToEarliest => earliest,
+                ResetSpec::ToLatest => latest,
+                ResetSpec::ToCurrent => current.unwrap_or(latest),
+                ResetSpec::ToOffset(o) => clamp(*o, &mut out),
+                ResetSpec::ShiftBy(n) => {
+                    let Some(c) = current else {
+                        return Err(tool_error(
+                            span,
+                            format!("Error: Executing consumer group command failed due to Cannot shift offset for partition {tp} since there is no current committed offset"),
+                        ));
+                    };
+                    clamp(c.saturating_add(*n), &mut out)
+                }
+                ResetSpec::ToDatetime(ts) => by_time(*ts)?,
+                ResetSpec::ByDuration(ms) => by_time(
+                    world
+                        .now_ms()
+                        .saturating_sub(i64::try_from(*ms).unwrap_or(i64::MAX)),
+                )?,
+            };
+            planned.insert(tp, new);
+        }
+        plan.insert(group, planned);
+    }
+    // GroupOffsetsResetter.printOffsetsToReset.
+    let gw = plan.keys().map(String::len).max().unwrap_or(0).max(15);
+    let tw = plan
+        .values()
+        .flat_map(|m| m.keys().map(|tp| tp.topic.len()))
+        .max()
+        .unwrap_or(0)
+        .max(15);
+    if !plan.is_empty() {
+        let _ = write!(out, "\n{} {} {} NEW-OFFSET", pad("GROUP", gw), pad("TOPIC", tw), pad("PARTITION", 10));
+    }
+    for (group, planned) in &plan {
+        for (tp, offset) in planned {
+            let _ = write!(
+                out,
+                "\n{} {} {} {offset}",
+                pad(group, gw),
+                pad(&tp.topic, tw),
+                pad(&tp.partition.to_string(), 10)
+            );
+        }
+    }
+    out.push('\n');
+    let events = if mode == ResetMode::Execute {
+        let commands = plan
+            .into_iter()
+            .filter(|(_, planned)| !planned.is_empty())
+            .map(|(group, planned)| sim::Command::CommitOffsets {
+                group,
+                offsets: planned
+                    .into_iter()
+                    .map(|(tp, offset)| OffsetCommit {
+                        topic: tp.topic,
+                        partition: tp.partition,
+                        offset,
+                        metadata: String::new(),
+                        leader_epoch: None,
+                    })
+                    .collect(),
+            })
+            .collect();
+        console.apply_all(span, commands)?
+    } else {
+        Vec::new()
+    };
+    text(out, events)
+}

@@ -1,0 +1,614 @@
+//! Running the console language against the simulator: a [`Console`] owns a [`sim::World`],
+//! the clients the learner created and the log of accepted lines.
+//!
+//! ```
+//! use script::exec::Console;
+//!
+//! let mut console = Console::new(7);
+//! let out = console.run_line("kafka-topics --create --topic orders --partitions 3").unwrap();
+//! assert_eq!(out.text, "Created topic orders.\n");
+//! let out = console.run_line("kafka-get-offsets --topic orders").unwrap();
+//! assert_eq!(out.text, "orders:0:0\norders:1:0\norders:2:0\n");
+//! ```
+//!
+//! - [`Console::run_line`] runs one console line; [`Console::run_script`] a scenario file,
+//!   stopping at the first failing line and saying where.
+//! - Every line is **atomic**: a line that fails leaves the world, the clients and the log as
+//!   they were. A line that needs several simulator commands works on a copy of the world and
+//!   keeps it only if every command succeeded.
+//! - [`Output`] holds the text the real tool would print (Kafka's own layouts and messages,
+//!   see `admin`) and the [`sim::Event`]s the line caused, for a UI to animate.
+//! - [`state::state`] is the world as a versioned JSON document (`docs/state-schema.md`).
+//!
+//! The mapping from a parsed [`Command`] to simulator commands is one `match` in `run`: each
+//! client verb is one arm, so a verb the core learns becomes one arm more.
+
+mod admin;
+pub mod golden;
+mod render;
+pub mod state;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use sim::{Event, SimError, World, WorldConfig};
+
+use crate::{Command, Configs, ParseError, Span};
+
+/// What one line printed and caused.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Output {
+    /// The text the real tool (or the simulator's view) prints, each line ending in `\n`;
+    /// empty for commands that print nothing (as `kafka-topics --alter` prints nothing).
+    pub text: String,
+    /// The simulator events the line caused, in order.
+    pub events: Vec<Event>,
+}
+
+/// The output of one line of a scenario file, with where the line is and its canonical text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineOutput {
+    pub span: Span,
+    /// The command in canonical form (what the session log stores).
+    pub command: String,
+    pub output: Output,
+}
+
+/// Why a line failed. Every variant leaves the console unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "error", rename_all = "snake_case")]
+pub enum ExecErrorKind {
+    /// The line is not well-formed (the position is the parse error's own).
+    Parse(ParseError),
+    /// The simulator refused the command; `code` is Kafka's error code name
+    /// (`NOT_ENOUGH_REPLICAS`, `UNKNOWN_TOPIC_OR_PARTITION` …).
+    Kafka { code: String, message: String },
+    /// A Kafka tool refused the command with its own words (printed as the tool prints them),
+    /// e.g. `Error: Assignments can only be reset if the group 'billing' is inactive, …`.
+    Tool { message: String },
+    /// No client of that name (`describe consumer c9`, `send p9 …`).
+    UnknownClient { name: String },
+    /// A client of that name exists already.
+    ClientExists { name: String },
+    /// The command is understood, but the simulator core does not model it yet.
+    NotYetAvailable { command: String, reason: String },
+    /// `seed` after the world has started.
+    SeedTooLate,
+}
+
+/// A failed line: where and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExecError {
+    pub span: Span,
+    pub kind: ExecErrorKind,
+}
+
+impl ExecError {
+    pub fn new(span: Span, kind: ExecErrorKind) -> Self {
+        ExecError { span, kind }
+    }
+
+    fn sim(span: Span, error: SimError) -> Self {
+        ExecError::new(
+            span,
+            ExecErrorKind::Kafka {
+                code: error.kafka_code().to_string(),
+                message: error.to_string(),
+            },
+        )
+    }
+
+    /// The message without the position.
+    pub fn message(&self) -> String {
+        match &self.kind {
+            ExecErrorKind::Parse(e) => e.message(),
+            ExecErrorKind::Kafka { message, .. } | ExecErrorKind::Tool { message } => {
+                message.clone()
+            }
+            ExecErrorKind::UnknownClient { name } => format!("no client named '{name}'"),
+            ExecErrorKind::ClientExists { name } => {
+                format!("a client named '{name}' exists already")
+            }
+            ExecErrorKind::NotYetAvailable { command, reason } => {
+                format!("'{command}' is not available yet: {reason}")
+            }
+            ExecErrorKind::SeedTooLate => {
+                "seed must come before any command that changes the world".into()
+            }
+        }
+    }
+
+    /// The Kafka error code name, when the simulator refused the command.
+    pub fn kafka_code(&self) -> Option<&str> {
+        match &self.kind {
+            ExecErrorKind::Kafka { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+
+    /// The message with the offending line of `source` and carets under it (for a terminal).
+    pub fn render(&self, source: &str) -> String {
+        match &self.kind {
+            ExecErrorKind::Parse(e) => e.render(source),
+            _ => ParseError::new(
+                self.span,
+                crate::ErrorKind::Usage {
+                    message: self.message(),
+                },
+            )
+            .render(source),
+        }
+    }
+}
+
+impl fmt::Display for ExecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            ExecErrorKind::Parse(e) => e.fmt(f),
+            _ => write!(
+                f,
+                "line {}, column {}: {}",
+                self.span.line,
+                self.span.column,
+                self.message()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ExecError {}
+
+impl From<ParseError> for ExecError {
+    fn from(e: ParseError) -> Self {
+        ExecError::new(e.span, ExecErrorKind::Parse(e))
+    }
+}
+
+/// A scenario file stopped at `error`; `completed` holds the lines that ran before it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScriptError {
+    pub error: ExecError,
+    pub completed: Vec<LineOutput>,
+}
+
+impl fmt::Display for ScriptError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.error.fmt(f)
+    }
+}
+
+impl std::error::Error for ScriptError {}
+
+/// A producer the learner created (`producer p1 acks=all`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProducerClient {
+    pub configs: Configs,
+}
+
+/// The console: one simulated cluster and its clients, driven by console lines.
+#[derive(Debug, Clone)]
+pub struct Console {
+    world: World,
+    producers: BTreeMap<String, ProducerClient>,
+    /// The canonical text of every accepted line that changed something, in order.
+    log: Vec<String>,
+    /// Events not yet taken by [`Console::take_events`].
+    pending_events: Vec<Event>,
+}
+
+/// Format version of [`Console::snapshot`].
+pub const CONSOLE_SNAPSHOT_VERSION: u32 = 1;
+const SNAPSHOT_MAGIC: &[u8; 4] = b"OEC1";
+
+#[derive(Serialize, Deserialize)]
+struct SnapshotHeader {
+    version: u32,
+    producers: BTreeMap<String, ProducerClient>,
+    log: Vec<String>,
+}
+
+impl Console {
+    /// A fresh cluster (the default [`WorldConfig`]: three brokers) whose every random choice
+    /// follows `seed`.
+    pub fn new(seed: u64) -> Self {
+        Self::with_config(seed, WorldConfig::default())
+    }
+
+    pub fn with_config(seed: u64, config: WorldConfig) -> Self {
+        Console {
+            world: World::new(seed, config),
+            producers: BTreeMap::new(),
+            log: Vec::new(),
+            pending_events: Vec::new(),
+        }
+    }
+
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    pub fn producers(&self) -> &BTreeMap<String, ProducerClient> {
+        &self.producers
+    }
+
+    /// The canonical lines accepted so far that changed the world or its clients.
+    pub fn log(&self) -> &[String] {
+        &self.log
+    }
+
+    /// Events of every successful line since the last call, in order.
+    pub fn take_events(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.pending_events)
+    }
+
+    /// Events of every successful line since the last [`Console::take_events`].
+    pub fn events(&self) -> &[Event] {
+        &self.pending_events
+    }
+
+    /// The world's state hash (FNV-1a over its snapshot), as 16 hex digits.
+    pub fn state_hash(&self) -> String {
+        format!("{:016x}", self.world.state_hash())
+    }
+
+    /// Runs one console line (a `\` continuation may join physical lines). A blank line or a
+    /// comment prints nothing. On error nothing changed.
+    pub fn run_line(&mut self, line: &str) -> Result<Output, ExecError> {
+        let Some(command) = crate::parse_line(line)? else {
+            return Ok(Output::default());
+        };
+        let span = crate::lexer::statements(line)
+            .next()
+            .and_then(Result::ok)
+            .map_or(Span::new(1, 1, 1), |s| s.span);
+        self.execute(span, &command)
+    }
+
+    /// Runs a scenario file line by line and stops at the first line that does not parse or
+    /// fails; the lines before it stay applied (as in a console session).
+    pub fn run_script(&mut self, source: &str) -> Result<Vec<LineOutput>, ScriptError> {
+        let mut completed = Vec::new();
+        for item in crate::script_commands(source) {
+            let (span, command) = match item {
+                Ok(pair) => pair,
+                Err(e) => {
+                    return Err(ScriptError {
+                        error: e.into(),
+                        completed,
+                    })
+                }
+            };
+            match self.execute(span, &command) {
+                Ok(output) => completed.push(LineOutput {
+                    span,
+                    command: command.to_string(),
+                    output,
+                }),
+                Err(error) => return Err(ScriptError { error, completed }),
+            }
+        }
+        Ok(completed)
+    }
+
+    /// Runs one parsed command; `span` is where it came from (for errors).
+    pub fn execute(&mut self, span: Span, command: &Command) -> Result<Output, ExecError> {
+        let output = self.run(span, command)?;
+        if changes_state(command) {
+            self.log.push(command.to_string());
+        }
+        self.pending_events.extend(output.events.iter().cloned());
+        Ok(output)
+    }
+
+    fn run(&mut self, span: Span, command: &Command) -> Result<Output, ExecError> {
+        let not_yet = |reason: &str| {
+            Err(ExecError::new(
+                span,
+                ExecErrorKind::NotYetAvailable {
+                    command: verb(command).to_string(),
+                    reason: reason.to_string(),
+                },
+            ))
+        };
+        const CONSUMERS: &str = "consumer clients are being added to the simulator core";
+        match command {
+            Command::Topics(c) => admin::topics(self, span, c),
+            Command::ConsumerGroups(c) => admin::consumer_groups(self, span, c),
+            Command::GetOffsets(c) => admin::get_offsets(self, span, c),
+            Command::ConsoleProducer(c) => admin::console_producer(self, span, c),
+            Command::ConsoleConsumer(c) => admin::console_consumer(self, span, c),
+            Command::Configs(c) => admin::configs(self, span, c),
+            Command::LeaderElection(c) => admin::leader_election(self, span, c),
+
+            Command::CreateProducer { name, configs } => {
+                if self.producers.contains_key(name) {
+                    return Err(ExecError::new(
+                        span,
+                        ExecErrorKind::ClientExists { name: name.clone() },
+                    ));
+                }
+                self.producers.insert(
+                    name.clone(),
+                    ProducerClient {
+                        configs: configs.clone(),
+                    },
+                );
+                Ok(Output::default())
+            }
+            Command::Send(send) => {
+                let producer = self.producers.get(&send.producer).ok_or_else(|| {
+                    ExecError::new(
+                        span,
+                        ExecErrorKind::UnknownClient {
+                            name: send.producer.clone(),
+                        },
+                    )
+                })?;
+                let acks = producer.configs.get("acks").map(parse_acks);
+                let headers = send
+                    .headers
+                    .iter()
+                    .map(|(k, v)| sim::Header {
+                        key: k.clone(),
+                        value: Some(v.clone()),
+                    })
+                    .collect();
+                let sim_command = sim::Command::Produce {
+                    topic: send.topic.clone(),
+                    partition: send.partition.map(partition_i32),
+                    key: send.key.clone(),
+                    value: send.value.clone(),
+                    headers,
+                    timestamp_ms: send.timestamp,
+                    acks,
+                };
+                let events = self.apply(span, sim_command)?;
+                Ok(Output {
+                    text: render::record_metadata(&events),
+                    events,
+                })
+            }
+            Command::Flush { producer } => {
+                self.producer(span, producer)?;
+                // Records are sent at once (no linger in the simulator), so nothing is left.
+                Ok(Output::default())
+            }
+            Command::Close { client } if self.producers.contains_key(client) => {
+                self.producers.remove(client);
+                Ok(Output::default())
+            }
+
+            // Consumer clients: each verb becomes one arm here once the core has it.
+            Command::CreateConsumer { .. }
+            | Command::Subscribe { .. }
+            | Command::Assign { .. }
+            | Command::Unsubscribe { .. }
+            | Command::Poll { .. }
+            | Command::Process { .. }
+            | Command::Commit { .. }
+            | Command::Seek { .. }
+            | Command::SeekToBeginning { .. }
+            | Command::SeekToEnd { .. }
+            | Command::Pause { .. }
+            | Command::Resume { .. }
+            | Command::Position { .. }
+            | Command::Committed { .. }
+            | Command::Close { .. }
+            | Command::Crash { .. }
+            | Command::Restart { .. } => not_yet(CONSUMERS),
+
+            Command::Advance { millis } => {
+                let ms = i64::try_from(*millis).unwrap_or(i64::MAX);
+                let events = self.apply(span, sim::Command::Advance { ms })?;
+                Ok(Output {
+                    text: render::narrate(&events),
+                    events,
+                })
+            }
+            Command::KillBroker { broker } => {
+                self.broker_command(span, sim::Command::KillBroker { broker: broker_id(*broker) })
+            }
+            Command::RestartBroker { broker } => self.broker_command(
+                span,
+                sim::Command::RestartBroker {
+                    broker: broker_id(*broker),
+                },
+            ),
+            Command::PauseReplication { broker } => self.broker_command(
+                span,
+                sim::Command::PauseReplicaFetching {
+                    broker: broker_id(*broker),
+                },
+            ),
+            Command::ResumeReplication { broker } => self.broker_command(
+                span,
+                sim::Command::ResumeReplicaFetching {
+                    broker: broker_id(*broker),
+                },
+            ),
+            Command::Seed { seed } => {
+                if !self.log.is_empty() || self.world.now_ms() != 0 {
+                    return Err(ExecError::new(span, ExecErrorKind::SeedTooLate));
+                }
+                let config = self.world.config().clone();
+                self.world = World::new(*seed, config);
+                Ok(Output::default())
+            }
+            Command::Describe { target } => render::describe(self, span, target),
+            Command::State { format } => Ok(Output {
+                text: match format {
+                    crate::StateFormat::Text => render::state_text(self),
+                    crate::StateFormat::Json => state::state_json(self) + "\n",
+                },
+                events: Vec::new(),
+            }),
+            Command::Help { topic } => Ok(Output {
+                text: crate::help::help_text(topic.as_deref()),
+                events: Vec::new(),
+            }),
+        }
+    }
+
+    fn producer(&self, span: Span, name: &str) -> Result<&ProducerClient, ExecError> {
+        self.producers.get(name).ok_or_else(|| {
+            ExecError::new(
+                span,
+                ExecErrorKind::UnknownClient {
+                    name: name.to_string(),
+                },
+            )
+        })
+    }
+
+    fn broker_command(&mut self, span: Span, command: sim::Command) -> Result<Output, ExecError> {
+        let events = self.apply(span, command)?;
+        Ok(Output {
+            text: render::narrate(&events),
+            events,
+        })
+    }
+
+    /// Applies one simulator command (atomic in the world).
+    fn apply(&mut self, span: Span, command: sim::Command) -> Result<Vec<Event>, ExecError> {
+        self.world
+            .apply(command)
+            .map_err(|e| ExecError::sim(span, e))
+    }
+
+    /// Applies several simulator commands as one: all of them or none.
+    fn apply_all(
+        &mut self,
+        span: Span,
+        commands: Vec<sim::Command>,
+    ) -> Result<Vec<Event>, ExecError> {
+        let mut scratch = self.world.clone();
+        let mut events = Vec::new();
+        for command in commands {
+            events.extend(
+                scratch
+                    .apply(command)
+                    .map_err(|e| ExecError::sim(span, e))?,
+            );
+        }
+        self.world = scratch;
+        Ok(events)
+    }
+
+    /// The whole console (world, clients, log) as bytes: a magic number, a JSON header with
+    /// the clients and the log, then the world's own snapshot.
+    pub fn snapshot(&self) -> Result<Vec<u8>, SimError> {
+        let header = serde_json::to_vec(&SnapshotHeader {
+            version: CONSOLE_SNAPSHOT_VERSION,
+            producers: self.producers.clone(),
+            log: self.log.clone(),
+        })
+        .map_err(|e| SimError::CorruptSnapshot {
+            reason: e.to_string(),
+        })?;
+        let world = self.world.snapshot()?;
+        let mut bytes = Vec::with_capacity(8 + header.len() + world.len());
+        bytes.extend_from_slice(SNAPSHOT_MAGIC);
+        bytes.extend_from_slice(&(header.len() as u32).to_le_bytes());
+        bytes.extend_from_slice(&header);
+        bytes.extend_from_slice(&world);
+        Ok(bytes)
+    }
+
+    /// A console from [`Console::snapshot`] bytes; `CORRUPT_SNAPSHOT` or
+    /// `UNSUPPORTED_VERSION` if they cannot be read.
+    pub fn restore(bytes: &[u8]) -> Result<Console, SimError> {
+        let corrupt = |reason: &str| SimError::CorruptSnapshot {
+            reason: reason.to_string(),
+        };
+        let rest = bytes
+            .strip_prefix(SNAPSHOT_MAGIC.as_slice())
+            .ok_or_else(|| corrupt("not an Offset Express console snapshot"))?;
+        let (len, rest) = rest
+            .split_first_chunk::<4>()
+            .ok_or_else(|| corrupt("the snapshot is cut short"))?;
+        let len = u32::from_le_bytes(*len) as usize;
+        if rest.len() < len {
+            return Err(corrupt("the snapshot is cut short"));
+        }
+        let (header, world) = rest.split_at(len);
+        let header: SnapshotHeader =
+            serde_json::from_slice(header).map_err(|e| corrupt(&e.to_string()))?;
+        if header.version != CONSOLE_SNAPSHOT_VERSION {
+            return Err(SimError::UnsupportedVersion {
+                found: header.version,
+                supported: CONSOLE_SNAPSHOT_VERSION,
+            });
+        }
+        Ok(Console {
+            world: World::restore(world)?,
+            producers: header.producers,
+            log: header.log,
+            pending_events: Vec::new(),
+        })
+    }
+}
+
+/// Whether an accepted command belongs in the session log (views do not).
+fn changes_state(command: &Command) -> bool {
+    !matches!(
+        command,
+        Command::Describe { .. }
+            | Command::State { .. }
+            | Command::Help { .. }
+            | Command::GetOffsets(_)
+            | Command::Topics(crate::TopicsCommand::List { .. })
+            | Command::Topics(crate::TopicsCommand::Describe { .. })
+            | Command::Configs(crate::ConfigsCommand::Describe { .. })
+            | Command::ConsumerGroups(crate::ConsumerGroupsCommand::List { .. })
+            | Command::ConsumerGroups(crate::ConsumerGroupsCommand::Describe { .. })
+    )
+}
+
+/// The command word of a command, for messages.
+fn verb(command: &Command) -> &'static str {
+    match command {
+        Command::CreateConsumer { .. } => "consumer",
+        Command::Subscribe { .. } => "subscribe",
+        Command::Assign { .. } => "assign",
+        Command::Unsubscribe { .. } => "unsubscribe",
+        Command::Poll { .. } => "poll",
+        Command::Process { .. } => "process",
+        Command::Commit {
+            mode: crate::CommitMode::Sync,
+            ..
+        } => "commitSync",
+        Command::Commit { .. } => "commitAsync",
+        Command::Seek { .. } => "seek",
+        Command::SeekToBeginning { .. } => "seekToBeginning",
+        Command::SeekToEnd { .. } => "seekToEnd",
+        Command::Pause { .. } => "pause",
+        Command::Resume { .. } => "resume",
+        Command::Position { .. } => "position",
+        Command::Committed { .. } => "committed",
+        Command::Close { .. } => "close",
+        Command::Crash { .. } => "crash",
+        Command::Restart { .. } => "restart",
+        Command::Topics(crate::TopicsCommand::Delete { .. }) => "kafka-topics --delete",
+        Command::LeaderElection(_) => "kafka-leader-election",
+        Command::Describe { .. } => "describe",
+        _ => "this command",
+    }
+}
+
+fn parse_acks(value: &str) -> sim::Acks {
+    match value {
+        "0" => sim::Acks::None,
+        "1" => sim::Acks::Leader,
+        _ => sim::Acks::All,
+    }
+}
+
+/// Partition ids were checked by the parser (0 up to `i32::MAX`).
+fn partition_i32(p: u32) -> i32 {
+    i32::try_from(p).unwrap_or(i32::MAX)
+}
+
+fn broker_id(b: u32) -> sim::BrokerId {
+    sim::BrokerId(i32::try_from(b).unwrap_or(i32::MAX))
+}

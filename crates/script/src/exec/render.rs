@@ -1,0 +1,399 @@
+//! Text views of the world for the simulator's own commands (`describe`, `state`, and the
+//! short narration after `advance`, `kill-broker` …). The admin tools' output, which must match
+//! Kafka's tools, lives in `admin`.
+
+use std::fmt::Write as _;
+
+use sim::{Event, World, OFFSETS_TOPIC};
+
+use super::{admin, state, Console, ExecError, ExecErrorKind, Output};
+use crate::{Span, Target};
+
+/// What `producer.send(…).get()` returns, as `RecordMetadata.toString()` prints it:
+/// `orders-1@0` (topic-partition@offset).
+pub(super) fn record_metadata(events: &[Event]) -> String {
+    let mut out = String::new();
+    for e in events {
+        if let Event::RecordAppended {
+            topic,
+            partition,
+            offset,
+            ..
+        } = e
+        {
+            let _ = writeln!(out, "{topic}-{partition}@{offset}");
+        }
+    }
+    out
+}
+
+fn list(ids: &[sim::BrokerId]) -> String {
+    ids.iter()
+        .map(|b| b.0.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// One line per event a learner should notice after a simulator verb (leaders, ISR,
+/// truncation, retention, expiry, failed writes), then the clock.
+pub(super) fn narrate(events: &[Event]) -> String {
+    let mut out = String::new();
+    for e in events {
+        let line = match e {
+            Event::BrokerStopped { broker } => format!("broker {broker} stopped"),
+            Event::BrokerStarted { broker } => format!("broker {broker} started"),
+            Event::ReplicaFetchingPaused { broker } => {
+                format!("broker {broker}: follower replicas stopped fetching")
+            }
+            Event::ReplicaFetchingResumed { broker } => {
+                format!("broker {broker}: follower replicas fetch again")
+            }
+            Event::LeaderChanged {
+                topic,
+                partition,
+                from,
+                to,
+                leader_epoch,
+            } => format!(
+                "{topic}-{partition}: leader {} -> {} (epoch {leader_epoch})",
+                from.map_or("none".to_string(), |b| b.to_string()),
+                to.map_or("none".to_string(), |b| b.to_string())
+            ),
+            Event::IsrShrunk {
+                topic,
+                partition,
+                broker,
+                isr,
+            } => format!(
+                "{topic}-{partition}: broker {broker} left the ISR (isr {})",
+                list(isr)
+            ),
+            Event::IsrExpanded {
+                topic,
+                partition,
+                broker,
+                isr,
+            } => format!(
+                "{topic}-{partition}: broker {broker} rejoined the ISR (isr {})",
+                list(isr)
+            ),
+            Event::ReplicaTruncated {
+                topic,
+                partition,
+                broker,
+                from,
+                to,
+            } => format!("{topic}-{partition}: broker {broker} truncated its log from {from} to {to}"),
+            Event::SegmentDeleted {
+                topic,
+                partition,
+                base_offset,
+                end_offset,
+                records,
+                ..
+            } => format!(
+                "{topic}-{partition}: retention deleted offsets {base_offset}..{end_offset} ({records} records)"
+            ),
+            Event::LogCompacted {
+                topic,
+                partition,
+                records_removed,
+                tombstones_removed,
+                ..
+            } => format!(
+                "{topic}-{partition}: compaction removed {records_removed} records and {tombstones_removed} tombstones"
+            ),
+            Event::OffsetExpired {
+                group,
+                topic,
+                partition,
+                offset,
+            } => format!("group {group}: committed offset {offset} of {topic}-{partition} expired"),
+            Event::ProduceFailed {
+                topic,
+                partition,
+                offset,
+                error,
+            } => format!("{topic}-{partition}@{offset}: the write was lost ({error})"),
+            _ => continue,
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    if let Some(Event::ClockAdvanced { to_ms, .. }) = events
+        .iter()
+        .rev()
+        .find(|e| matches!(e, Event::ClockAdvanced { .. }))
+    {
+        let _ = writeln!(out, "clock at {to_ms} ms");
+    }
+    out
+}
+
+/// `describe …`.
+pub(super) fn describe(console: &Console, span: Span, target: &Target) -> Result<Output, ExecError> {
+    let world = console.world();
+    let unknown_topic = |topic: &str, partition: Option<i32>| {
+        ExecError::new(
+            span,
+            ExecErrorKind::Kafka {
+                code: "UNKNOWN_TOPIC_OR_PARTITION".into(),
+                message: sim::SimError::UnknownTopicOrPartition {
+                    topic: topic.to_string(),
+                    partition,
+                }
+                .to_string(),
+            },
+        )
+    };
+    let text = match target {
+        Target::Topic(name) => {
+            let t = world.topic(name).ok_or_else(|| unknown_topic(name, None))?;
+            topic_text(world, t)
+        }
+        Target::Partition(tp) => {
+            let p = i32::try_from(tp.partition).unwrap_or(i32::MAX);
+            let partition = world
+                .partition(&tp.topic, p)
+                .ok_or_else(|| unknown_topic(&tp.topic, Some(p)))?;
+            partition_text(partition, true)
+        }
+        Target::Group(group) => admin::describe_group_offsets(world, group, false),
+        Target::Broker(id) => {
+            let id = sim::BrokerId(i32::try_from(*id).unwrap_or(i32::MAX));
+            let b = world.broker(id).ok_or_else(|| {
+                ExecError::new(
+                    span,
+                    ExecErrorKind::Kafka {
+                        code: "BROKER_NOT_AVAILABLE".into(),
+                        message: sim::SimError::BrokerNotAvailable {
+                            broker: id,
+                            reason: "does not exist".into(),
+                        }
+                        .to_string(),
+                    },
+                )
+            })?;
+            broker_text(world, b)
+        }
+        Target::Cluster => cluster_text(world),
+        Target::ConsumerOffsets => offsets_text(world),
+        Target::Producer(name) => {
+            let p = console.producer(span, name)?;
+            producer_text(name, p)
+        }
+        Target::Consumer(name) => {
+            return Err(ExecError::new(
+                span,
+                ExecErrorKind::UnknownClient { name: name.clone() },
+            ))
+        }
+        Target::Named(name) => {
+            if let Some(t) = world.topic(name) {
+                topic_text(world, t)
+            } else if let Some(p) = console.producers().get(name) {
+                producer_text(name, p)
+            } else if state::group_ids(world).contains(name) {
+                admin::describe_group_offsets(world, name, false)
+            } else {
+                return Err(ExecError::new(
+                    span,
+                    ExecErrorKind::Tool {
+                        message: format!("nothing is named '{name}': no topic, group or client"),
+                    },
+                ));
+            }
+        }
+    };
+    Ok(Output {
+        text,
+        events: Vec::new(),
+    })
+}
+
+fn topic_text(world: &World, t: &sim::Topic) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "topic {} ({} partitions{})",
+        t.name(),
+        t.partition_count(),
+        if t.is_internal() { ", internal" } else { "" }
+    );
+    let overrides = state::topic_overrides(world, t.config());
+    if !overrides.is_empty() {
+        let configs: Vec<String> = overrides.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let _ = writeln!(out, "  configs: {}", configs.join(","));
+    }
+    for p in t.partitions() {
+        out.push_str("  ");
+        out.push_str(&partition_text(p, false));
+    }
+    out
+}
+
+/// A partition's markers (log start, high watermark, log end), leader and ISR, and with
+/// `records` every record still in the log.
+fn partition_text(p: &sim::cluster::Partition, records: bool) -> String {
+    let mut out = format!(
+        "{}-{}: log start {}, high watermark {}, log end {}; leader {}, replicas {}, isr {}\n",
+        p.topic(),
+        p.index(),
+        p.log_start_offset(),
+        p.high_watermark(),
+        p.log_end_offset(),
+        p.leader().map_or("none".to_string(), |b| b.to_string()),
+        list(&p.replica_ids()),
+        list(p.isr()),
+    );
+    if records {
+        let internal = p.topic() == OFFSETS_TOPIC;
+        for r in p.log().records() {
+            let (key, value) = if internal {
+                sim::offsets::render_offsets_record(r.key, r.value)
+            } else {
+                (
+                    r.key_utf8().map(|k| k.into_owned()),
+                    r.value_utf8().map(|v| v.into_owned()),
+                )
+            };
+            let _ = write!(
+                out,
+                "  offset {}  timestamp {}  key {}  value {}",
+                r.offset,
+                r.timestamp_ms,
+                key.map_or("null".to_string(), |k| crate::quote(&k)),
+                value.map_or("null".to_string(), |v| crate::quote(&v)),
+            );
+            for h in r.headers {
+                let _ = write!(
+                    out,
+                    "  header {}={}",
+                    crate::quote(&h.key),
+                    h.value.as_deref().map_or("null".to_string(), crate::quote)
+                );
+            }
+            if r.offset >= p.high_watermark() {
+                out.push_str("  (above the high watermark: not readable yet)");
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn broker_text(world: &World, b: &sim::cluster::Broker) -> String {
+    let mut out = format!(
+        "broker {}: {}{}\n",
+        b.id,
+        if b.alive { "running" } else { "stopped" },
+        if b.alive && !b.fetching {
+            ", replication paused"
+        } else {
+            ""
+        }
+    );
+    let mut leads = Vec::new();
+    let mut follows = Vec::new();
+    for t in world.topics().filter(|t| !t.is_internal()) {
+        for p in t.partitions() {
+            if p.leader() == Some(b.id) {
+                leads.push(format!("{}-{}", t.name(), p.index()));
+            } else if p.replica_ids().contains(&b.id) {
+                follows.push(format!("{}-{}", t.name(), p.index()));
+            }
+        }
+    }
+    let _ = writeln!(out, "  leader of: {}", or_none(&leads));
+    let _ = writeln!(out, "  follower of: {}", or_none(&follows));
+    out
+}
+
+fn or_none(items: &[String]) -> String {
+    if items.is_empty() {
+        "-".to_string()
+    } else {
+        items.join(", ")
+    }
+}
+
+fn cluster_text(world: &World) -> String {
+    let mut out = format!("cluster: seed {}, clock at {} ms\n", world.seed(), world.now_ms());
+    for b in world.brokers() {
+        let _ = writeln!(
+            out,
+            "  broker {}: {}{}",
+            b.id,
+            if b.alive { "running" } else { "stopped" },
+            if b.alive && !b.fetching {
+                ", replication paused"
+            } else {
+                ""
+            }
+        );
+    }
+    let topics: Vec<String> = world
+        .topics()
+        .map(|t| format!("{} ({})", t.name(), t.partition_count()))
+        .collect();
+    let _ = writeln!(out, "  topics: {}", or_none(&topics));
+    out
+}
+
+/// The notebook: each group's committed offsets, then the records of `__consumer_offsets`.
+fn offsets_text(world: &World) -> String {
+    let mut out = String::from("committed offsets (the next offset to read):\n");
+    let groups = state::group_ids(world);
+    if groups.is_empty() {
+        out.push_str("  none\n");
+    }
+    for group in &groups {
+        if let Some(offsets) = world.offset_store().group_offsets(group) {
+            for (tp, o) in offsets {
+                let _ = writeln!(
+                    out,
+                    "  {group} {}-{}: {} (committed at {} ms)",
+                    tp.topic, tp.partition, o.offset, o.commit_timestamp_ms
+                );
+            }
+        }
+    }
+    if let Some(t) = world.topic(OFFSETS_TOPIC) {
+        let _ = writeln!(out, "{OFFSETS_TOPIC} ({} partitions):", t.partition_count());
+        let mut any = false;
+        for p in t.partitions().iter().filter(|p| p.log_end_offset().0 > 0) {
+            any = true;
+            out.push_str(&partition_text(p, true));
+        }
+        if !any {
+            out.push_str("  empty\n");
+        }
+    }
+    out
+}
+
+fn producer_text(name: &str, p: &super::ProducerClient) -> String {
+    let configs: Vec<String> = p.configs.0.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    format!(
+        "producer {name}: {}\n",
+        if configs.is_empty() {
+            "default configs".to_string()
+        } else {
+            configs.join(" ")
+        }
+    )
+}
+
+/// `state`: the cluster, every topic with its partitions, the notebook and the clients.
+pub(super) fn state_text(console: &Console) -> String {
+    let world = console.world();
+    let mut out = cluster_text(world);
+    for t in world.topics().filter(|t| !t.is_internal()) {
+        out.push_str(&topic_text(world, t));
+    }
+    out.push_str(&offsets_text(world));
+    for (name, p) in console.producers() {
+        out.push_str(&producer_text(name, p));
+    }
+    out
+}

@@ -1,0 +1,400 @@
+//! The world's state as one JSON document: `"schema": "offset-express/state", "version": 1`.
+//!
+//! One function, [`state`], builds it; the CLI (`--format json`), the `state --json` command
+//! and the JavaScript API (`state()`) all use it, so they cannot disagree. The schema is
+//! documented field by field in `docs/state-schema.md`; a change that removes or renames a
+//! field, or changes a meaning, raises [`STATE_VERSION`].
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use sim::offsets::render_offsets_record;
+use sim::{World, OFFSETS_TOPIC};
+
+use super::Console;
+
+/// The `schema` field.
+pub const STATE_SCHEMA: &str = "offset-express/state";
+/// The `version` field.
+pub const STATE_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct State {
+    pub schema: String,
+    pub version: u32,
+    pub seed: u64,
+    pub now_ms: i64,
+    pub brokers: Vec<BrokerState>,
+    pub topics: Vec<TopicState>,
+    pub groups: Vec<GroupState>,
+    pub consumer_offsets: ConsumerOffsetsState,
+    pub producers: Vec<ProducerState>,
+    pub consumers: Vec<ConsumerState>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BrokerState {
+    pub id: i32,
+    pub alive: bool,
+    /// Its follower replicas fetch from their leaders (`pause-replication` stops them).
+    pub fetching: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TopicState {
+    pub name: String,
+    pub topic_id: String,
+    pub partition_count: i32,
+    pub replication_factor: i32,
+    /// Configs that differ from the cluster's defaults, by Kafka name.
+    pub configs: BTreeMap<String, String>,
+    pub partitions: Vec<PartitionState>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartitionState {
+    pub partition: i32,
+    pub leader: Option<i32>,
+    pub leader_epoch: i32,
+    pub replicas: Vec<i32>,
+    pub isr: Vec<i32>,
+    pub log_start_offset: i64,
+    pub high_watermark: i64,
+    pub log_end_offset: i64,
+    pub records: Vec<RecordState>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordState {
+    pub offset: i64,
+    pub timestamp_ms: i64,
+    pub key: Option<String>,
+    pub value: Option<String>,
+    pub headers: Vec<HeaderState>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeaderState {
+    pub key: String,
+    pub value: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupState {
+    pub group: String,
+    /// `Empty`, `Stable`, … as `kafka-consumer-groups --describe --state` prints it.
+    pub state: String,
+    pub coordinator: Option<i32>,
+    pub coordinator_partition: i32,
+    pub members: Vec<String>,
+    pub offsets: Vec<CommittedOffsetState>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommittedOffsetState {
+    pub topic: String,
+    pub partition: i32,
+    /// The next offset to read.
+    pub offset: i64,
+    pub metadata: String,
+    pub commit_timestamp_ms: i64,
+    /// The partition's high watermark now (what `--describe` prints as LOG-END-OFFSET).
+    pub log_end_offset: Option<i64>,
+    pub lag: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsumerOffsetsState {
+    pub partitions: i32,
+    /// Every record still in `__consumer_offsets`, by partition then offset.
+    pub records: Vec<OffsetsRecordState>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OffsetsRecordState {
+    pub partition: i32,
+    pub offset: i64,
+    pub timestamp_ms: i64,
+    pub key: Option<String>,
+    /// `None`: a tombstone.
+    pub value: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProducerState {
+    pub name: String,
+    pub configs: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsumerState {
+    pub name: String,
+}
+
+/// The console's state in schema version 1.
+pub fn state(console: &Console) -> State {
+    let world = console.world();
+    let topics = world
+        .topics()
+        .filter(|t| !t.is_internal())
+        .map(|t| TopicState {
+            name: t.name().to_string(),
+            topic_id: topic_id(world.seed(), t.name()),
+            partition_count: t.partition_count(),
+            replication_factor: t.partitions().first().map_or(0, |p| p.replicas().len() as i32),
+            configs: topic_overrides(world, t.config()),
+            partitions: t
+                .partitions()
+                .iter()
+                .map(|p| PartitionState {
+                    partition: p.index(),
+                    leader: p.leader().map(|b| b.0),
+                    leader_epoch: p.leader_epoch(),
+                    replicas: p.replica_ids().iter().map(|b| b.0).collect(),
+                    isr: p.isr().iter().map(|b| b.0).collect(),
+                    log_start_offset: p.log_start_offset().0,
+                    high_watermark: p.high_watermark().0,
+                    log_end_offset: p.log_end_offset().0,
+                    records: p
+                        .log()
+                        .records()
+                        .map(|r| RecordState {
+                            offset: r.offset.0,
+                            timestamp_ms: r.timestamp_ms,
+                            key: r.key_utf8().map(|k| k.into_owned()),
+                            value: r.value_utf8().map(|v| v.into_owned()),
+                            headers: r
+                                .headers
+                                .iter()
+                                .map(|h| HeaderState {
+                                    key: h.key.clone(),
+                                    value: h.value.clone(),
+                                })
+                                .collect(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        })
+        .collect();
+    let groups = group_ids(world)
+        .into_iter()
+        .map(|group| {
+            let offsets = world
+                .offset_store()
+                .group_offsets(&group)
+                .map(|g| {
+                    g.iter()
+                        .map(|(tp, o)| {
+                            let end = world
+                                .partition(&tp.topic, tp.partition)
+                                .map(|p| p.high_watermark().0);
+                            CommittedOffsetState {
+                                topic: tp.topic.clone(),
+                                partition: tp.partition,
+                                offset: o.offset.0,
+                                metadata: o.metadata.clone(),
+                                commit_timestamp_ms: o.commit_timestamp_ms,
+                                log_end_offset: end,
+                                lag: end.map(|e| e - o.offset.0),
+                            }
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            GroupState {
+                state: "Empty".into(),
+                coordinator: world.coordinator(&group).map(|b| b.0),
+                coordinator_partition: world.coordinator_partition(&group),
+                members: Vec::new(),
+                offsets,
+                group,
+            }
+        })
+        .collect();
+    let consumer_offsets = world
+        .topic(OFFSETS_TOPIC)
+        .map(|t| ConsumerOffsetsState {
+            partitions: t.partition_count(),
+            records: t
+                .partitions()
+                .iter()
+                .flat_map(|p| {
+                    p.log().records().map(move |r| {
+                        let (key, value) = render_offsets_record(r.key, r.value);
+                        OffsetsRecordState {
+                            partition: p.index(),
+                            offset: r.offset.0,
+                            timestamp_ms: r.timestamp_ms,
+                            key,
+                            value,
+                        }
+                    })
+                })
+                .collect(),
+        })
+        .unwrap_or(ConsumerOffsetsState {
+            partitions: 0,
+            records: Vec::new(),
+        });
+    State {
+        schema: STATE_SCHEMA.to_string(),
+        version: STATE_VERSION,
+        seed: world.seed(),
+        now_ms: world.now_ms(),
+        brokers: world
+            .brokers()
+            .map(|b| BrokerState {
+                id: b.id.0,
+                alive: b.alive,
+                fetching: b.fetching,
+            })
+            .collect(),
+        topics,
+        groups,
+        consumer_offsets,
+        producers: console
+            .producers()
+            .iter()
+            .map(|(name, p)| ProducerState {
+                name: name.clone(),
+                configs: p.configs.0.clone(),
+            })
+            .collect(),
+        consumers: Vec::new(),
+    }
+}
+
+/// [`state`] as pretty-printed JSON (two-space indent, no trailing newline).
+pub fn state_json(console: &Console) -> String {
+    serde_json::to_string_pretty(&state(console)).unwrap_or_else(|e| {
+        // Serialising plain structs of strings and numbers cannot fail; keep the page alive.
+        format!("{{\"error\": {:?}}}", e.to_string())
+    })
+}
+
+/// Every group the coordinator knows (today: every group with committed offsets), sorted.
+pub(crate) fn group_ids(world: &World) -> Vec<String> {
+    let mut groups: Vec<String> = world
+        .offset_store()
+        .groups()
+        .filter(|g| {
+            world
+                .offset_store()
+                .group_offsets(g)
+                .is_some_and(|o| !o.is_empty())
+        })
+        .map(str::to_string)
+        .collect();
+    groups.sort();
+    groups.dedup();
+    groups
+}
+
+/// A topic's configs that differ from the cluster defaults, by Kafka name, values as
+/// `kafka-configs` prints them.
+pub(crate) fn topic_overrides(world: &World, config: &sim::TopicConfig) -> BTreeMap<String, String> {
+    let defaults = topic_config_entries(&world.config().topic_defaults);
+    topic_config_entries(config)
+        .into_iter()
+        .filter(|(name, value)| defaults.get(name) != Some(value))
+        .collect()
+}
+
+/// Every topic config the simulator models, by Kafka name.
+pub(crate) fn topic_config_entries(c: &sim::TopicConfig) -> BTreeMap<String, String> {
+    let policy = match c.cleanup_policy {
+        sim::CleanupPolicy::Delete => "delete",
+        sim::CleanupPolicy::Compact => "compact",
+        sim::CleanupPolicy::CompactDelete => "compact,delete",
+    };
+    [
+        ("cleanup.policy", policy.to_string()),
+        ("delete.retention.ms", c.delete_retention_ms.to_string()),
+        ("max.message.bytes", c.max_message_bytes.to_string()),
+        (
+            "min.cleanable.dirty.ratio",
+            c.min_cleanable_dirty_ratio.to_string(),
+        ),
+        ("min.compaction.lag.ms", c.min_compaction_lag_ms.to_string()),
+        ("min.insync.replicas", c.min_insync_replicas.to_string()),
+        ("retention.bytes", c.retention_bytes.to_string()),
+        ("retention.ms", c.retention_ms.to_string()),
+        ("segment.bytes", c.segment_bytes.to_string()),
+        ("segment.ms", c.segment_ms.to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
+/// A topic id as Kafka prints one (`Uuid.toString`: 16 bytes in URL-safe base64 without
+/// padding, 22 characters), derived from the world's seed and the topic name so the same
+/// scenario always shows the same id. Like a random (version 4) UUID, its version and variant
+/// bits are set.
+pub fn topic_id(seed: u64, topic: &str) -> String {
+    let mut bytes = [0u8; 16];
+    let hi = fnv1a64(seed, topic.as_bytes(), 0x6f66_6673_6574_2d65);
+    let lo = fnv1a64(seed, topic.as_bytes(), 0x7870_7265_7373_2d31);
+    bytes[..8].copy_from_slice(&hi.to_be_bytes());
+    bytes[8..].copy_from_slice(&lo.to_be_bytes());
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    base64_url(&bytes)
+}
+
+fn fnv1a64(seed: u64, data: &[u8], salt: u64) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ salt;
+    for b in seed.to_le_bytes().iter().chain(data) {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    // A final mix so that names differing in one letter differ everywhere.
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h
+}
+
+fn base64_url(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] =
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
+        let chars = chunk.len() + 1;
+        for i in 0..chars {
+            out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn topic_ids_look_like_kafka_uuids_and_follow_the_seed() {
+        let id = topic_id(7, "orders");
+        assert_eq!(id.len(), 22);
+        assert!(id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+        assert_eq!(id, topic_id(7, "orders"));
+        assert_ne!(id, topic_id(8, "orders"));
+        assert_ne!(id, topic_id(7, "orderz"));
+    }
+
+    #[test]
+    fn base64_url_matches_the_rfc_4648_vectors() {
+        assert_eq!(base64_url(b"f"), "Zg");
+        assert_eq!(base64_url(b"fo"), "Zm8");
+        assert_eq!(base64_url(b"foo"), "Zm9v");
+        assert_eq!(base64_url(b"foob"), "Zm9vYg");
+        assert_eq!(base64_url(&[0xfb, 0xff]), "-_8");
+    }
+}
