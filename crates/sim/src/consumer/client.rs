@@ -158,6 +158,12 @@ impl Consumer {
         self.config.rebalance_protocol()
     }
 
+    /// When the next poll will auto-commit (if `enable.auto.commit`).
+    pub fn next_auto_commit_ms(&self) -> Option<i64> {
+        (self.config.enable_auto_commit && self.config.group_id.is_some())
+            .then_some(self.next_auto_commit_ms)
+    }
+
     /// When the heartbeat thread sends its next heartbeat.
     pub fn next_heartbeat_ms(&self) -> Option<i64> {
         self.next_heartbeat_ms
@@ -238,7 +244,8 @@ impl Consumer {
     /// `poll()`: first the auto-commit of the positions returned by earlier polls (if the
     /// interval has passed), then up to `max.poll.records` records from the assigned,
     /// unpaused partitions, never above the high watermark. Partitions are served in turn,
-    /// starting one further each poll.
+    /// starting one further each poll. (A subscribed consumer that
+    /// [`wants_to_join`](Consumer::wants_to_join) should rejoin first; see the module docs.)
     pub fn poll(
         &mut self,
         now_ms: i64,

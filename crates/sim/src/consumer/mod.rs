@@ -27,6 +27,24 @@
 //! (the leader runs the assignor), [`Consumer::on_assignment`] (assign; under the
 //! cooperative protocol revoke what moved away and ask for a follow-up rebalance).
 
+//! ## Driving a consumer (for the world)
+//!
+//! Per application `poll` at `now`:
+//! 1. if [`Consumer::wants_to_join`]: send [`Consumer::prepare_join`]'s request to the
+//!    group's [`crate::group::Group::join_group`]; on `MEMBER_ID_REQUIRED` call
+//!    [`Consumer::on_join_error`] and send the request it returns; deliver every answer
+//!    (now or later, from any call's `CoordinatorOutput`) to [`Consumer::on_join_response`]
+//!    (which returns the SyncGroup request, with the assignment if this member leads) and
+//!    each SyncGroup answer to [`Consumer::on_assignment`];
+//! 2. [`Consumer::poll`] for the records.
+//!
+//! Timers the world schedules: [`Consumer::next_heartbeat_ms`] (send a heartbeat, then
+//! [`Consumer::on_heartbeat_sent`] and [`Consumer::on_heartbeat_response`]),
+//! [`Consumer::poll_deadline_ms`] (call [`Consumer::check_poll_timeout`] and send the
+//! LeaveGroup it asks for), and metadata refreshes ([`Consumer::on_metadata`]). A crash is
+//! [`Consumer::crash`] and no more calls; a restart is a new [`Consumer::new`].
+//! [`Consumer::close`] returns the member id to send LeaveGroup for.
+
 mod accounting;
 mod client;
 mod types;
