@@ -684,7 +684,7 @@ impl Partition {
                     if is_alive(brokers, r.broker) && Some(r.broker) == self.leader {
                         return Err(format!("{name}: the leader has a divergent tail"));
                     }
-                    let mut prev = d.from.0 - 1;
+                    let mut prev = d.from.0.saturating_sub(1);
                     for rec in &d.records {
                         if rec.offset.0 <= prev || (!compacted && rec.offset.0 != prev + 1) {
                             return Err(format!("{name}: divergent tail offsets broken"));

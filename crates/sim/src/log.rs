@@ -269,7 +269,7 @@ impl Segment {
     fn position(&self, offset: Offset) -> usize {
         let base = self.base_offset.0;
         // Fast path: no gaps (never compacted), the record sits at offset - base.
-        if let Ok(i) = usize::try_from(offset.0 - base) {
+        if let Ok(i) = usize::try_from(offset.0.saturating_sub(base)) {
             if let Some(m) = self.records.get(i) {
                 if m.offset == offset.0 {
                     return i;
@@ -277,7 +277,7 @@ impl Segment {
             } else if self
                 .records
                 .last()
-                .is_some_and(|m| m.offset - base == self.records.len() as i64 - 1)
+                .is_some_and(|m| m.offset.saturating_sub(base) == self.records.len() as i64 - 1)
             {
                 return self.records.len();
             }
@@ -588,7 +588,7 @@ impl PartitionLog {
     ) -> Vec<DeletedSegment> {
         let mut deleted = Vec::new();
         let mut excess_bytes = if config.retention_bytes >= 0 {
-            self.size_bytes as i64 - config.retention_bytes
+            (self.size_bytes as i64).saturating_sub(config.retention_bytes)
         } else {
             i64::MIN
         };
@@ -605,13 +605,15 @@ impl PartitionLog {
                 && now_ms.saturating_sub(seg.max_timestamp_ms) > config.retention_ms
             {
                 RetentionReason::Time
-            } else if excess_bytes != i64::MIN && excess_bytes - seg.size_bytes as i64 >= 0 {
+            } else if excess_bytes != i64::MIN
+                && excess_bytes.saturating_sub(seg.size_bytes as i64) >= 0
+            {
                 RetentionReason::Size
             } else {
                 break;
             };
             if excess_bytes != i64::MIN {
-                excess_bytes -= seg.size_bytes as i64;
+                excess_bytes = excess_bytes.saturating_sub(seg.size_bytes as i64);
             }
             if is_last {
                 // Kafka rolls a new active segment before deleting the last one.
@@ -619,7 +621,7 @@ impl PartitionLog {
                     .push(Segment::new(self.log_end_offset, now_ms));
             }
             let seg = self.segments.remove(0);
-            self.size_bytes -= seg.size_bytes;
+            self.size_bytes = self.size_bytes.saturating_sub(seg.size_bytes);
             deleted.push(DeletedSegment {
                 base_offset: seg.base_offset,
                 end_offset: end,

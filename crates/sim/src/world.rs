@@ -573,6 +573,18 @@ impl World {
             });
         }
         let cp = self.coordinator_for_write(group)?;
+        if let Some(t) = self.topics.get(OFFSETS_TOPIC) {
+            for tp in partitions {
+                let k = offsets::encode_offset_commit_key(group, tp);
+                let size = crate::log::record_size_in_bytes(Some(&k), None, &[]);
+                if size > t.config.max_message_bytes.max(0) as u64 {
+                    return Err(SimError::MessageTooLarge {
+                        size,
+                        max_message_bytes: t.config.max_message_bytes,
+                    });
+                }
+            }
+        }
         let mut events = Vec::new();
         for tp in partitions {
             self.offsets.drop_pending(group, tp);
@@ -1096,7 +1108,7 @@ impl World {
                 self.isr_check_scheduled = lagging;
                 if lagging {
                     self.scheduler
-                        .schedule(now + (lag / 2).max(1), Timer::IsrExpiration);
+                        .schedule(now.saturating_add((lag / 2).max(1)), Timer::IsrExpiration);
                 }
             }
             Timer::LogRetention => {
@@ -1125,7 +1137,7 @@ impl World {
                     }
                 }
                 self.scheduler.schedule(
-                    now + self.config.log_retention_check_interval_ms,
+                    now.saturating_add(self.config.log_retention_check_interval_ms),
                     Timer::LogRetention,
                 );
             }
@@ -1155,8 +1167,10 @@ impl World {
                 let dirty = self.any_log_may_need_cleaning();
                 self.cleaner_scheduled = dirty;
                 if dirty {
-                    self.scheduler
-                        .schedule(now + self.config.log_cleaner_backoff_ms, Timer::LogCleaner);
+                    self.scheduler.schedule(
+                        now.saturating_add(self.config.log_cleaner_backoff_ms),
+                        Timer::LogCleaner,
+                    );
                 }
             }
             Timer::OffsetsRetention => {
@@ -1175,14 +1189,14 @@ impl World {
                     });
                 }
                 self.scheduler.schedule(
-                    now + self.config.offsets_retention_check_interval_ms,
+                    now.saturating_add(self.config.offsets_retention_check_interval_ms),
                     Timer::OffsetsRetention,
                 );
             }
             Timer::PreferredLeaderElection => {
                 self.elect_preferred_leaders(true, events);
                 self.scheduler.schedule(
-                    now + self.config.leader_imbalance_check_interval_ms,
+                    now.saturating_add(self.config.leader_imbalance_check_interval_ms),
                     Timer::PreferredLeaderElection,
                 );
             }
