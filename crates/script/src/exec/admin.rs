@@ -608,12 +608,12 @@ pub(super) fn console_consumer(
     }
     let _ = writeln!(out, "Processed a total of {count} messages");
     let events = match group {
-        Some(g) if !commits.is_empty() => console.apply(
+        Some(g) if !commits.is_empty() => console.commit_and_wait(
             span,
-            sim::Command::CommitOffsets {
+            vec![sim::Command::CommitOffsets {
                 group: g,
                 offsets: commits,
-            },
+            }],
         )?,
         _ => Vec::new(),
     };
@@ -1083,7 +1083,7 @@ fn reset_offsets(
                     .collect(),
             })
             .collect();
-        console.apply_all(span, commands)?
+        console.commit_and_wait(span, commands)?
     } else {
         Vec::new()
     };

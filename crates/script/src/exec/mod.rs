@@ -495,6 +495,58 @@ impl Console {
         Ok(events)
     }
 
+    /// Applies offset commits as a Kafka tool or `commitSync` does: it waits for the
+    /// acknowledgement, i.e. the virtual clock runs (in steps of the replica fetch delay)
+    /// until the commit records are replicated in `__consumer_offsets` and visible. All or
+    /// nothing, like [`Console::apply_all`]. `COORDINATOR_NOT_AVAILABLE` if they never are.
+    fn commit_and_wait(
+        &mut self,
+        span: Span,
+        commands: Vec<sim::Command>,
+    ) -> Result<Vec<Event>, ExecError> {
+        let mut scratch = self.world.clone();
+        let mut events = Vec::new();
+        let mut groups = Vec::new();
+        for command in commands {
+            if let sim::Command::CommitOffsets { group, .. } = &command {
+                groups.push(group.clone());
+            }
+            events.extend(
+                scratch
+                    .apply(command)
+                    .map_err(|e| ExecError::sim(span, e))?,
+            );
+        }
+        let step = scratch.config().replica_fetch_delay_ms.max(1);
+        // Long enough for a lagging follower to leave the ISR (replica.lag.time.max.ms).
+        let limit = scratch.config().replica_lag_time_max_ms.saturating_mul(2) / step + 2;
+        let mut steps = 0;
+        while scratch
+            .offset_store()
+            .pending()
+            .any(|(_, p)| groups.contains(&p.group))
+        {
+            if steps >= limit {
+                let group = groups.first().cloned().unwrap_or_default();
+                return Err(ExecError::sim(
+                    span,
+                    SimError::CoordinatorNotAvailable {
+                        partition: scratch.coordinator_partition(&group),
+                        group,
+                    },
+                ));
+            }
+            events.extend(
+                scratch
+                    .apply(sim::Command::Advance { ms: step })
+                    .map_err(|e| ExecError::sim(span, e))?,
+            );
+            steps += 1;
+        }
+        self.world = scratch;
+        Ok(events)
+    }
+
     /// The whole console (world, clients, log) as bytes: a magic number, a JSON header with
     /// the clients and the log, then the world's own snapshot.
     pub fn snapshot(&self) -> Result<Vec<u8>, SimError> {
