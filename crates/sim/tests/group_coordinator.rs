@@ -666,3 +666,136 @@ fn the_last_member_leaving_empties_the_group_and_bumps_the_generation() {
     assert_eq!(g.state(), GroupState::Empty);
     assert_eq!(g.generation_id(), 2);
 }
+
+fn join_with(g: &mut Group, id: &str, protocols: &[&str], now: i64) -> String {
+    let mut c = Client::new(id, &[]);
+    c.assignors = protocols
+        .iter()
+        .map(|p| -> &'static str {
+            match *p {
+                "range" => "range",
+                "roundrobin" => "roundrobin",
+                _ => "foo",
+            }
+        })
+        .collect();
+    join(g, &mut c, now, false);
+    c.member_id
+}
+
+/// `ClassicGroupTest.testSelectProtocol`: each member votes for its first common assignor.
+#[test]
+fn test_select_protocol() {
+    let mut g = new_group();
+    join_with(&mut g, "m1", &["range", "roundrobin"], 0);
+    join_with(&mut g, "m2", &["roundrobin", "range"], 0);
+    join_with(&mut g, "m3", &["roundrobin", "range"], 0);
+    g.on_time(3_000);
+    g.on_time(6_000);
+    assert_eq!(g.generation_id(), 1);
+    assert_eq!(g.protocol_name(), Some("roundrobin"));
+}
+
+/// `ClassicGroupTest.testSelectProtocolChoosesCompatibleProtocol`.
+#[test]
+fn test_select_protocol_chooses_compatible_protocol() {
+    let mut g = new_group();
+    join_with(&mut g, "m1", &["range", "roundrobin"], 0);
+    join_with(&mut g, "m2", &["roundrobin", "foo"], 0);
+    g.on_time(3_000);
+    g.on_time(6_000);
+    assert_eq!(g.protocol_name(), Some("roundrobin"));
+}
+
+/// `ClassicGroupTest.testSupportsProtocols`: a joining member must share an assignor with
+/// every current member.
+#[test]
+fn test_supports_protocols() {
+    let mut g = new_group();
+    join_with(&mut g, "m1", &["range", "roundrobin"], 0);
+    let mut ok1 = Client::new("a", &["roundrobin"]);
+    ok1.assignors = vec!["roundrobin", "foo"];
+    assert!(!matches!(
+        join(&mut g, &mut ok1, 1, false).0,
+        Reply::Now(Err(GroupError::InconsistentGroupProtocol))
+    ));
+    let mut refused = Client::new("c", &["foo"]);
+    assert_eq!(
+        join(&mut g, &mut refused, 1, false).0,
+        Reply::Now(Err(GroupError::InconsistentGroupProtocol))
+    );
+}
+
+/// `ClassicGroupTest.testValidateOffsetCommit`, through the coordinator's requests.
+#[test]
+fn test_validate_offset_commit() {
+    let mut g = new_group();
+    // A call from the admin client without any parameters passes while the group is empty.
+    assert_eq!(g.validate_offset_commit("", None, -1), Ok(()));
+
+    let mut s = Client::new("s", &["roundrobin"]).static_member("instance-id");
+    join(&mut g, &mut s, 0, false);
+    let out = g.on_time(3_000);
+    let responses = join_responses(std::slice::from_ref(&out));
+    let id = responses.keys().next().cloned().unwrap();
+    assert_eq!(g.generation_id(), 1);
+    assert_eq!(g.state(), GroupState::CompletingRebalance);
+
+    let unknown = |m: &str| GroupError::UnknownMemberId {
+        member_id: m.to_string(),
+    };
+    // No parameters and the group is not empty.
+    assert_eq!(g.validate_offset_commit("", None, -1), Err(unknown("")));
+    // The member id does not exist.
+    assert_eq!(
+        g.validate_offset_commit("unknown", Some("unknown"), -1),
+        Err(unknown("unknown"))
+    );
+    // The instance id does not exist.
+    assert_eq!(
+        g.validate_offset_commit(&id, Some("unknown"), -1),
+        Err(unknown(&id))
+    );
+    // The generation id is invalid.
+    assert_eq!(
+        g.validate_offset_commit(&id, Some("instance-id"), 0),
+        Err(GroupError::IllegalGeneration {
+            generation: 0,
+            current: 1
+        })
+    );
+    // The group is completing its rebalance.
+    assert_eq!(
+        g.validate_offset_commit(&id, Some("instance-id"), 1),
+        Err(GroupError::RebalanceInProgress)
+    );
+    // Once Stable, the commit is valid.
+    s.member_id = id.clone();
+    sync_all(&mut g, &mut [&mut s], &responses, &partitions(1), 3_000);
+    assert_eq!(g.state(), GroupState::Stable);
+    assert_eq!(
+        g.validate_offset_commit(&id, Some("instance-id"), 1),
+        Ok(())
+    );
+    // The static member is replaced by a new instance: the old one is fenced.
+    let restarted = Client::new("s", &["roundrobin"]).static_member("instance-id");
+    let (reply, _) = g.join_group(restarted.request(false), 4_000);
+    let Reply::Now(Ok(new)) = reply else {
+        panic!("{reply:?}")
+    };
+    assert_eq!(
+        g.validate_offset_commit(&id, Some("instance-id"), 1),
+        Err(GroupError::FencedInstanceId {
+            group_instance_id: "instance-id".into()
+        })
+    );
+    // The member leaves, the group empties and is removed.
+    let (left, _) = g.leave_group(&new.member_id, Some("instance-id"), 5_000);
+    assert_eq!(left, Ok(()));
+    assert_eq!(g.state(), GroupState::Empty);
+    g.mark_dead();
+    assert_eq!(
+        g.validate_offset_commit(&new.member_id, Some("instance-id"), 1),
+        Err(GroupError::CoordinatorNotAvailable)
+    );
+}

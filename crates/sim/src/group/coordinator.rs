@@ -512,12 +512,18 @@ impl Group {
         group_instance_id: Option<&str>,
     ) -> Result<(), GroupError> {
         if let Some(instance) = group_instance_id {
-            if let Some(current) = self.static_members.get(instance) {
-                if current != member_id {
+            match self.static_members.get(instance) {
+                None => {
+                    return Err(GroupError::UnknownMemberId {
+                        member_id: member_id.to_string(),
+                    })
+                }
+                Some(current) if current != member_id => {
                     return Err(GroupError::FencedInstanceId {
                         group_instance_id: instance.to_string(),
                     });
                 }
+                Some(_) => {}
             }
         }
         if !self.members.contains_key(member_id) {
