@@ -16,8 +16,10 @@
 //!    its `client.id`, a dash and a UUID, and joins again with it. When every known member has
 //!    rejoined (or the rebalance timeout, the largest `max.poll.interval.ms`, expires and the
 //!    missing members are dropped) the generation number goes up, the coordinator picks the
-//!    protocol (assignor) every member supports, and answers every join; the leader's answer
-//!    carries all members' subscriptions. When the group was empty, the first rebalance waits
+//!    protocol (assignor): among the assignors every member supports, each member votes for
+//!    the first one in its own list and the most votes win (with the Java consumer's
+//!    default `[range, cooperative-sticky]` that is `range`). It answers every join; the
+//!    leader's answer carries all members' subscriptions. When the group was empty, the first rebalance waits
 //!    `group.initial.rebalance.delay.ms` (3 s) for more members.
 //! 2. **SyncGroup**: the leader runs the assignor (see [`crate::assignor`] and
 //!    [`leader_assignment`]) and sends the result; every member receives its own partitions
@@ -35,7 +37,10 @@
 //! Calls that complete a phase return the answers owed to members who were waiting.
 //!
 //! Behaviour follows Kafka's `ClassicGroup` / `GroupMetadataManager` (group-coordinator
-//! module) and the older `GroupCoordinator.scala`.
+//! module) and the older `GroupCoordinator.scala`. Where Kafka's choice depends on the
+//! iteration order of a Java `HashMap` of members (a new leader when the leader leaves, the
+//! order of the member list the leader receives) the simulator uses the order in which
+//! members joined.
 
 mod coordinator;
 mod types;
