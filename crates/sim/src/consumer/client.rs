@@ -239,6 +239,40 @@ impl Consumer {
         Ok(())
     }
 
+    /// `unsubscribe()`: give up the subscription or manual assignment. A group member's
+    /// partitions are revoked (or lost, if the membership already was), nothing is
+    /// committed, and a dynamic member leaves the group: returns the member id to send
+    /// LeaveGroup for.
+    pub fn unsubscribe(&mut self) -> Result<Option<String>, ConsumerError> {
+        self.ensure_running()?;
+        let subscribed = matches!(self.mode, Mode::Subscribed(_));
+        let all = self.assignment();
+        if subscribed && !all.is_empty() {
+            self.events
+                .push(if self.generation >= 0 && !self.membership_lost {
+                    ConsumerEvent::PartitionsRevoked { partitions: all }
+                } else {
+                    ConsumerEvent::PartitionsLost { partitions: all }
+                });
+        }
+        let leave =
+            (subscribed && self.config.group_instance_id.is_none() && !self.member_id.is_empty())
+                .then(|| self.member_id.clone());
+        self.assignment.clear();
+        self.delivered.clear();
+        self.mode = Mode::None;
+        if leave.is_some() {
+            self.member_id.clear();
+        }
+        self.generation = -1;
+        self.joining = false;
+        self.needs_rejoin = false;
+        self.membership_lost = false;
+        self.is_leader = false;
+        self.next_heartbeat_ms = None;
+        Ok(leave)
+    }
+
     // ----- poll and process -----------------------------------------------------------
 
     /// `poll()`: first the auto-commit of the positions returned by earlier polls (if the

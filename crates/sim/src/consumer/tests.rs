@@ -804,3 +804,37 @@ fn an_async_commit_failure_is_reported_not_thrown_and_not_retried() {
     ));
     assert_eq!(store.commits, 0);
 }
+
+#[test]
+fn unsubscribe_revokes_without_committing_and_leaves_the_group() {
+    let log = FakeLog::with(1, 10);
+    let mut store = FakeStore::default();
+    let mut g = Group::new("checkers", GroupConfig::default(), 21);
+    let mut c = Consumer::new(config(), 0);
+    c.subscribe(&["orders"]).unwrap();
+    send_join(&mut g, &mut c, &mut store, 0);
+    let out = g.on_time(3_000);
+    let answers: BTreeMap<String, JoinGroupResponse> = out
+        .responses
+        .into_iter()
+        .filter_map(|d| match d {
+            DeferredResponse::Join {
+                member_id,
+                response: Ok(r),
+            } => Some((member_id, r)),
+            _ => None,
+        })
+        .collect();
+    sync(&mut g, &mut [&mut c], &answers, &log, 3_000);
+    c.poll(3_100, &log, &mut store).unwrap();
+    c.drain_events();
+    let member = c.member_id().to_string();
+    assert_eq!(c.unsubscribe(), Ok(Some(member)));
+    assert!(c.assignment().is_empty());
+    assert_eq!(store.commits, 0);
+    assert!(c
+        .drain_events()
+        .iter()
+        .any(|e| matches!(e, ConsumerEvent::PartitionsRevoked { .. })));
+    assert!(c.poll(3_200, &log, &mut store).is_err());
+}
