@@ -838,3 +838,79 @@ fn unsubscribe_revokes_without_committing_and_leaves_the_group() {
         .any(|e| matches!(e, ConsumerEvent::PartitionsRevoked { .. })));
     assert!(c.poll(3_200, &log, &mut store).is_err());
 }
+
+mod delivery_properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone)]
+    enum Step {
+        /// Poll after `ms`, then process everything returned.
+        PollAndProcess(i64),
+        /// Poll after `ms` and crash before processing.
+        PollThenCrash(i64),
+        /// Process, then crash before the next poll.
+        Crash,
+        CommitSync,
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            6 => (0i64..8_000).prop_map(Step::PollAndProcess),
+            1 => (0i64..8_000).prop_map(Step::PollThenCrash),
+            1 => Just(Step::Crash),
+            1 => Just(Step::CommitSync),
+        ]
+    }
+
+    proptest! {
+        /// With auto-commit, and records processed before the next poll, crashes may
+        /// repeat records but never skip one: at-least-once.
+        #[test]
+        fn auto_commit_with_processing_before_the_next_poll_never_skips_a_record(
+            steps in prop::collection::vec(step(), 1..60)
+        ) {
+            let log = FakeLog::with(2, 120);
+            let mut store = FakeStore::default();
+            let mut ledger = DeliveryLedger::default();
+            let parts = [tp(0), tp(1)];
+            let mut now = 0;
+            let mut c = assigned_consumer(config(), &parts);
+            for s in &steps {
+                match s {
+                    Step::PollAndProcess(ms) => {
+                        now += ms;
+                        c.poll(now, &log, &mut store).unwrap();
+                        for p in c.process(now, None, 1).unwrap() {
+                            ledger.record(&p);
+                        }
+                    }
+                    Step::PollThenCrash(ms) => {
+                        now += ms;
+                        c.poll(now, &log, &mut store).unwrap();
+                        c.crash();
+                        c = Consumer::new(config(), now);
+                        c.assign(&parts).unwrap();
+                    }
+                    Step::Crash => {
+                        c.crash();
+                        c = Consumer::new(config(), now);
+                        c.assign(&parts).unwrap();
+                    }
+                    Step::CommitSync => c.commit_sync(now, None, &mut store).unwrap(),
+                }
+            }
+            // Drain the rest of the log.
+            for _ in 0..100 {
+                now += 1_000;
+                c.poll(now, &log, &mut store).unwrap();
+                for p in c.process(now, None, 1).unwrap() {
+                    ledger.record(&p);
+                }
+            }
+            for tp in &parts {
+                prop_assert!(ledger.skipped(Some("checkers"), tp, 0, 120).is_empty());
+            }
+        }
+    }
+}
