@@ -799,3 +799,31 @@ fn test_validate_offset_commit() {
         Err(GroupError::CoordinatorNotAvailable)
     );
 }
+
+#[test]
+fn a_static_member_can_be_removed_by_its_instance_id_alone() {
+    let mut g = new_group();
+    let mut s1 = Client::new("s1", &["range"]).static_member("checker-1");
+    let mut s2 = Client::new("s2", &["range"]).static_member("checker-2");
+    join(&mut g, &mut s1, 0, false);
+    join(&mut g, &mut s2, 0, false);
+    g.on_time(3_000);
+    let out = g.on_time(6_000);
+    let responses = join_responses(std::slice::from_ref(&out));
+    sync_all(
+        &mut g,
+        &mut [&mut s1, &mut s2],
+        &responses,
+        &partitions(2),
+        6_000,
+    );
+    let (res, out) = g.leave_group("", Some("checker-2"), 7_000);
+    assert_eq!(res, Ok(()));
+    assert!(out.events.iter().any(|e| matches!(
+        e,
+        GroupEvent::MemberRemoved { reason: RemovalReason::LeaveGroup, member_id, .. } if *member_id == s2.member_id
+    )));
+    assert_eq!(g.state(), GroupState::PreparingRebalance);
+    let (res, _) = g.leave_group("", Some("nobody"), 7_000);
+    assert!(matches!(res, Err(GroupError::UnknownMemberId { .. })));
+}

@@ -326,7 +326,9 @@ impl Group {
         }
     }
 
-    /// LeaveGroup (a dynamic member's `close()`, or its poll interval expired).
+    /// LeaveGroup (a dynamic member's `close()`, or its poll interval expired). A static
+    /// member can be removed by its `group.instance.id` with an empty member id, as
+    /// `kafka-consumer-groups --delete --members` / `removeMembersFromConsumerGroup` do.
     pub fn leave_group(
         &mut self,
         member_id: &str,
@@ -343,10 +345,23 @@ impl Group {
             }
             return (Ok(()), out);
         }
-        if let Err(e) = self.validate_member(member_id, group_instance_id) {
+        // The admin tool removes a static member by its group.instance.id alone.
+        let resolved = match (member_id.is_empty(), group_instance_id) {
+            (true, Some(instance)) => match self.static_members.get(instance) {
+                Some(id) => id.clone(),
+                None => {
+                    let err = GroupError::UnknownMemberId {
+                        member_id: String::new(),
+                    };
+                    return (Err(err), out);
+                }
+            },
+            _ => member_id.to_string(),
+        };
+        if let Err(e) = self.validate_member(&resolved, group_instance_id) {
             return (Err(e), out);
         }
-        self.remove_member_and_update(member_id, RemovalReason::LeaveGroup, now_ms, &mut out);
+        self.remove_member_and_update(&resolved, RemovalReason::LeaveGroup, now_ms, &mut out);
         (Ok(()), out)
     }
 
