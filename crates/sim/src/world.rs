@@ -552,7 +552,7 @@ impl World {
                 },
             );
         }
-        self.after_change(&mut events);
+        self.after_change_in(OFFSETS_TOPIC, cp, &mut events);
         Ok(events)
     }
 
@@ -598,7 +598,7 @@ impl World {
                 });
             }
         }
-        self.after_change(&mut events);
+        self.after_change_in(OFFSETS_TOPIC, cp, &mut events);
         Ok(events)
     }
 
@@ -873,8 +873,13 @@ impl World {
                 .on_append(size, self.config.producer.batch_size);
         }
         self.rng = rng;
-        self.producer.insert(topic.to_string(), state);
-        self.after_change(&mut events);
+        match self.producer.get_mut(topic) {
+            Some(s) => *s = state,
+            None => {
+                self.producer.insert(topic.to_string(), state);
+            }
+        }
+        self.after_change_in(topic, p, &mut events);
         Ok(events)
     }
 
@@ -1206,13 +1211,32 @@ impl World {
     /// Bookkeeping after any change: schedule replica fetches where followers are behind,
     /// and settle offset commits against their partition's HW and LEO.
     fn after_change(&mut self, events: &mut Vec<Event>) {
+        self.settle(None, events);
+    }
+
+    /// [`World::after_change`] when only one partition changed (a produce or a commit):
+    /// the same bookkeeping, for that partition alone.
+    fn after_change_in(&mut self, topic: &str, partition: i32, events: &mut Vec<Event>) {
+        self.settle(Some((topic.to_string(), partition)), events);
+    }
+
+    fn settle(&mut self, scope: Option<(String, i32)>, events: &mut Vec<Event>) {
         let due = self
             .now_ms
             .saturating_add(self.config.replica_fetch_delay_ms);
         let mut lagging = false;
+        let mut dirty = false;
         for t in self.topics.values_mut() {
+            if scope.as_ref().is_some_and(|(name, _)| *name != t.name) {
+                continue;
+            }
+            let compacts = t.config.cleanup_policy.compacts();
             for p in &mut t.partitions {
+                if scope.as_ref().is_some_and(|(_, i)| *i != p.index()) {
+                    continue;
+                }
                 lagging |= p.has_lagging_isr_follower();
+                dirty |= compacts && p.log().may_need_cleaning();
                 if !p.fetch_scheduled && p.needs_fetch(&self.brokers) {
                     p.fetch_scheduled = true;
                     self.scheduler.schedule(
@@ -1231,14 +1255,26 @@ impl World {
                 .schedule(next_tick(self.now_ms, iv), Timer::IsrExpiration);
             self.isr_check_scheduled = true;
         }
-        if !self.cleaner_scheduled && self.any_log_may_need_cleaning() {
+        if dirty && !self.cleaner_scheduled {
             let iv = self.config.log_cleaner_backoff_ms;
             self.scheduler
                 .schedule(next_tick(self.now_ms, iv), Timer::LogCleaner);
             self.cleaner_scheduled = true;
         }
+        if scope
+            .as_ref()
+            .is_some_and(|(name, _)| name != OFFSETS_TOPIC)
+        {
+            return;
+        }
+        let only = scope.map(|(_, p)| p);
         let pending: Vec<i32> = {
-            let mut v: Vec<i32> = self.offsets.pending().map(|((cp, _), _)| *cp).collect();
+            let mut v: Vec<i32> = self
+                .offsets
+                .pending()
+                .map(|((cp, _), _)| *cp)
+                .filter(|cp| only.is_none_or(|o| o == *cp))
+                .collect();
             v.dedup();
             v
         };
