@@ -59,3 +59,21 @@ fn a_transcript_is_the_same_on_every_run() {
         script::exec::golden::transcript(0, &source)
     );
 }
+
+#[test]
+fn the_wasm_tests_include_every_scenario() {
+    let common = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../wasm/tests/common/mod.rs"),
+    )
+    .unwrap();
+    for entry in std::fs::read_dir(scenario_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "oe") {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            assert!(
+                common.contains(&format!("tests/scenarios/{name}\"")),
+                "crates/wasm/tests/common/mod.rs does not run {name}"
+            );
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! Test bodies shared by the browser (`browser.rs`, headless Chromium) and Node (`node.rs`)
+//! test binaries, so both runtimes check exactly the same things.
+
+use js_sys::Reflect;
+use offset_express_wasm::Simulator;
+use wasm_bindgen::{JsCast, JsValue};
+
+/// Every golden scenario of `tests/scenarios` with its expected transcript. The native test
+/// `crates/script/tests/golden.rs` checks that this list names every scenario file.
+pub const SCENARIOS: &[(&str, &str, &str)] = &[
+    (
+        "not-yet",
+        include_str!("../../../../tests/scenarios/not-yet.oe"),
+        include_str!("../../../../tests/scenarios/not-yet.expected"),
+    ),
+    (
+        "offset-store",
+        include_str!("../../../../tests/scenarios/offset-store.oe"),
+        include_str!("../../../../tests/scenarios/offset-store.expected"),
+    ),
+    (
+        "producer",
+        include_str!("../../../../tests/scenarios/producer.oe"),
+        include_str!("../../../../tests/scenarios/producer.expected"),
+    ),
+    (
+        "replication",
+        include_str!("../../../../tests/scenarios/replication.oe"),
+        include_str!("../../../../tests/scenarios/replication.expected"),
+    ),
+    (
+        "retention",
+        include_str!("../../../../tests/scenarios/retention.oe"),
+        include_str!("../../../../tests/scenarios/retention.expected"),
+    ),
+    (
+        "topics",
+        include_str!("../../../../tests/scenarios/topics.oe"),
+        include_str!("../../../../tests/scenarios/topics.expected"),
+    ),
+];
+
+fn get(value: &JsValue, key: &str) -> JsValue {
+    Reflect::get(value, &JsValue::from_str(key)).unwrap()
+}
+
+pub fn golden_scenarios_give_the_native_bytes() {
+    for (name, source, expected) in SCENARIOS {
+        let actual = script::exec::golden::transcript(0, source);
+        assert!(actual == *expected, "{name}: the wasm transcript differs from the native one");
+    }
+}
+
+pub fn run_returns_the_tool_text_and_the_events() {
+    let mut sim = Simulator::new(7.0).unwrap();
+    let out = sim
+        .run("kafka-topics --create --topic orders --partitions 3")
+        .unwrap();
+    assert_eq!(get(&out, "text").as_string().unwrap(), "Created topic orders.\n");
+    let events = js_sys::Array::from(&get(&out, "events"));
+    assert_eq!(events.length(), 1);
+    assert_eq!(
+        get(&events.get(0), "type").as_string().unwrap(),
+        "TopicCreated"
+    );
+}
+
+pub fn a_failing_line_throws_an_error_with_line_and_column_and_changes_nothing() {
+    let mut sim = Simulator::new(1.0).unwrap();
+    sim.run("kafka-topics --create --topic t --partitions 1 --replication-factor 3 --config min.insync.replicas=3").unwrap();
+    sim.run("kafka-broker-typo").unwrap_err();
+    let before = sim.state_hash();
+    let err = sim
+        .run("kafka-topics --create --topic t --partitons 2")
+        .unwrap_err();
+    assert!(err.is_instance_of::<js_sys::Error>());
+    assert_eq!(get(&err, "line").as_f64(), Some(1.0));
+    assert_eq!(get(&err, "column").as_f64(), Some(33.0));
+    assert_eq!(get(&err, "kind").as_string().unwrap(), "parse");
+    sim.run("producer p").unwrap();
+    sim.run("kill-broker 2").unwrap();
+    let before_send = sim.state_hash();
+    let err = sim.run("send p --topic t --value v").unwrap_err();
+    assert_eq!(get(&err, "code").as_string().unwrap(), "NOT_ENOUGH_REPLICAS");
+    assert_eq!(sim.state_hash(), before_send);
+    assert_ne!(before, before_send);
+}
+
+pub fn run_script_stops_at_the_first_failing_line() {
+    let mut sim = Simulator::new(3.0).unwrap();
+    let err = sim
+        .run_script("kafka-topics --create --topic a\n\nsend p9 --topic a --value v\nkafka-topics --create --topic b\n")
+        .unwrap_err();
+    assert_eq!(get(&err, "line").as_f64(), Some(3.0));
+    assert_eq!(get(&err, "kind").as_string().unwrap(), "unknown_client");
+    let completed = js_sys::Array::from(&get(&err, "completed"));
+    assert_eq!(completed.length(), 1);
+    let state = sim.state().unwrap();
+    let topics = js_sys::Array::from(&get(&state, "topics"));
+    assert_eq!(topics.length(), 1, "topic b was never created");
+}
+
+pub fn state_is_a_plain_object_in_the_versioned_schema() {
+    let mut sim = Simulator::new(5.0).unwrap();
+    sim.run_script("kafka-topics --create --topic orders --partitions 2\nproducer p\nsend p --topic orders --key alice --value v\n")
+        .unwrap();
+    let state = sim.state().unwrap();
+    assert_eq!(get(&state, "schema").as_string().unwrap(), "offset-express/state");
+    assert_eq!(get(&state, "version").as_f64(), Some(1.0));
+    assert_eq!(get(&state, "seed").as_f64(), Some(5.0));
+    let topic = js_sys::Array::from(&get(&state, "topics")).get(0);
+    assert_eq!(get(&topic, "name").as_string().unwrap(), "orders");
+    // The object and the JSON text are the same document.
+    let parsed = js_sys::JSON::parse(&sim.state_json()).unwrap();
+    assert_eq!(
+        js_sys::JSON::stringify(&parsed).unwrap(),
+        js_sys::JSON::stringify(&state).unwrap()
+    );
+}
+
+pub fn events_accumulate_until_taken() {
+    let mut sim = Simulator::new(2.0).unwrap();
+    sim.run("kafka-topics --create --topic a").unwrap();
+    sim.run("kafka-topics --create --topic b").unwrap();
+    assert_eq!(js_sys::Array::from(&sim.events().unwrap()).length(), 2);
+    assert_eq!(js_sys::Array::from(&sim.take_events().unwrap()).length(), 2);
+    assert_eq!(js_sys::Array::from(&sim.take_events().unwrap()).length(), 0);
+}
+
+pub fn snapshot_and_restore_give_the_same_world_and_it_goes_on_the_same_way() {
+    let mut sim = Simulator::new(11.0).unwrap();
+    sim.run_script("kafka-topics --create --topic t --partitions 3\nproducer p\nsend p --topic t --value one\n")
+        .unwrap();
+    let bytes = sim.snapshot().unwrap();
+    let mut copy = Simulator::restore(&bytes).unwrap();
+    assert_eq!(copy.state_hash(), sim.state_hash());
+    assert_eq!(copy.state_json(), sim.state_json());
+    let a = sim.run("send p --topic t --value two").unwrap();
+    let b = copy.run("send p --topic t --value two").unwrap();
+    assert_eq!(
+        get(&a, "text").as_string().unwrap(),
+        get(&b, "text").as_string().unwrap()
+    );
+    assert_eq!(copy.state_hash(), sim.state_hash());
+    let err = Simulator::restore(&bytes[..bytes.len() / 2]).err().unwrap();
+    assert_eq!(get(&err, "code").as_string().unwrap(), "CORRUPT_SNAPSHOT");
+}
+
+pub fn a_seed_that_is_not_a_whole_number_is_refused() {
+    assert!(Simulator::new(-1.0).is_err());
+    assert!(Simulator::new(1.5).is_err());
+    assert!(Simulator::new(f64::NAN).is_err());
+    assert!(Simulator::new(0.0).is_ok());
+}
