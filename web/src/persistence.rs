@@ -2,17 +2,20 @@
 //! store, rebuilding the world from its snapshot and command log, and writing each new step.
 //!
 //! A session is a seed, a world config and the commands applied, in order; the world is
-//! rebuilt by replaying them (from the latest snapshot when there is one). Each new command is
-//! appended as one step in its own short transaction, in order, by a single writer queue.
+//! rebuilt by replaying them. Each new command is appended as one step in its own short
+//! transaction, in order, by a single writer queue.
+//!
+//! The page replays the whole log rather than restoring a stored snapshot: replaying is fast
+//! (see the README's figures) and leaving the snapshot decoder out of the page keeps the site
+//! inside its download budget. The store still keeps snapshot records for tools that want them.
 
 use crate::state::{demo_setup, Restored, SessionInfo};
-use base64::Engine;
 use serde_json::Value;
 use sim::{Command, World, WorldConfig};
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
-use store::{snapshot_due, LoadedSession, NewSession, Role, Store};
+use store::{LoadedSession, NewSession, Role, Store};
 
 /// The seed of a new session: the first page always starts from the same world.
 pub const NEW_SESSION_SEED: u64 = 42;
@@ -26,21 +29,6 @@ pub fn namespace() -> String {
         .unwrap_or_default();
     let dir = path.rsplit_once('/').map(|(dir, _)| dir).unwrap_or("");
     format!("site{dir}/")
-}
-
-fn encode_snapshot(world: &World) -> Option<Value> {
-    let bytes = world.snapshot().ok()?;
-    Some(Value::String(
-        base64::engine::general_purpose::STANDARD.encode(bytes),
-    ))
-}
-
-fn decode_snapshot(value: &Value) -> Result<World, String> {
-    let text = value.as_str().ok_or("the snapshot is not a string")?;
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(text)
-        .map_err(|e| format!("the snapshot is not base64: {e}"))?;
-    World::restore(&bytes).map_err(|e| e.to_string())
 }
 
 /// Rebuilds the world of a stored session. A step that cannot be decoded or applied ends the
@@ -58,20 +46,6 @@ pub fn rebuild(loaded: &LoadedSession) -> (World, Vec<Command>, Option<String>) 
     };
     let mut commands = Vec::new();
     let mut world = World::new(loaded.meta.seed, config);
-    let mut replay_from = 0;
-    if let Some(snapshot) = &loaded.snapshot {
-        match decode_snapshot(&snapshot.state) {
-            Ok(w) => {
-                world = w;
-                replay_from = usize::try_from(snapshot.step).unwrap_or(usize::MAX);
-            }
-            Err(e) => {
-                problem = Some(format!(
-                    "the snapshot could not be restored ({e}); replaying the whole log"
-                ))
-            }
-        }
-    }
     for (index, step) in loaded.steps.iter().enumerate() {
         let command: Command = match serde_json::from_value(step.clone()) {
             Ok(c) => c,
@@ -82,13 +56,11 @@ pub fn rebuild(loaded: &LoadedSession) -> (World, Vec<Command>, Option<String>) 
                 break;
             }
         };
-        if index >= replay_from {
-            if let Err(e) = world.apply(command.clone()) {
-                problem = Some(format!(
-                    "step {index} no longer applies ({e}); the session stops before it"
-                ));
-                break;
-            }
+        if let Err(e) = world.apply(command.clone()) {
+            problem = Some(format!(
+                "step {index} no longer applies ({e}); the session stops before it"
+            ));
+            break;
         }
         commands.push(command);
     }
@@ -144,7 +116,7 @@ pub async fn open(store: &Store) -> Result<Restored, String> {
 pub struct Writer {
     store: Rc<Store>,
     session: String,
-    queue: RefCell<VecDeque<(u64, Value, Option<Value>)>>,
+    queue: RefCell<VecDeque<(u64, Value)>>,
     busy: Cell<bool>,
     /// How many steps are written or queued.
     queued: Cell<u64>,
@@ -172,9 +144,8 @@ impl Writer {
         &self.session
     }
 
-    /// Queues every command of `log` not yet written; a snapshot of `world` rides along when
-    /// one is due.
-    pub fn sync(self: &Rc<Self>, log: &[Command], world: &World) {
+    /// Queues every command of `log` not yet written.
+    pub fn sync(self: &Rc<Self>, log: &[Command]) {
         let from = self.queued.get();
         let to = log.len() as u64;
         if to <= from {
@@ -188,10 +159,7 @@ impl Writer {
                 (self.on_error)(format!("step {index} could not be encoded"));
                 return;
             };
-            let snapshot = (index + 1 == to && snapshot_due(to))
-                .then(|| encode_snapshot(world))
-                .flatten();
-            self.queue.borrow_mut().push_back((index, json, snapshot));
+            self.queue.borrow_mut().push_back((index, json));
         }
         self.queued.set(to);
         if !self.busy.get() {
@@ -204,7 +172,7 @@ impl Writer {
     async fn drain(self: Rc<Self>) {
         loop {
             let next = self.queue.borrow_mut().pop_front();
-            let Some((index, step, snapshot)) = next else {
+            let Some((index, step)) = next else {
                 break;
             };
             if let Err(e) = self.store.append_step(&self.session, index, &step).await {
@@ -213,17 +181,6 @@ impl Writer {
                 self.queue.borrow_mut().clear();
                 self.queued.set(index);
                 break;
-            }
-            if let Some(state) = snapshot {
-                if let Err(e) = self
-                    .store
-                    .put_snapshot(&self.session, index + 1, &state)
-                    .await
-                {
-                    (self.on_error)(format!(
-                        "the snapshot after step {index} was not saved: {e}"
-                    ));
-                }
             }
         }
         self.busy.set(false);

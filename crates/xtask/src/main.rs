@@ -176,6 +176,13 @@ fn native_layer() -> Result<(), String> {
 const WASM_TEST_CRATES: &[&str] = &["offset-express-wasm", "store"];
 
 fn wasm_layer() -> Result<(), String> {
+    // Code that only exists on wasm (IndexedDB, the app's entry) is linted here.
+    let mut lint = cargo();
+    lint.args(["clippy", "--target", "wasm32-unknown-unknown", "-p", "web"]);
+    for krate in WASM_TEST_CRATES {
+        lint.args(["-p", krate]);
+    }
+    run(lint.args(["--all-targets", "--", "-D", "warnings"]))?;
     let mut cmd = cargo();
     cmd.args(["test", "--target", "wasm32-unknown-unknown"]);
     for krate in WASM_TEST_CRATES {

@@ -111,7 +111,7 @@ pub fn SessionBar() -> Html {
                 if state.can_write()
                     && matches!(&state.persistence, Persistence::Ready(s) if s.id == writer.session())
                 {
-                    writer.sync(&state.log, &state.world);
+                    writer.sync(&state.log);
                 }
             }
         });
