@@ -21,6 +21,12 @@
 //! and round robin); the sticky assignors order by member id. Strings compare as Java
 //! compares them (see [`java`]). Rack-aware assignment (KIP-881) is not modelled: the
 //! simulator has no racks, which is exactly Kafka's behaviour when `client.rack` is unset.
+//!
+//! The sticky assignors iterate Java `HashMap`s of member ids in places where the order
+//! changes the result (which member keeps its extra partition); [`java::hash_map_order`]
+//! reproduces that order from the member ids' Java hash codes. Two member ids that land in
+//! the same bucket keep the order in which the members are given (Kafka: the order of the
+//! JoinGroup response), which the group coordinator makes the join order.
 
 pub mod cooperative_sticky;
 pub mod java;
