@@ -8,6 +8,7 @@
 //! Every install step checks the version already present first, so a second run starts in
 //! seconds. See `tools.rs` for what is installed and how.
 
+mod pkg;
 mod server;
 mod site;
 mod tools;
@@ -25,6 +26,7 @@ tasks:
   test-wasm          layer 2 only: wasm-bindgen-test in headless Chromium and in Node
   test-e2e           layer 3 only: Playwright against the built static site
   dist               build the static site into dist/ and report its gzipped size
+  pkg                build the JavaScript API packages into crates/wasm/pkg/{web,node}
   bench [native|browser]  run the benchmarks: criterion, then the browser ones in tests/bench/
   setup              install everything, build and test nothing
 ";
@@ -37,6 +39,7 @@ fn main() -> ExitCode {
         Some("test-native") => run_layers(&[Layer::Native]),
         Some("test-wasm") => tools::ensure_test_tools().and_then(|_| run_layers(&[Layer::Wasm])),
         Some("test-e2e") => tools::ensure_test_tools().and_then(|_| run_layers(&[Layer::EndToEnd])),
+        Some("pkg") => tools::ensure_build_tools().and_then(|_| pkg::build().map(|_| ())),
         Some("dist") => tools::ensure_build_tools().and_then(|_| site::build().map(|_| ())),
         Some("bench") => bench(&args[1..]),
         Some("setup") => tools::ensure_build_tools().and_then(|_| tools::ensure_test_tools()),
