@@ -1,13 +1,15 @@
 //! Random sequences of consumers joining, crashing, closing and time passing, driven
-//! through the real coordinator, consumers and assignors. After every step no partition
-//! is owned by two live consumers (under both the eager and the cooperative protocol), the
-//! generation never goes back, and once things settle every partition has an owner.
+//! through the real coordinator, consumers and assignors, with auto-commit on and every
+//! batch processed before the next poll. After every step no partition is owned by two
+//! live consumers (under both the eager and the cooperative protocol) and the generation
+//! never goes back; once things settle every partition has an owner, and every record
+//! below a committed offset was processed at least once.
 
 use proptest::prelude::*;
 use sim::assignor::Assignor;
 use sim::consumer::{
-    Consumer, ConsumerConfig, ConsumerRecord, FetchError, LogReader, OffsetCommitRequest,
-    OffsetResetStrategy, OffsetStore,
+    Consumer, ConsumerConfig, ConsumerRecord, DeliveryLedger, FetchError, LogReader,
+    OffsetCommitRequest, OffsetResetStrategy, OffsetStore,
 };
 use sim::group::{DeferredResponse, Group, GroupConfig, GroupError, JoinGroupRequest, Reply};
 use sim::TopicPartition;
@@ -94,6 +96,7 @@ struct Sim {
     strategy: Assignor,
     added: usize,
     last_generation: i32,
+    ledger: DeliveryLedger,
 }
 
 enum Msg {
@@ -214,7 +217,17 @@ impl Sim {
                 self.consumers[i].on_heartbeat_sent(self.now);
                 let _ = self.consumers[i].on_heartbeat_response(result);
             }
-            let _ = self.consumers[i].poll(self.now, &Log, &mut self.cluster);
+            // The application processes everything a poll returns before polling again.
+            if self.consumers[i]
+                .poll(self.now, &Log, &mut self.cluster)
+                .is_ok()
+            {
+                if let Ok(done) = self.consumers[i].process(self.now, None, 0) {
+                    for p in &done {
+                        self.ledger.record(p);
+                    }
+                }
+            }
         }
         self.check();
     }
@@ -243,6 +256,7 @@ impl Sim {
                 let mut cfg = ConsumerConfig::new("checkers", format!("c{}", self.added));
                 cfg.partition_assignment_strategy = vec![self.strategy];
                 cfg.auto_offset_reset = OffsetResetStrategy::Earliest;
+                cfg.max_poll_records = 30;
                 let mut c = Consumer::new(cfg, self.now);
                 let _ = c.subscribe(&["orders"]);
                 self.consumers.push(c);
@@ -286,12 +300,22 @@ fn run(strategy: Assignor, actions: &[Action]) {
         strategy,
         added: 0,
         last_generation: 0,
+        ledger: DeliveryLedger::default(),
     };
     for a in actions {
         sim.apply(a);
     }
     // Let everything settle: session timeouts (45 s), delays and follow-up rebalances.
     sim.apply(&Action::Advance(120_000));
+    // At-least-once: every record below a committed offset was processed at least once
+    // (crashes and rebalances may repeat records, never skip them).
+    for (tp, committed) in &sim.cluster.committed {
+        let skipped = sim.ledger.skipped(Some("checkers"), tp, 0, *committed);
+        assert!(
+            skipped.is_empty(),
+            "{tp}: committed {committed} but never processed {skipped:?}"
+        );
+    }
     let live: Vec<&Consumer> = sim.consumers.iter().filter(|c| c.is_running()).collect();
     if !live.is_empty() {
         let owned: BTreeSet<TopicPartition> = live.iter().flat_map(|c| c.assignment()).collect();
@@ -337,4 +361,51 @@ fn a_member_closing_during_its_first_rebalance_leaves_and_the_group_settles() {
             Action::Add,
         ],
     );
+}
+
+/// The tutorial's crash story: two checkers share six compartments; one crashes between
+/// auto-commits. After `session.timeout.ms` its compartments move to the survivor, which
+/// resumes from the committed offsets, so the records processed since the last commit are
+/// processed again.
+#[test]
+fn a_crashed_checkers_partitions_move_to_the_survivor_and_resume_from_the_committed_offset() {
+    let mut sim = Sim {
+        cluster: Cluster {
+            group: Group::new("checkers", GroupConfig::default(), 5),
+            committed: BTreeMap::new(),
+        },
+        consumers: Vec::new(),
+        now: 0,
+        strategy: Assignor::Range,
+        added: 0,
+        last_generation: 0,
+        ledger: DeliveryLedger::default(),
+    };
+    sim.apply(&Action::Add);
+    sim.apply(&Action::Add);
+    sim.apply(&Action::Advance(12_000));
+    assert_eq!(sim.consumers[0].assignment().len(), 3);
+    assert_eq!(sim.consumers[1].assignment().len(), 3);
+    let lost = sim.consumers[1].assignment();
+    assert!(!sim.cluster.committed.is_empty());
+    sim.apply(&Action::Crash(1));
+    // Nothing moves before the session timeout...
+    sim.apply(&Action::Advance(40_000));
+    assert_eq!(sim.consumers[0].assignment().len(), 3);
+    // ...then the survivor gets all six.
+    sim.apply(&Action::Advance(20_000));
+    assert_eq!(sim.consumers[0].assignment().len(), 6);
+    let duplicates = sim.ledger.duplicates(Some("checkers"));
+    assert!(
+        duplicates.iter().any(|((p, _), _)| lost.contains(p)),
+        "records of the crashed checker are processed again"
+    );
+    // And none of its records was skipped.
+    for tp in &lost {
+        let committed = sim.cluster.committed[tp];
+        assert!(sim
+            .ledger
+            .skipped(Some("checkers"), tp, 0, committed)
+            .is_empty());
+    }
 }
