@@ -363,6 +363,16 @@ mod tests {
         assert_eq!(java_string_hash_code(smile), expected);
     }
 
+    /// Kafka's `UtilsTest.testAbs`.
+    #[test]
+    fn kafka_abs_matches_kafkas_utils_test() {
+        assert_eq!(kafka_abs(i32::MIN), 0);
+        assert_eq!(kafka_abs(-10), 10);
+        assert_eq!(kafka_abs(10), 10);
+        assert_eq!(kafka_abs(0), 0);
+        assert_eq!(kafka_abs(-1), 1);
+    }
+
     #[test]
     fn abs_of_min_value_is_zero_so_that_group_lands_on_partition_zero() {
         assert_eq!(kafka_abs(i32::MIN), 0);

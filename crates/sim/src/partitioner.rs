@@ -223,6 +223,8 @@ mod tests {
             h as i32
         };
         assert_eq!(murmur2(b"a"), h1);
+        // The same value, worked out independently of this code.
+        assert_eq!(h1, -1_563_381_124);
         // Four bytes "abcd": one full block, no tail.
         let h4 = {
             let m: u32 = 0x5bd1_e995;
@@ -239,6 +241,7 @@ mod tests {
             h as i32
         };
         assert_eq!(murmur2(b"abcd"), h4);
+        assert_eq!(h4, -1_323_649_548);
     }
 
     #[test]
@@ -266,6 +269,13 @@ mod tests {
         // abs() would give 790332482 instead: partition 2 of 3, where Kafka picks 0.
         assert_eq!(790_332_482 % 3, 2);
         assert_eq!(partition_for_key(b"foobar", 3), 0);
+    }
+
+    /// Kafka's `MockProducerTest.testPartitioner`: with the default partitioner, key "key" on a
+    /// two-partition topic goes to partition 1.
+    #[test]
+    fn key_key_goes_to_partition_one_of_two_as_in_kafkas_mock_producer_test() {
+        assert_eq!(partition_for_key(b"key", 2), 1);
     }
 
     #[test]
