@@ -12,6 +12,52 @@
 //! - [`offsets`]: `__consumer_offsets` and the committed-offset store;
 //! - [`scheduler`] and [`rng`]: the virtual clock's timers and the seeded random source;
 //! - [`world`]: commands, events, the clock; [`snapshot`]: snapshots, replay, state hash.
+//!
+//! A passenger boards, is replicated, and a checker reads it and writes its notebook line:
+//!
+//! ```
+//! use sim::{Command, Event, Offset, OffsetCommit, TopicPartition, World, WorldConfig};
+//!
+//! let mut world = World::new(42, WorldConfig::default()); // 3 brokers
+//! world.apply(Command::CreateTopic {
+//!     name: "orders".into(),
+//!     partitions: 3,
+//!     replication_factor: Some(3),
+//!     config: Default::default(),
+//! })?;
+//! let events = world.apply(Command::Produce {
+//!     topic: "orders".into(),
+//!     partition: None,
+//!     key: Some("alice".into()),
+//!     value: Some("1 ticket".into()),
+//!     headers: vec![],
+//!     timestamp_ms: None,
+//!     acks: None, // acks=all, the default since Kafka 3.0
+//! })?;
+//! let Some(Event::RecordAppended { partition, offset, .. }) = events.first().cloned() else {
+//!     panic!("the record was appended");
+//! };
+//! let tp = TopicPartition::new("orders", partition);
+//! // Not yet replicated: above the high watermark, so consumers cannot see it.
+//! assert!(world.fetch(&tp, offset, 500)?.records.is_empty());
+//! world.apply(Command::Advance { ms: 10 })?; // the followers fetch
+//! let fetched = world.fetch(&tp, offset, 500)?;
+//! assert_eq!(fetched.records[0].value.as_deref(), Some("1 ticket"));
+//! // The committed offset is the next offset to read.
+//! world.apply(Command::CommitOffsets {
+//!     group: "checkers".into(),
+//!     offsets: vec![OffsetCommit {
+//!         topic: "orders".into(),
+//!         partition,
+//!         offset: fetched.next_offset.0,
+//!         metadata: String::new(),
+//!         leader_epoch: None,
+//!     }],
+//! })?;
+//! world.apply(Command::Advance { ms: 10 })?; // the commit is replicated
+//! assert_eq!(world.committed_offset("checkers", &tp).map(|c| c.offset), Some(Offset(1)));
+//! # Ok::<(), sim::SimError>(())
+//! ```
 
 pub mod assignor;
 pub mod cluster;

@@ -535,3 +535,61 @@ fn time_only_moves_through_advance() {
     );
     assert_eq!(w.now_ms(), 1234);
 }
+
+#[test]
+fn an_old_active_segment_rolls_after_segment_ms() {
+    let mut w = World::new(1, WorldConfig::default());
+    create(
+        &mut w,
+        "t",
+        1,
+        TopicConfigOverrides {
+            segment_ms: Some(1_000),
+            ..Default::default()
+        },
+    );
+    send(&mut w, "t", Some("k"), Some("v")).unwrap();
+    w.apply(Command::Advance { ms: 999 }).unwrap();
+    let ev = send(&mut w, "t", Some("k"), Some("v")).unwrap();
+    assert!(!ev.iter().any(|e| matches!(e, Event::SegmentRolled { .. })));
+    w.apply(Command::Advance { ms: 1 }).unwrap();
+    let ev = send(&mut w, "t", Some("k"), Some("v")).unwrap();
+    assert!(ev.contains(&Event::SegmentRolled {
+        topic: "t".into(),
+        partition: 0,
+        base_offset: Offset(2)
+    }));
+}
+
+#[test]
+fn compact_delete_topics_are_both_compacted_and_trimmed_by_retention() {
+    let mut w = World::new(1, WorldConfig::default());
+    create(
+        &mut w,
+        "t",
+        1,
+        TopicConfigOverrides {
+            cleanup_policy: Some(CleanupPolicy::CompactDelete),
+            segment_bytes: Some(150),
+            retention_ms: Some(100_000),
+            ..Default::default()
+        },
+    );
+    for (k, v) in [("a", "1"), ("a", "2"), ("b", "1"), ("b", "2"), ("c", "1")] {
+        send(&mut w, "t", Some(k), Some(v)).unwrap();
+    }
+    w.apply(Command::Advance { ms: 15_000 }).unwrap();
+    let offsets: Vec<i64> = w
+        .partition("t", 0)
+        .unwrap()
+        .log()
+        .records()
+        .map(|r| r.offset.0)
+        .collect();
+    assert_eq!(offsets, vec![1, 3, 4], "compacted, offsets unchanged");
+    w.apply(Command::Advance { ms: 300_000 }).unwrap();
+    let p = w.partition("t", 0).unwrap();
+    assert_eq!(p.log().record_count(), 0, "then expired by retention.ms");
+    assert_eq!(p.log_start_offset(), Offset(5));
+    w.check_invariants().unwrap();
+}
