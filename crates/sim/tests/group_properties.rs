@@ -1,8 +1,8 @@
 //! Random sequences of consumers joining, crashing, closing and time passing, driven
 //! through the real coordinator, consumers and assignors, with auto-commit on and every
 //! batch processed before the next poll. After every step no partition is owned by two
-//! live consumers (under both the eager and the cooperative protocol) and the generation
-//! never goes back; once things settle every partition has an owner, and every record
+//! members of the current generation (under both the eager and the cooperative protocol)
+//! and the generation never goes back; once things settle every partition has an owner, and every record
 //! below a committed offset was processed at least once.
 
 use proptest::prelude::*;
@@ -153,7 +153,8 @@ impl Sim {
                     };
                     match resp {
                         Ok(r) => {
-                            let Ok(req) = self.consumers[i].on_join_response(&r, &Log) else {
+                            let Ok(req) = self.consumers[i].on_join_response(&r, &Log, self.now)
+                            else {
                                 continue;
                             };
                             let (reply, out) = self.cluster.group.sync_group(req, self.now);
@@ -233,9 +234,16 @@ impl Sim {
     }
 
     fn check(&mut self) {
+        // Kafka's guarantee: the members of the current generation never share a partition.
+        // (A consumer dropped from the group keeps its partitions until it learns so: a
+        // zombie whose commits are refused.)
+        let generation = self.cluster.group.generation_id();
         let mut owners: BTreeMap<TopicPartition, usize> = BTreeMap::new();
         for (i, c) in self.consumers.iter().enumerate() {
-            if !c.is_running() {
+            if !c.is_running()
+                || c.generation() != generation
+                || !self.cluster.group.has_member(c.member_id())
+            {
                 continue;
             }
             for tp in c.assignment() {
@@ -244,7 +252,6 @@ impl Sim {
                 }
             }
         }
-        let generation = self.cluster.group.generation_id();
         assert!(generation >= self.last_generation);
         self.last_generation = generation;
     }
@@ -408,4 +415,30 @@ fn a_crashed_checkers_partitions_move_to_the_survivor_and_resume_from_the_commit
             .skipped(Some("checkers"), tp, 0, committed)
             .is_empty());
     }
+}
+
+/// Found by the property test: members waiting for the leader's assignment keep
+/// heartbeating (the Java heartbeat thread runs in COMPLETING_REBALANCE), so a crashed
+/// leader does not take its followers down with it.
+#[test]
+fn followers_waiting_for_a_crashed_leader_keep_their_membership() {
+    use Action::*;
+    run(
+        Assignor::CooperativeSticky,
+        &[
+            Add,
+            Advance(2_000),
+            Add,
+            Add,
+            Advance(5_000),
+            Add,
+            Advance(4_000),
+            Crash(0),
+            Advance(7_600),
+            Advance(8_256),
+            Advance(18_999),
+            Advance(12_145),
+            Add,
+        ],
+    );
 }

@@ -921,7 +921,10 @@ impl Consumer {
         &mut self,
         response: &JoinGroupResponse,
         log: &dyn LogReader,
+        now_ms: i64,
     ) -> Result<SyncGroupRequest, ConsumerError> {
+        // Joined: the heartbeat thread runs again while the member waits for its assignment.
+        self.next_heartbeat_ms = Some(now_ms + self.config.heartbeat_interval_ms);
         self.member_id = response.member_id.clone();
         self.generation = response.generation_id;
         self.protocol = response.protocol_name.clone();

@@ -454,7 +454,7 @@ fn sync(
         }) else {
             continue;
         };
-        requests.push((i, c.on_join_response(a, log).unwrap()));
+        requests.push((i, c.on_join_response(a, log, now).unwrap()));
     }
     requests.sort_by_key(|(_, r)| !r.assignments.is_empty());
     let mut got: BTreeMap<String, Vec<TopicPartition>> = BTreeMap::new();
@@ -913,4 +913,26 @@ mod delivery_properties {
             }
         }
     }
+}
+
+#[test]
+fn heartbeats_stop_while_rejoining_and_resume_with_the_join_answer() {
+    let log = FakeLog::with(1, 10);
+    let mut store = FakeStore::default();
+    let mut c = Consumer::new(config(), 0);
+    c.subscribe(&["orders"]).unwrap();
+    c.prepare_join(0, &mut store).unwrap();
+    assert_eq!(c.next_heartbeat_ms(), None);
+    let answer = JoinGroupResponse {
+        member_id: "c-1".into(),
+        generation_id: 1,
+        protocol_name: Some("range".into()),
+        leader: "someone-else".into(),
+        members: vec![],
+        skip_assignment: false,
+    };
+    let sync = c.on_join_response(&answer, &log, 100).unwrap();
+    assert!(sync.assignments.is_empty());
+    // Waiting for the leader's assignment, the member keeps heartbeating.
+    assert_eq!(c.next_heartbeat_ms(), Some(3_100));
 }
