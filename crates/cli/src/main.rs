@@ -19,7 +19,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use script::exec::{state, Console, ExecError};
 
 #[derive(Parser)]
-#[command(name = "offset-express", version, about = "An Apache Kafka simulator that teaches offsets")]
+#[command(
+    name = "offset-express",
+    version,
+    about = "An Apache Kafka simulator that teaches offsets"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Action,
@@ -120,11 +124,7 @@ fn run(file: &Path, seed: u64, format: Format, trace: bool) -> ExitCode {
     for line in &lines {
         if trace {
             for event in &line.output.events {
-                let _ = writeln!(
-                    out,
-                    "{}",
-                    serde_json::to_string(event).unwrap_or_default()
-                );
+                let _ = writeln!(out, "{}", serde_json::to_string(event).unwrap_or_default());
             }
         } else {
             let _ = write!(out, "{}", line.output.text);
@@ -141,9 +141,7 @@ fn run(file: &Path, seed: u64, format: Format, trace: bool) -> ExitCode {
                 let _ = writeln!(out, "{}", state::state_json(&console));
             }
             Format::Text => {
-                let _ = console
-                    .run_line("state")
-                    .map(|o| write!(out, "{}", o.text));
+                let _ = console.run_line("state").map(|o| write!(out, "{}", o.text));
             }
         }
     }
@@ -157,7 +155,11 @@ fn check(file: &Path) -> ExitCode {
     };
     match script::parse_script(&source) {
         Ok(commands) => {
-            println!("{}: {} commands, all well-formed", file.display(), commands.len());
+            println!(
+                "{}: {} commands, all well-formed",
+                file.display(),
+                commands.len()
+            );
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -175,12 +177,15 @@ fn repl(seed: u64) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let history = std::env::var_os("HOME")
-        .map(|h| PathBuf::from(h).join(".offset-express-history"));
+    let history =
+        std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".offset-express-history"));
     if let Some(h) = &history {
         let _ = editor.load_history(h);
     }
-    println!("Offset Express {} — type help, or exit to leave.", env!("CARGO_PKG_VERSION"));
+    println!(
+        "Offset Express {} — type help, or exit to leave.",
+        env!("CARGO_PKG_VERSION")
+    );
     let mut console = Console::new(seed);
     let mut pending = String::new();
     loop {

@@ -96,7 +96,9 @@ fn check_reports_a_misspelt_flag_with_its_suggestion() {
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     assert!(
-        err.contains(":1:33: unknown flag '--partitons' for kafka-topics; did you mean '--partitions'?"),
+        err.contains(
+            ":1:33: unknown flag '--partitons' for kafka-topics; did you mean '--partitions'?"
+        ),
         "{err}"
     );
 }
@@ -108,7 +110,13 @@ fn check_accepts_every_golden_scenario() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "oe") {
             let o = bin().arg("check").arg(&path).output().unwrap();
-            assert_eq!(o.status.code(), Some(0), "{}: {}", path.display(), stderr(&o));
+            assert_eq!(
+                o.status.code(),
+                Some(0),
+                "{}: {}",
+                path.display(),
+                stderr(&o)
+            );
         }
     }
 }
@@ -116,13 +124,26 @@ fn check_accepts_every_golden_scenario() {
 #[test]
 fn usage_errors_exit_two() {
     assert_eq!(bin().arg("run").output().unwrap().status.code(), Some(2));
-    assert_eq!(bin().arg("frobnicate").output().unwrap().status.code(), Some(2));
     assert_eq!(
-        bin().args(["run", "--format", "xml", "x.oe"]).output().unwrap().status.code(),
+        bin().arg("frobnicate").output().unwrap().status.code(),
         Some(2)
     );
     assert_eq!(
-        bin().args(["run", "/no/such/file.oe"]).output().unwrap().status.code(),
+        bin()
+            .args(["run", "--format", "xml", "x.oe"])
+            .output()
+            .unwrap()
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        bin()
+            .args(["run", "/no/such/file.oe"])
+            .output()
+            .unwrap()
+            .status
+            .code(),
         Some(2)
     );
 }

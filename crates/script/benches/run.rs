@@ -14,7 +14,11 @@ fn bench(c: &mut Criterion) {
     let ran = Console::new(1)
         .run_script(&scenario)
         .map(|lines| lines.len());
-    assert_eq!(ran.ok(), Some(10_000), "the benchmark scenario must run to its end");
+    assert_eq!(
+        ran.ok(),
+        Some(10_000),
+        "the benchmark scenario must run to its end"
+    );
     let mut group = c.benchmark_group("run");
     group.sample_size(10);
     group.bench_function("parse and run a 10,000-line scenario", |b| {

@@ -112,8 +112,7 @@ impl Simulator {
     /// number from 0 to `Number.MAX_SAFE_INTEGER`.
     #[wasm_bindgen(constructor)]
     pub fn new(seed: f64) -> Result<Simulator, JsValue> {
-        if !(seed.is_finite() && seed >= 0.0 && seed.fract() == 0.0 && seed <= MAX_SAFE_INTEGER)
-        {
+        if !(seed.is_finite() && seed >= 0.0 && seed.fract() == 0.0 && seed <= MAX_SAFE_INTEGER) {
             return Err(plain_error(&format!(
                 "the seed must be a whole number from 0 to {MAX_SAFE_INTEGER}, not {seed}"
             )));

@@ -18,8 +18,8 @@ use sim::{Event, OffsetCommit, OffsetSpec, TopicPartition, World};
 use super::{partition_i32, state, Console, ExecError, ExecErrorKind, Output};
 use crate::{
     ConfigsCommand, ConsoleConsumer, ConsoleOffset, ConsoleProducer, ConsumerGroupsCommand,
-    GetOffsets, GroupSelection, GroupView, LeaderElection, OffsetTime, PartitionFilter,
-    ResetMode, ResetScope, ResetSpec, Span, TopicSelection, TopicsCommand,
+    GetOffsets, GroupSelection, GroupView, LeaderElection, OffsetTime, PartitionFilter, ResetMode,
+    ResetScope, ResetSpec, Span, TopicSelection, TopicsCommand,
 };
 
 /// `-`, Kafka's `MISSING_COLUMN_VALUE`.
@@ -64,10 +64,15 @@ pub(super) fn topics(
                 }
                 return Err(tool_error(
                     span,
-                    format!("Error while executing topic command : Topic '{topic}' already exists."),
+                    format!(
+                        "Error while executing topic command : Topic '{topic}' already exists."
+                    ),
                 ));
             }
-            let config = topic_overrides(span, configs.0.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+            let config = topic_overrides(
+                span,
+                configs.0.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            )?;
             let events = console.apply(
                 span,
                 sim::Command::CreateTopic {
@@ -168,7 +173,12 @@ pub(super) fn topics(
 
 /// `kafka-topics --describe` for one topic: the header line (unless a partition filter is
 /// given) and the partition lines that pass the filter (`TopicCommand.DescribeOptions`).
-fn describe_topic(world: &World, t: &sim::Topic, filter: Option<PartitionFilter>, out: &mut String) {
+fn describe_topic(
+    world: &World,
+    t: &sim::Topic,
+    filter: Option<PartitionFilter>,
+    out: &mut String,
+) {
     let rf = t.partitions().first().map_or(0, |p| p.replicas().len());
     if filter.is_none() {
         let configs: Vec<String> = state::topic_overrides(world, t.config())
@@ -258,7 +268,10 @@ fn topic_overrides<'a>(
             "max.message.bytes" => o.max_message_bytes = Some(int()?),
             "min.cleanable.dirty.ratio" => {
                 o.min_cleanable_dirty_ratio = Some(value.parse::<f64>().map_err(|_| {
-                    tool_error(span, format!("Invalid value {value} for configuration {name}"))
+                    tool_error(
+                        span,
+                        format!("Invalid value {value} for configuration {name}"),
+                    )
                 })?)
             }
             other => {
@@ -332,7 +345,10 @@ pub(super) fn configs(
                     } else {
                         default
                     };
-                    let _ = writeln!(out, "  {name}={value} sensitive=false synonyms={{{synonyms}}}");
+                    let _ = writeln!(
+                        out,
+                        "  {name}={value} sensitive=false synonyms={{{synonyms}}}"
+                    );
                 }
             }
             text(out, Vec::new())
@@ -357,7 +373,10 @@ pub(super) fn configs(
                     config,
                 },
             )?;
-            text(format!("Completed updating config for topic {topic}.\n"), events)
+            text(
+                format!("Completed updating config for topic {topic}.\n"),
+                events,
+            )
         }
     }
 }
@@ -530,16 +549,22 @@ pub(super) fn console_consumer(
         }
         None => t.partitions().iter().map(|p| p.index()).collect(),
     };
-    let earliest = command.from_beginning
-        || command.configs.get("auto.offset.reset") == Some("earliest");
+    let earliest =
+        command.from_beginning || command.configs.get("auto.offset.reset") == Some("earliest");
     let mut remaining = command.max_messages.unwrap_or(u64::MAX);
     let mut out = String::new();
     let mut commits = Vec::new();
     let mut count = 0u64;
     let print_key = command.properties.get_bool("print.key").unwrap_or(false);
     let print_offset = command.properties.get_bool("print.offset").unwrap_or(false);
-    let print_partition = command.properties.get_bool("print.partition").unwrap_or(false);
-    let print_timestamp = command.properties.get_bool("print.timestamp").unwrap_or(false);
+    let print_partition = command
+        .properties
+        .get_bool("print.partition")
+        .unwrap_or(false);
+    let print_timestamp = command
+        .properties
+        .get_bool("print.timestamp")
+        .unwrap_or(false);
     let print_value = command.properties.get_bool("print.value").unwrap_or(true);
     let separator = command.properties.get("key.separator").unwrap_or("\t");
     for p in partitions {
@@ -549,7 +574,9 @@ pub(super) fn console_consumer(
             .and_then(|g| world.committed_offset(g, &tp))
             .map(|o| o.offset);
         let start = match (command.offset, committed) {
-            (Some(ConsoleOffset::Offset(o)), _) => sim::Offset(i64::try_from(o).unwrap_or(i64::MAX)),
+            (Some(ConsoleOffset::Offset(o)), _) => {
+                sim::Offset(i64::try_from(o).unwrap_or(i64::MAX))
+            }
             (Some(ConsoleOffset::Earliest), _) => world
                 .list_offset(&tp, OffsetSpec::Earliest)
                 .map_err(|e| ExecError::sim(span, e))?,
@@ -662,7 +689,12 @@ pub(super) fn consumer_groups(
                 .map(|g| (g, group_state(world, g).unwrap_or("Dead")))
                 .filter(|(_, s)| filter.is_empty() || filter.iter().any(|f| f == s))
                 .collect();
-            let width = rows.iter().map(|(g, _)| g.len().max(15)).max().unwrap_or(15) + 10;
+            let width = rows
+                .iter()
+                .map(|(g, _)| g.len().max(15))
+                .max()
+                .unwrap_or(15)
+                + 10;
             let mut out = format!("{} {}\n", pad("GROUP", width), pad("STATE", 20));
             for (g, s) in rows {
                 let _ = writeln!(out, "{} {}", pad(g, width), pad(s, 20));
@@ -711,7 +743,13 @@ pub(super) fn consumer_groups(
                 .unwrap_or(0)
                 .max(15);
             let mut out = format!("Request succeeded for deleting offsets from group {group}.\n");
-            let _ = write!(out, "\n{} {} {}", pad("TOPIC", width), pad("PARTITION", 10), pad("STATUS", 15));
+            let _ = write!(
+                out,
+                "\n{} {} {}",
+                pad("TOPIC", width),
+                pad("PARTITION", 10),
+                pad("STATUS", 15)
+            );
             for tp in &partitions {
                 let _ = write!(
                     out,
@@ -810,10 +848,20 @@ pub(super) fn describe_group_offsets(world: &World, group: &str, verbose: bool) 
         })
         .unwrap_or_default();
     let gw = rows.iter().map(|_| group.len()).max().unwrap_or(0).max(15);
-    let tw = rows.iter().map(|r| r.topic.len()).max().unwrap_or(0).max(15);
+    let tw = rows
+        .iter()
+        .map(|r| r.topic.len())
+        .max()
+        .unwrap_or(0)
+        .max(15);
     let (cw, hw) = (15, 15);
     let line = |cells: [&str; 9], epoch: &str| {
-        let mut s = format!("\n{} {} {} ", pad(cells[0], gw), pad(cells[1], tw), pad(cells[2], 10));
+        let mut s = format!(
+            "\n{} {} {} ",
+            pad(cells[0], gw),
+            pad(cells[1], tw),
+            pad(cells[2], 10)
+        );
         if verbose {
             s.push_str(&pad(epoch, 15));
             s.push(' ');
@@ -847,7 +895,14 @@ pub(super) fn describe_group_offsets(world: &World, group: &str, verbose: bool) 
     for r in &rows {
         out.push_str(&line(
             [
-                group, &r.topic, &r.partition, &r.current, &r.end, &r.lag, MISSING, MISSING,
+                group,
+                &r.topic,
+                &r.partition,
+                &r.current,
+                &r.end,
+                &r.lag,
+                MISSING,
+                MISSING,
                 MISSING,
             ],
             &r.epoch,
@@ -874,9 +929,11 @@ fn describe_group_state(world: &World, group: &str, verbose: bool) -> String {
     if state == "Empty" {
         let _ = writeln!(out, "\nConsumer group '{group}' has no active members.");
     }
-    let coordinator = world.coordinator(group).map_or("-:-1  (-1)".to_string(), |b| {
-        format!("broker-{}:9092  ({})", b.0, b.0)
-    });
+    let coordinator = world
+        .coordinator(group)
+        .map_or("-:-1  (-1)".to_string(), |b| {
+            format!("broker-{}:9092  ({})", b.0, b.0)
+        });
     let cw = coordinator.len().max(25);
     let gw = group.len().max(15);
     if verbose {
@@ -986,17 +1043,15 @@ fn reset_offsets(
         };
         let mut planned = BTreeMap::new();
         for tp in partitions {
-            let p = world
-                .partition(&tp.topic, tp.partition)
-                .ok_or_else(|| {
-                    ExecError::sim(
-                        span,
-                        sim::SimError::UnknownTopicOrPartition {
-                            topic: tp.topic.clone(),
-                            partition: Some(tp.partition),
-                        },
-                    )
-                })?;
+            let p = world.partition(&tp.topic, tp.partition).ok_or_else(|| {
+                ExecError::sim(
+                    span,
+                    sim::SimError::UnknownTopicOrPartition {
+                        topic: tp.topic.clone(),
+                        partition: Some(tp.partition),
+                    },
+                )
+            })?;
             let earliest = p.log_start_offset().0;
             let latest = p.high_watermark().0;
             let current = committed.get(&tp).map(|o| o.offset.0);
@@ -1051,7 +1106,13 @@ fn reset_offsets(
         .unwrap_or(0)
         .max(15);
     if !plan.is_empty() {
-        let _ = write!(out, "\n{} {} {} NEW-OFFSET", pad("GROUP", gw), pad("TOPIC", tw), pad("PARTITION", 10));
+        let _ = write!(
+            out,
+            "\n{} {} {} NEW-OFFSET",
+            pad("GROUP", gw),
+            pad("TOPIC", tw),
+            pad("PARTITION", 10)
+        );
     }
     for (group, planned) in &plan {
         for (tp, offset) in planned {

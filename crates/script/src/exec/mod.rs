@@ -60,7 +60,7 @@ pub struct LineOutput {
 #[serde(tag = "error", rename_all = "snake_case")]
 pub enum ExecErrorKind {
     /// The line is not well-formed (the position is the parse error's own).
-    Parse(ParseError),
+    Parse(Box<ParseError>),
     /// The simulator refused the command; `code` is Kafka's error code name
     /// (`NOT_ENOUGH_REPLICAS`, `UNKNOWN_TOPIC_OR_PARTITION` …).
     Kafka { code: String, message: String },
@@ -161,7 +161,7 @@ impl std::error::Error for ExecError {}
 
 impl From<ParseError> for ExecError {
     fn from(e: ParseError) -> Self {
-        ExecError::new(e.span, ExecErrorKind::Parse(e))
+        ExecError::new(e.span, ExecErrorKind::Parse(Box::new(e)))
     }
 }
 
@@ -406,9 +406,12 @@ impl Console {
                     events,
                 })
             }
-            Command::KillBroker { broker } => {
-                self.broker_command(span, sim::Command::KillBroker { broker: broker_id(*broker) })
-            }
+            Command::KillBroker { broker } => self.broker_command(
+                span,
+                sim::Command::KillBroker {
+                    broker: broker_id(*broker),
+                },
+            ),
             Command::RestartBroker { broker } => self.broker_command(
                 span,
                 sim::Command::RestartBroker {
@@ -664,3 +667,6 @@ fn partition_i32(p: u32) -> i32 {
 fn broker_id(b: u32) -> sim::BrokerId {
     sim::BrokerId(i32::try_from(b).unwrap_or(i32::MAX))
 }
+
+#[cfg(test)]
+mod tests;

@@ -36,9 +36,26 @@ fn list(ids: &[sim::BrokerId]) -> String {
 
 /// One line per event a learner should notice after a simulator verb (leaders, ISR,
 /// truncation, retention, expiry, failed writes), then the clock.
+///
+/// Leader and ISR changes of the 50 partitions of `__consumer_offsets` are summed up in one
+/// line, so the learner's own topics stay readable.
 pub(super) fn narrate(events: &[Event]) -> String {
     let mut out = String::new();
+    let (mut internal_leaders, mut internal_isr) = (0, 0);
     for e in events {
+        match e {
+            Event::LeaderChanged { topic, .. } if topic == OFFSETS_TOPIC => {
+                internal_leaders += 1;
+                continue;
+            }
+            Event::IsrShrunk { topic, .. } | Event::IsrExpanded { topic, .. }
+                if topic == OFFSETS_TOPIC =>
+            {
+                internal_isr += 1;
+                continue;
+            }
+            _ => {}
+        }
         let line = match e {
             Event::BrokerStopped { broker } => format!("broker {broker} stopped"),
             Event::BrokerStarted { broker } => format!("broker {broker} started"),
@@ -120,6 +137,12 @@ pub(super) fn narrate(events: &[Event]) -> String {
         out.push_str(&line);
         out.push('\n');
     }
+    if internal_leaders + internal_isr > 0 {
+        let _ = writeln!(
+            out,
+            "{OFFSETS_TOPIC}: {internal_leaders} leader changes, {internal_isr} ISR changes"
+        );
+    }
     if let Some(Event::ClockAdvanced { to_ms, .. }) = events
         .iter()
         .rev()
@@ -131,7 +154,11 @@ pub(super) fn narrate(events: &[Event]) -> String {
 }
 
 /// `describe …`.
-pub(super) fn describe(console: &Console, span: Span, target: &Target) -> Result<Output, ExecError> {
+pub(super) fn describe(
+    console: &Console,
+    span: Span,
+    target: &Target,
+) -> Result<Output, ExecError> {
     let world = console.world();
     let unknown_topic = |topic: &str, partition: Option<i32>| {
         ExecError::new(
@@ -318,7 +345,11 @@ fn or_none(items: &[String]) -> String {
 }
 
 fn cluster_text(world: &World) -> String {
-    let mut out = format!("cluster: seed {}, clock at {} ms\n", world.seed(), world.now_ms());
+    let mut out = format!(
+        "cluster: seed {}, clock at {} ms\n",
+        world.seed(),
+        world.now_ms()
+    );
     for b in world.brokers() {
         let _ = writeln!(
             out,
@@ -373,7 +404,12 @@ fn offsets_text(world: &World) -> String {
 }
 
 fn producer_text(name: &str, p: &super::ProducerClient) -> String {
-    let configs: Vec<String> = p.configs.0.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let configs: Vec<String> = p
+        .configs
+        .0
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
     format!(
         "producer {name}: {}\n",
         if configs.is_empty() {

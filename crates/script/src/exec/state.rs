@@ -141,7 +141,10 @@ pub fn state(console: &Console) -> State {
             name: t.name().to_string(),
             topic_id: topic_id(world.seed(), t.name()),
             partition_count: t.partition_count(),
-            replication_factor: t.partitions().first().map_or(0, |p| p.replicas().len() as i32),
+            replication_factor: t
+                .partitions()
+                .first()
+                .map_or(0, |p| p.replicas().len() as i32),
             configs: topic_overrides(world, t.config()),
             partitions: t
                 .partitions()
@@ -293,7 +296,10 @@ pub(crate) fn group_ids(world: &World) -> Vec<String> {
 
 /// A topic's configs that differ from the cluster defaults, by Kafka name, values as
 /// `kafka-configs` prints them.
-pub(crate) fn topic_overrides(world: &World, config: &sim::TopicConfig) -> BTreeMap<String, String> {
+pub(crate) fn topic_overrides(
+    world: &World,
+    config: &sim::TopicConfig,
+) -> BTreeMap<String, String> {
     let defaults = topic_config_entries(&world.config().topic_defaults);
     topic_config_entries(config)
         .into_iter()
@@ -357,8 +363,7 @@ fn fnv1a64(seed: u64, data: &[u8], salt: u64) -> u64 {
 }
 
 fn base64_url(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let n = chunk

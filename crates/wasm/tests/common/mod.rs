@@ -47,7 +47,10 @@ fn get(value: &JsValue, key: &str) -> JsValue {
 pub fn golden_scenarios_give_the_native_bytes() {
     for (name, source, expected) in SCENARIOS {
         let actual = script::exec::golden::transcript(0, source);
-        assert!(actual == *expected, "{name}: the wasm transcript differs from the native one");
+        assert!(
+            actual == *expected,
+            "{name}: the wasm transcript differs from the native one"
+        );
     }
 }
 
@@ -56,7 +59,10 @@ pub fn run_returns_the_tool_text_and_the_events() {
     let out = sim
         .run("kafka-topics --create --topic orders --partitions 3")
         .unwrap();
-    assert_eq!(get(&out, "text").as_string().unwrap(), "Created topic orders.\n");
+    assert_eq!(
+        get(&out, "text").as_string().unwrap(),
+        "Created topic orders.\n"
+    );
     let events = js_sys::Array::from(&get(&out, "events"));
     assert_eq!(events.length(), 1);
     assert_eq!(
@@ -81,7 +87,10 @@ pub fn a_failing_line_throws_an_error_with_line_and_column_and_changes_nothing()
     sim.run("kill-broker 2").unwrap();
     let before_send = sim.state_hash();
     let err = sim.run("send p --topic t --value v").unwrap_err();
-    assert_eq!(get(&err, "code").as_string().unwrap(), "NOT_ENOUGH_REPLICAS");
+    assert_eq!(
+        get(&err, "code").as_string().unwrap(),
+        "NOT_ENOUGH_REPLICAS"
+    );
     assert_eq!(sim.state_hash(), before_send);
     assert_ne!(before, before_send);
 }
@@ -105,7 +114,10 @@ pub fn state_is_a_plain_object_in_the_versioned_schema() {
     sim.run_script("kafka-topics --create --topic orders --partitions 2\nproducer p\nsend p --topic orders --key alice --value v\n")
         .unwrap();
     let state = sim.state().unwrap();
-    assert_eq!(get(&state, "schema").as_string().unwrap(), "offset-express/state");
+    assert_eq!(
+        get(&state, "schema").as_string().unwrap(),
+        "offset-express/state"
+    );
     assert_eq!(get(&state, "version").as_f64(), Some(1.0));
     assert_eq!(get(&state, "seed").as_f64(), Some(5.0));
     let topic = js_sys::Array::from(&get(&state, "topics")).get(0);

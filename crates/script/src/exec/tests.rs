@@ -1,0 +1,266 @@
+//! The executor's promises: atomic lines, Kafka's texts and layouts, the session log,
+//! snapshots, and clear refusals for what the core does not model yet.
+
+use super::*;
+
+fn console(lines: &str) -> Console {
+    let mut c = Console::new(7);
+    c.run_script(lines).unwrap();
+    c
+}
+
+#[test]
+fn a_line_the_cluster_refuses_changes_nothing() {
+    let mut c = console(
+        "kafka-topics --create --topic t --replication-factor 3 --config min.insync.replicas=3\nproducer p\nkill-broker 2\n",
+    );
+    let (hash, log, state) = (c.state_hash(), c.log().to_vec(), state::state_json(&c));
+    let err = c.run_line("send p --topic t --value v").unwrap_err();
+    assert_eq!(err.kafka_code(), Some("NOT_ENOUGH_REPLICAS"));
+    assert_eq!((c.state_hash(), c.log().to_vec()), (hash, log));
+    assert_eq!(state::state_json(&c), state);
+}
+
+#[test]
+fn a_console_producer_line_is_all_or_nothing() {
+    let mut c = console("kafka-topics --create --topic t --config max.message.bytes=100\n");
+    let before = c.state_hash();
+    let long = "x".repeat(200);
+    let err = c
+        .run_line(&format!(
+            "kafka-console-producer --topic t --value short --value {long}"
+        ))
+        .unwrap_err();
+    assert_eq!(err.kafka_code(), Some("MESSAGE_TOO_LARGE"));
+    assert_eq!(c.state_hash(), before, "the first record must not stay");
+    assert_eq!(
+        c.run_line("kafka-get-offsets --topic t").unwrap().text,
+        "t:0:0\n"
+    );
+}
+
+#[test]
+fn a_parse_error_keeps_its_position_and_suggestion() {
+    let mut c = Console::new(1);
+    let err = c
+        .run_line("kafka-topics --create --topic orders --partitons 3")
+        .unwrap_err();
+    assert_eq!((err.span.line, err.span.column), (1, 38));
+    assert_eq!(
+        err.to_string(),
+        "line 1, column 38: unknown flag '--partitons' for kafka-topics; did you mean '--partitions'?"
+    );
+    assert!(c.log().is_empty());
+}
+
+#[test]
+fn a_script_stops_at_the_first_failing_line_and_says_where() {
+    let mut c = Console::new(1);
+    let err = c
+        .run_script("kafka-topics --create --topic a\n# comment\n\nkafka-topics --create --topic a\nkafka-topics --create --topic b\n")
+        .unwrap_err();
+    assert_eq!((err.error.span.line, err.error.span.column), (4, 1));
+    assert_eq!(
+        err.to_string(),
+        "line 4, column 1: Error while executing topic command : Topic 'a' already exists."
+    );
+    assert_eq!(err.completed.len(), 1);
+    assert!(c.world().topic("b").is_none());
+    assert!(err
+        .error
+        .render("x\n\n\nkafka-topics --create --topic a\n")
+        .contains("  4 | kafka-topics"));
+}
+
+#[test]
+fn the_session_log_holds_the_canonical_lines_that_changed_something() {
+    let c = console(
+        "kafka-topics   --create --topic t\nkafka-topics --list\nproducer p   acks=all\ndescribe cluster\nsend p --topic t --value v\nstate --json\n",
+    );
+    assert_eq!(
+        c.log(),
+        [
+            "kafka-topics --create --topic t",
+            "producer p acks=all",
+            "send p --topic t --value v"
+        ]
+    );
+}
+
+#[test]
+fn seed_is_allowed_only_before_the_world_changes() {
+    let mut a = Console::new(0);
+    a.run_line("seed 42").unwrap();
+    a.run_line("kafka-topics --create --topic t").unwrap();
+    assert_eq!(a.world().seed(), 42);
+    let err = a.run_line("seed 43").unwrap_err();
+    assert_eq!(err.kind, ExecErrorKind::SeedTooLate);
+    let b = console("seed 43\nkafka-topics --create --topic t\n");
+    assert_ne!(
+        state::state(&a).topics[0].topic_id,
+        state::state(&b).topics[0].topic_id
+    );
+}
+
+#[test]
+fn send_prints_topic_partition_at_offset_and_offsets_grow_by_one() {
+    let mut c = console("kafka-topics --create --topic t --partitions 1\nproducer p\n");
+    for expected in ["t-0@0\n", "t-0@1\n", "t-0@2\n"] {
+        assert_eq!(
+            c.run_line("send p --topic t --key k --value v")
+                .unwrap()
+                .text,
+            expected
+        );
+    }
+}
+
+#[test]
+fn describe_topic_uses_kafkas_layout() {
+    let mut c = console("kafka-topics --create --topic orders --partitions 2 --replication-factor 2 --config retention.ms=1000\n");
+    let out = c
+        .run_line("kafka-topics --describe --topic orders")
+        .unwrap()
+        .text;
+    let id = state::topic_id(7, "orders");
+    let mut lines = out.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        format!("Topic: orders\tTopicId: {id}\tPartitionCount: 2\tReplicationFactor: 2\tConfigs: retention.ms=1000")
+    );
+    let p0 = lines.next().unwrap();
+    assert!(
+        p0.starts_with("\tTopic: orders\tPartition: 0\tLeader: "),
+        "{p0}"
+    );
+    assert!(
+        p0.contains("\tReplicas: ")
+            && p0.contains("\tIsr: ")
+            && p0.ends_with("\tElr: \tLastKnownElr: ")
+    );
+    assert_eq!(lines.count(), 1);
+}
+
+#[test]
+fn the_committed_offset_is_the_next_offset_to_read_and_describe_shows_it() {
+    let mut c = console(
+        "kafka-topics --create --topic t --partitions 1\nkafka-console-producer --topic t --value a --value b --value c --value d\n",
+    );
+    let read = c
+        .run_line("kafka-console-consumer --topic t --group g --from-beginning --max-messages 3")
+        .unwrap();
+    assert_eq!(read.text, "a\nb\nc\nProcessed a total of 3 messages\n");
+    // The tool returns once the commit is replicated: it is visible at once.
+    let committed = c
+        .world()
+        .committed_offset("g", &sim::TopicPartition::new("t", 0))
+        .map(|o| o.offset.0);
+    assert_eq!(
+        committed,
+        Some(3),
+        "after reading offsets 0..=2 the group commits 3"
+    );
+    let out = c
+        .run_line("kafka-consumer-groups --describe --group g")
+        .unwrap()
+        .text;
+    assert_eq!(
+        out,
+        "\nConsumer group 'g' has no active members.\n\
+         \nGROUP           TOPIC           PARTITION  CURRENT-OFFSET  LOG-END-OFFSET  LAG             CONSUMER-ID     HOST            CLIENT-ID\
+         \ng               t               0          3               4               1               -               -               -\n"
+    );
+}
+
+#[test]
+fn reset_offsets_without_execute_plans_only_and_warns() {
+    let mut c = console(
+        "kafka-topics --create --topic t --partitions 1\nkafka-console-producer --topic t --value a --value b\nkafka-console-consumer --topic t --group g --from-beginning\n",
+    );
+    let before = c.state_hash();
+    let out = c
+        .run_line("kafka-consumer-groups --reset-offsets --group g --topic t --to-earliest")
+        .unwrap()
+        .text;
+    assert!(
+        out.starts_with("WARN: No action will be performed as the --execute option is missing.")
+    );
+    assert!(out.ends_with("\nGROUP           TOPIC           PARTITION  NEW-OFFSET\ng               t               0          0\n"));
+    assert_eq!(c.state_hash(), before);
+    c.run_line("kafka-consumer-groups --reset-offsets --group g --topic t --to-earliest --execute")
+        .unwrap();
+    let committed = c
+        .world()
+        .committed_offset("g", &sim::TopicPartition::new("t", 0))
+        .map(|o| o.offset.0);
+    assert_eq!(committed, Some(0));
+}
+
+#[test]
+fn consumer_verbs_are_refused_clearly_until_the_core_has_them() {
+    let mut c = console("kafka-topics --create --topic t\n");
+    for line in [
+        "consumer c1 group.id=g",
+        "subscribe c1 t",
+        "poll c1",
+        "process c1",
+        "commitSync c1",
+        "seek c1 t:0 0",
+        "crash c1",
+        "restart c1",
+    ] {
+        let err = c.run_line(line).unwrap_err();
+        assert!(
+            matches!(err.kind, ExecErrorKind::NotYetAvailable { .. }),
+            "{line}: {err}"
+        );
+    }
+    assert_eq!(c.log().len(), 1);
+}
+
+#[test]
+fn snapshot_and_restore_keep_the_world_the_clients_and_the_log() {
+    let c = console("kafka-topics --create --topic t --partitions 2\nproducer p acks=1\nsend p --topic t --value v\nadvance 5s\n");
+    let bytes = c.snapshot().unwrap();
+    let mut r = Console::restore(&bytes).unwrap();
+    assert_eq!(r.state_hash(), c.state_hash());
+    assert_eq!(r.log(), c.log());
+    assert_eq!(state::state_json(&r), state::state_json(&c));
+    r.run_line("send p --topic t --value w").unwrap();
+    assert!(matches!(
+        Console::restore(&bytes[..bytes.len() - 3]),
+        Err(SimError::CorruptSnapshot { .. })
+    ));
+    assert!(matches!(
+        Console::restore(b"nope"),
+        Err(SimError::CorruptSnapshot { .. })
+    ));
+    let mut future = bytes.clone();
+    let header_len = u32::from_le_bytes([future[4], future[5], future[6], future[7]]) as usize;
+    let header = String::from_utf8(future[8..8 + header_len].to_vec()).unwrap();
+    let bumped = header.replacen("\"version\":1", "\"version\":9", 1);
+    future.splice(8..8 + header_len, bumped.into_bytes());
+    assert!(matches!(
+        Console::restore(&future),
+        Err(SimError::UnsupportedVersion { found: 9, .. })
+    ));
+}
+
+#[test]
+fn events_are_kept_until_taken() {
+    let mut c = Console::new(1);
+    c.run_line("kafka-topics --create --topic a").unwrap();
+    let _ = c.run_line("kafka-topics --create --topic a");
+    assert_eq!(c.events().len(), 1, "a failing line adds no events");
+    assert_eq!(c.take_events().len(), 1);
+    assert!(c.take_events().is_empty());
+}
+
+#[test]
+fn the_state_json_is_versioned() {
+    let c = console("kafka-topics --create --topic t\n");
+    let v: serde_json::Value = serde_json::from_str(&state::state_json(&c)).unwrap();
+    assert_eq!(v["schema"], "offset-express/state");
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["consumer_offsets"]["partitions"], 50);
+}
