@@ -175,3 +175,18 @@ fn cooperative_sticky_supports_both_protocols_and_the_others_only_eager() {
     }
     assert!(Assignor::from_name("fair").is_err());
 }
+
+#[test]
+fn an_assignment_with_withheld_partitions_round_trips_through_json() {
+    let out = run(
+        vec![
+            owned("c1", &["orders"], parts("orders-0, orders-1, orders-2"), 3),
+            owned("c2", &["orders"], vec![], -1),
+        ],
+        &[("orders", 3)],
+    );
+    assert!(!out.withheld.is_empty());
+    let json = serde_json::to_string(&out).unwrap();
+    let back: AssignmentOutput = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, out);
+}

@@ -32,6 +32,7 @@ pub mod cooperative_sticky;
 pub mod java;
 pub mod range;
 pub mod round_robin;
+pub mod serde_pairs;
 pub mod sticky;
 
 use crate::types::TopicPartition;
@@ -100,6 +101,7 @@ pub struct AssignmentOutput {
     /// Cooperative-sticky only: partitions the computed assignment gives to a new owner but
     /// that are withheld in this round because their previous owner must revoke them first
     /// (partition → the member that will get it in the follow-up rebalance).
+    #[serde(with = "serde_pairs")]
     pub withheld: BTreeMap<TopicPartition, String>,
 }
 

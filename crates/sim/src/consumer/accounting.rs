@@ -22,6 +22,7 @@ pub struct ProcessedRecord {
 /// Counts per (group, partition, offset).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeliveryLedger {
+    #[serde(with = "crate::assignor::serde_pairs")]
     counts: BTreeMap<(Option<String>, TopicPartition, i64), u32>,
 }
 

@@ -43,6 +43,7 @@ pub struct Consumer {
     config: ConsumerConfig,
     lifecycle: Lifecycle,
     mode: Mode,
+    #[serde(with = "crate::assignor::serde_pairs")]
     assignment: BTreeMap<TopicPartition, PartitionState>,
     member_id: String,
     generation: i32,
