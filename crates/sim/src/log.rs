@@ -133,11 +133,14 @@ pub fn record_size_in_bytes(key: Option<&[u8]>, value: Option<&[u8]>, headers: &
 
 const NULL: u32 = u32::MAX;
 
-/// A record's fixed-size entry in a segment; key and value bytes live in the segment's arena.
+/// A record's fixed-size entry in a segment (28 bytes, 4-byte aligned); key and value bytes
+/// live in the segment's arena.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordMeta {
-    offset: i64,
-    timestamp_ms: i64,
+    /// Offset minus the segment's base offset (Kafka's relative offset).
+    offset_delta: u32,
+    /// The timestamp's high and low 32 bits (kept as two words for 4-byte alignment).
+    timestamp: [u32; 2],
     /// Start of the key in the arena; the value follows the key.
     start: u32,
     key_len: u32,
@@ -160,7 +163,26 @@ pub struct Segment {
     header_lists: Vec<Vec<Header>>,
 }
 
+impl RecordMeta {
+    fn timestamp_ms(&self) -> i64 {
+        ((u64::from(self.timestamp[0]) << 32) | u64::from(self.timestamp[1])) as i64
+    }
+}
+
+fn split_timestamp(ts: i64) -> [u32; 2] {
+    let u = ts as u64;
+    [(u >> 32) as u32, u as u32]
+}
+
+/// The most offsets one segment can span (relative offsets are 32-bit, as in Kafka).
+const MAX_SEGMENT_SPAN: i64 = u32::MAX as i64;
+
 impl Segment {
+    /// The absolute offset of a record of this segment.
+    fn offset_of(&self, m: &RecordMeta) -> i64 {
+        self.base_offset.0.saturating_add(i64::from(m.offset_delta))
+    }
+
     fn new(base_offset: Offset, now_ms: i64) -> Self {
         Self {
             base_offset,
@@ -188,7 +210,7 @@ impl Segment {
     }
     /// The offset of its last record, if it has one.
     pub fn last_offset(&self) -> Option<Offset> {
-        self.records.last().map(|r| Offset(r.offset))
+        self.records.last().map(|r| Offset(self.offset_of(r)))
     }
 
     fn view(&self, m: &RecordMeta) -> RecordView<'_> {
@@ -217,8 +239,8 @@ impl Segment {
                 .unwrap_or(&[]),
         };
         RecordView {
-            offset: Offset(m.offset),
-            timestamp_ms: m.timestamp_ms,
+            offset: Offset(self.offset_of(m)),
+            timestamp_ms: m.timestamp_ms(),
             key,
             value,
             headers,
@@ -248,8 +270,11 @@ impl Segment {
             self.header_lists.len() as u32
         };
         self.records.push(RecordMeta {
-            offset: offset.0,
-            timestamp_ms,
+            offset_delta: offset
+                .0
+                .saturating_sub(self.base_offset.0)
+                .clamp(0, MAX_SEGMENT_SPAN) as u32,
+            timestamp: split_timestamp(timestamp_ms),
             start: start as u32,
             key_len,
             value_len,
@@ -271,18 +296,19 @@ impl Segment {
         // Fast path: no gaps (never compacted), the record sits at offset - base.
         if let Ok(i) = usize::try_from(offset.0.saturating_sub(base)) {
             if let Some(m) = self.records.get(i) {
-                if m.offset == offset.0 {
+                if self.offset_of(m) == offset.0 {
                     return i;
                 }
             } else if self
                 .records
                 .last()
-                .is_some_and(|m| m.offset.saturating_sub(base) == self.records.len() as i64 - 1)
+                .is_some_and(|m| i64::from(m.offset_delta) == self.records.len() as i64 - 1)
             {
                 return self.records.len();
             }
         }
-        self.records.partition_point(|m| m.offset < offset.0)
+        self.records
+            .partition_point(|m| self.offset_of(m) < offset.0)
     }
 
     /// Rebuilds the segment keeping only the records `keep` says yes to.
@@ -451,7 +477,8 @@ impl PartitionLog {
                 !active.records.is_empty()
                     && (active.size_bytes + size > config.segment_bytes.max(0) as u64
                         || now_ms.saturating_sub(active.created_ms) >= config.segment_ms
-                        || active.arena.len() as u64 + size > u64::from(u32::MAX / 2))
+                        || active.arena.len() as u64 + size > u64::from(u32::MAX / 2)
+                        || offset.0.saturating_sub(active.base_offset.0) >= MAX_SEGMENT_SPAN)
             }
         };
         if needs_roll {
@@ -790,7 +817,12 @@ impl PartitionLog {
                 continue;
             }
             match merged.last_mut() {
-                Some(m) if m.size_bytes + s.size_bytes <= config.segment_bytes.max(0) as u64 => {
+                Some(m)
+                    if m.size_bytes + s.size_bytes <= config.segment_bytes.max(0) as u64
+                        && s.last_offset().is_some_and(|o| {
+                            o.0.saturating_sub(m.base_offset.0) < MAX_SEGMENT_SPAN
+                        }) =>
+                {
                     let max_ts = m.max_timestamp_ms.max(s.max_timestamp_ms);
                     for r in s.records() {
                         let rec = NewRecord {
@@ -844,17 +876,18 @@ impl PartitionLog {
                 return Err(format!("segment {} is out of order", s.base_offset));
             }
             for m in &s.records {
-                if m.offset < s.base_offset.0 || Offset(m.offset) >= self.segment_end(i) {
+                let off = s.offset_of(m);
+                if Offset(off) >= self.segment_end(i) {
                     return Err(format!(
                         "offset {} lies outside its segment starting at {}",
-                        m.offset, s.base_offset
+                        off, s.base_offset
                     ));
                 }
                 let v = s.view(m);
                 if (m.key_len != NULL && v.key.is_none())
                     || (m.value_len != NULL && v.value.is_none())
                 {
-                    return Err(format!("record {} points outside its segment", m.offset));
+                    return Err(format!("record {off} points outside its segment"));
                 }
                 size += v.size_in_bytes();
             }
@@ -1230,6 +1263,21 @@ mod tests {
         assert_eq!(first.offset, Offset(1));
         let next = log.read(Offset(2), Offset(5), 1).next().unwrap();
         assert_eq!(next.offset, Offset(3));
+    }
+
+    #[test]
+    fn a_record_entry_takes_28_bytes_and_keeps_any_timestamp() {
+        assert_eq!(std::mem::size_of::<RecordMeta>(), 28);
+        let mut log = PartitionLog::new();
+        for ts in [i64::MIN, -1, 0, 1, 1_700_000_000_000, i64::MAX] {
+            let rec = NewRecord {
+                key: None,
+                value: Some(b"v"),
+                headers: &[],
+            };
+            let (o, _) = log.append(0, ts, &rec, &cfg()).unwrap();
+            assert_eq!(log.record_at(o).unwrap().timestamp_ms, ts);
+        }
     }
 
     #[test]
