@@ -7,6 +7,8 @@ async function openApp(context) {
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(BASE_URL);
   await page.waitForSelector('[data-partition="0"]');
+  // The saved session (and the saved vocabulary) is open.
+  await page.waitForSelector('[data-testid="session-status"].session-saved');
   return page;
 }
 

@@ -67,26 +67,47 @@ pub fn rebuild(loaded: &LoadedSession) -> (World, Vec<Command>, Option<String>) 
     (world, commands, problem)
 }
 
-/// Opens the most recent session, or creates the first one with the demo topic.
+/// The session named in the page's address (`#session=ID`), if any.
+pub fn session_in_address() -> Option<String> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    let id = hash.strip_prefix("#session=")?;
+    (!id.is_empty()).then(|| id.to_string())
+}
+
+/// Names the open session in the page's address, so a reload (or a bookmark) reopens it.
+pub fn show_session_in_address(id: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().set_hash(&format!("session={id}"));
+    }
+}
+
+/// Opens a stored session by id, rebuilding its world.
+pub async fn open_by_id(store: &Store, id: &str) -> Result<Restored, String> {
+    let (loaded, role) = store.open_session(id).await.map_err(|e| e.to_string())?;
+    let (world, log, problem) = rebuild(&loaded);
+    Ok(Restored {
+        world,
+        log,
+        session: SessionInfo {
+            id: loaded.meta.id.clone(),
+            writer: role == Role::Writer,
+        },
+        problem,
+        persisted_steps: loaded.steps.len() as u64,
+    })
+}
+
+/// Opens the session named in the address if it exists, else the most recent one, else
+/// creates the first one with the demo topic.
 pub async fn open(store: &Store) -> Result<Restored, String> {
     let sessions = store.list_sessions().await.map_err(|e| e.to_string())?;
-    let latest = sessions.into_iter().max_by_key(|s| s.updated_at_ms);
-    if let Some(meta) = latest {
-        let (loaded, role) = store
-            .open_session(&meta.id)
-            .await
-            .map_err(|e| e.to_string())?;
-        let (world, log, problem) = rebuild(&loaded);
-        return Ok(Restored {
-            world,
-            log,
-            session: SessionInfo {
-                id: loaded.meta.id.clone(),
-                writer: role == Role::Writer,
-            },
-            problem,
-            persisted_steps: loaded.steps.len() as u64,
-        });
+    let wanted = session_in_address();
+    let chosen = match wanted.and_then(|id| sessions.iter().find(|s| s.id == id)) {
+        Some(meta) => Some(meta.clone()),
+        None => sessions.into_iter().max_by_key(|s| s.updated_at_ms),
+    };
+    if let Some(meta) = chosen {
+        return open_by_id(store, &meta.id).await;
     }
     let config = WorldConfig::default();
     let config_json = serde_json::to_value(&config).map_err(|e| e.to_string())?;
@@ -110,6 +131,30 @@ pub async fn open(store: &Store) -> Result<Restored, String> {
         problem: None,
         persisted_steps: 0,
     })
+}
+
+/// Offers `text` as a file download named `name`.
+pub fn download(name: &str, text: &str) -> Result<(), String> {
+    use wasm_bindgen::JsCast;
+    let window = web_sys::window().ok_or("no window")?;
+    let document = window.document().ok_or("no document")?;
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|_| "could not build the file")?;
+    let url =
+        web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "could not offer the file")?;
+    let anchor: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|_| "no link")?
+        .dyn_into()
+        .map_err(|_| "no link")?;
+    anchor.set_href(&url);
+    anchor.set_download(name);
+    anchor.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
 }
 
 /// Appends steps in order, one short transaction each, never two at once.

@@ -68,6 +68,7 @@ async fn open_session(
                 });
             }
             *writer_slot.borrow_mut() = Some(writer);
+            persistence::show_session_in_address(&restored.session.id);
             state.dispatch(Action::Restore(Box::new(restored)));
         }
         Err(e) => state.dispatch(Action::Notice(format!(
@@ -162,6 +163,88 @@ pub fn SessionBar() -> Html {
             }
         })
     };
+    let export = {
+        let (state, store_slot) = (state.clone(), store_slot.clone());
+        Callback::from(move |_| {
+            let (state, store) = (state.clone(), store_slot.borrow().clone());
+            let (Some(store), Persistence::Ready(session)) = (store, &state.persistence) else {
+                return;
+            };
+            let id = session.id.clone();
+            spawn_local(async move {
+                let result = match store.export_session(&id).await {
+                    Ok(text) => persistence::download(&format!("offset-express-{id}.json"), &text),
+                    Err(e) => Err(e.to_string()),
+                };
+                if let Err(e) = result {
+                    state.dispatch(Action::Notice(format!(
+                        "The session could not be exported: {e}"
+                    )));
+                }
+            });
+        })
+    };
+    let import = {
+        let (state, store_slot, writer_slot) =
+            (state.clone(), store_slot.clone(), writer_slot.clone());
+        Callback::from(move |e: Event| {
+            let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else {
+                return;
+            };
+            let Some(file) = input.files().and_then(|files| files.get(0)) else {
+                return;
+            };
+            input.set_value("");
+            let (state, store, writer_slot) = (
+                state.clone(),
+                store_slot.borrow().clone(),
+                writer_slot.clone(),
+            );
+            let Some(store) = store else {
+                return;
+            };
+            spawn_local(async move {
+                let text = match wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                    Ok(value) => value.as_string().unwrap_or_default(),
+                    Err(_) => {
+                        state.dispatch(Action::Notice("The file could not be read.".into()));
+                        return;
+                    }
+                };
+                match store.import_sessions(&text).await {
+                    Err(e) => state.dispatch(Action::Notice(format!("Nothing was imported: {e}"))),
+                    Ok(report) => {
+                        let count = report.sessions.len();
+                        state.dispatch(Action::Notice(format!(
+                            "Imported {count} session(s); your other sessions are untouched."
+                        )));
+                        let Some(first) = report.sessions.first() else {
+                            return;
+                        };
+                        if let Persistence::Ready(open) = &state.persistence {
+                            store.close_session(&open.id);
+                        }
+                        match persistence::open_by_id(&store, &first.id).await {
+                            Ok(restored) => {
+                                let notify = state.clone();
+                                *writer_slot.borrow_mut() = Some(Writer::new(
+                                    Rc::clone(&store),
+                                    restored.session.id.clone(),
+                                    restored.persisted_steps,
+                                    move |e| notify.dispatch(Action::Notice(e)),
+                                ));
+                                persistence::show_session_in_address(&restored.session.id);
+                                state.dispatch(Action::Restore(Box::new(restored)));
+                            }
+                            Err(e) => state.dispatch(Action::Notice(format!(
+                                "The imported session could not be opened: {e}"
+                            ))),
+                        }
+                    }
+                }
+            });
+        })
+    };
     let (status, class) = match &state.persistence {
         Persistence::Opening => ("Opening your saved session…".to_string(), "session-opening"),
         Persistence::Ready(s) if s.writer => (
@@ -181,6 +264,13 @@ pub fn SessionBar() -> Html {
                 if following {
                     <button class="link-button" onclick={take_over}>{ "Take over here" }</button>
                 }
+                <button class="link-button" data-testid="export-session" onclick={export}
+                        disabled={!matches!(state.persistence, Persistence::Ready(_))}>{ "Export" }</button>
+                <label class="link-button">
+                    { "Import…" }
+                    <input type="file" class="visually-hidden" data-testid="import-session"
+                           accept=".json,application/json" onchange={import} />
+                </label>
             </p>
             if !state.notices.is_empty() {
                 <ul class="notices" data-testid="notices">
