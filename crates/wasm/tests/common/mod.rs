@@ -9,6 +9,31 @@ use wasm_bindgen::{JsCast, JsValue};
 /// `crates/script/tests/golden.rs` checks that this list names every scenario file.
 pub const SCENARIOS: &[(&str, &str, &str)] = &[
     (
+        "auto-commit-duplicates",
+        include_str!("../../../../tests/scenarios/auto-commit-duplicates.oe"),
+        include_str!("../../../../tests/scenarios/auto-commit-duplicates.expected"),
+    ),
+    (
+        "commit-before-processing",
+        include_str!("../../../../tests/scenarios/commit-before-processing.oe"),
+        include_str!("../../../../tests/scenarios/commit-before-processing.expected"),
+    ),
+    (
+        "crash-before-commit",
+        include_str!("../../../../tests/scenarios/crash-before-commit.oe"),
+        include_str!("../../../../tests/scenarios/crash-before-commit.expected"),
+    ),
+    (
+        "eager-vs-cooperative",
+        include_str!("../../../../tests/scenarios/eager-vs-cooperative.oe"),
+        include_str!("../../../../tests/scenarios/eager-vs-cooperative.expected"),
+    ),
+    (
+        "latest-sees-only-new",
+        include_str!("../../../../tests/scenarios/latest-sees-only-new.oe"),
+        include_str!("../../../../tests/scenarios/latest-sees-only-new.expected"),
+    ),
+    (
         "not-yet",
         include_str!("../../../../tests/scenarios/not-yet.oe"),
         include_str!("../../../../tests/scenarios/not-yet.expected"),
@@ -34,9 +59,19 @@ pub const SCENARIOS: &[(&str, &str, &str)] = &[
         include_str!("../../../../tests/scenarios/retention.expected"),
     ),
     (
+        "static-member-restart",
+        include_str!("../../../../tests/scenarios/static-member-restart.oe"),
+        include_str!("../../../../tests/scenarios/static-member-restart.expected"),
+    ),
+    (
         "topics",
         include_str!("../../../../tests/scenarios/topics.oe"),
         include_str!("../../../../tests/scenarios/topics.expected"),
+    ),
+    (
+        "zombie-fenced",
+        include_str!("../../../../tests/scenarios/zombie-fenced.oe"),
+        include_str!("../../../../tests/scenarios/zombie-fenced.expected"),
     ),
 ];
 
