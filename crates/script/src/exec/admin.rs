@@ -73,15 +73,15 @@ pub(super) fn topics(
                 span,
                 configs.0.iter().map(|(k, v)| (k.as_str(), v.as_str())),
             )?;
-            let events = console.apply(
-                span,
-                sim::Command::CreateTopic {
+            let events = console
+                .world
+                .apply(sim::Command::CreateTopic {
                     name: topic.clone(),
                     partitions: partitions.map_or(1, i64::from),
                     replication_factor: replication_factor.map(i64::from),
                     config,
-                },
-            )?;
+                })
+                .map_err(|e| topic_command_error(span, e))?;
             let mut out = String::new();
             // TopicCommand warns about names that could collide in metric names.
             if topic.contains('.') || topic.contains('_') {
@@ -141,13 +141,34 @@ pub(super) fn topics(
                     format!("Error while executing topic command : Topic '{topic}' does not exist as expected"),
                 ));
             }
-            let events = console.apply(
-                span,
-                sim::Command::AddPartitions {
+            let current = console
+                .world
+                .topic(topic)
+                .map_or(0, |t| t.partition_count());
+            let events = console
+                .world
+                .apply(sim::Command::AddPartitions {
                     topic: topic.clone(),
                     total: i64::from(*partitions),
-                },
-            )?;
+                })
+                .map_err(|e| match e {
+                    // The controller's words for a count that does not grow.
+                    sim::SimError::InvalidPartitions { .. } if i64::from(*partitions) <= i64::from(current) => {
+                        ExecError::new(
+                            span,
+                            ExecErrorKind::Kafka {
+                                code: e.kafka_code().to_string(),
+                                // ReplicationControlManager (ReplicationControlManagerTest).
+                                message: if i64::from(*partitions) == i64::from(current) {
+                                    format!("Error while executing topic command : Topic already has {current} partition(s).")
+                                } else {
+                                    format!("Error while executing topic command : The topic {topic} currently has {current} partition(s); {partitions} would not be an increase.")
+                                },
+                            },
+                        )
+                    }
+                    other => topic_command_error(span, other),
+                })?;
             text(String::new(), events)
         }
         TopicsCommand::Delete { topic, if_exists } => {
@@ -169,6 +190,29 @@ pub(super) fn topics(
             ))
         }
     }
+}
+
+/// A refusal as `TopicCommand` prints it (`Error while executing topic command : …`, with
+/// the broker's message where Kafka has its own), keeping Kafka's error code.
+fn topic_command_error(span: Span, error: sim::SimError) -> ExecError {
+    let detail = match &error {
+        sim::SimError::TopicAlreadyExists { topic } => format!("Topic '{topic}' already exists."),
+        // KRaft's replica placer (StripedReplicaPlacer) and ReplicationControlManager.
+        sim::SimError::InvalidReplicationFactor {
+            requested,
+            live_brokers,
+        } => format!(
+            "Unable to replicate the partition {requested} time(s): The target replication factor of {requested} cannot be reached because only {live_brokers} broker(s) are registered."
+        ),
+        other => other.to_string(),
+    };
+    ExecError::new(
+        span,
+        ExecErrorKind::Kafka {
+            code: error.kafka_code().to_string(),
+            message: format!("Error while executing topic command : {detail}"),
+        },
+    )
 }
 
 /// `kafka-topics --describe` for one topic: the header line (unless a partition filter is
