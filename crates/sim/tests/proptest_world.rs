@@ -93,6 +93,8 @@ enum Op {
         before: i64,
     },
     ElectPreferred,
+    AddPartitions(i64),
+    AlterMinInsync(i32),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -110,6 +112,8 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0..3u8).prop_map(|group| Op::DeleteOffsets { group }),
         1 => (0..3i32, -2..20i64).prop_map(|(partition, before)| Op::DeleteRecords { partition, before }),
         1 => Just(Op::ElectPreferred),
+        1 => (1..7i64).prop_map(Op::AddPartitions),
+        1 => (0..4i32).prop_map(Op::AlterMinInsync),
     ]
 }
 
@@ -170,6 +174,17 @@ fn to_command(op: &Op) -> Command {
             before_offset: *before,
         },
         Op::ElectPreferred => Command::ElectPreferredLeaders {},
+        Op::AddPartitions(total) => Command::AddPartitions {
+            topic: "short".into(),
+            total: *total,
+        },
+        Op::AlterMinInsync(n) => Command::AlterTopicConfig {
+            topic: "plain".into(),
+            config: TopicConfigOverrides {
+                min_insync_replicas: Some(*n),
+                ..Default::default()
+            },
+        },
     }
 }
 
