@@ -1,10 +1,42 @@
 //! Everything that can change the world. Commands serialise as JSON objects with a `"type"`
 //! field naming the variant; optional fields may be left out.
+//!
+//! ## Clients (consumers and producers)
+//!
+//! Clients are named by the learner (`c1`, `p1`); every client command names one. Their
+//! settings are Kafka's own property names and values, as strings (`"group.id": "g1"`,
+//! `"enable.auto.commit": "false"`, `"acks": "all"`); see [`crate::clients`] for the list
+//! and the defaults. Errors are Kafka's: an unknown client is `UNKNOWN_CLIENT` (the
+//! simulator's own), an unknown topic `UNKNOWN_TOPIC_OR_PARTITION`, a negative seek
+//! `ILLEGAL_ARGUMENT`, a commit from an old generation `ILLEGAL_GENERATION`.
+//!
+//! **Joining a group takes a poll, the initial rebalance delay, and another poll**, as with
+//! the Java client:
+//!
+//! ```text
+//! CreateConsumer c1 {group.id=g1}   Subscribe c1 [orders]
+//! Poll c1            -> JoinGroup: MEMBER_ID_REQUIRED, join again; the group waits
+//!                       group.initial.rebalance.delay.ms (3000) for more members
+//! Advance 3000       -> generation 1: c1 leads, runs the assignor, gets its partitions
+//! Poll c1            -> positions from the committed offsets (or auto.offset.reset), records
+//! ```
+//!
+//! Every further member that joins during that delay extends it by another 3000 ms (up to
+//! the largest `max.poll.interval.ms`), as Kafka's `InitialDelayedJoin` does: two
+//! consumers subscribing together need `Advance 6000`.
+//!
+//! A second member joining a Stable group: its `Poll` starts a rebalance; the others learn
+//! of it at their next heartbeat (every `heartbeat.interval.ms`, 3000) and rejoin at their
+//! next `Poll`; the generation completes when every member has rejoined (so: `Poll` the new
+//! one, `Advance 3000`, `Poll` every member, then `Poll` again for records). Under the
+//! cooperative protocol a moved partition needs one more such round (the follow-up
+//! rebalance).
 
 use crate::config::{Acks, TopicConfigOverrides};
 use crate::log::Header;
 use crate::types::{BrokerId, TopicPartition};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// One offset to commit (`OffsetCommitRequest` partition data).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,5 +130,149 @@ pub enum Command {
     DeleteOffsets {
         group: String,
         partitions: Vec<TopicPartition>,
+    },
+
+    // ----- consumers ------------------------------------------------------------------
+    /// `new KafkaConsumer<>(props)`: a consumer client named `name`. `config` holds Kafka
+    /// consumer properties (`group.id`, `group.instance.id`, `client.id`,
+    /// `enable.auto.commit`, `auto.commit.interval.ms`, `auto.offset.reset`,
+    /// `max.poll.records`, `max.poll.interval.ms`, `session.timeout.ms`,
+    /// `heartbeat.interval.ms`, `partition.assignment.strategy`) plus the simulator's
+    /// `processing.ms.per.record` (default 0).
+    CreateConsumer {
+        name: String,
+        #[serde(default)]
+        config: BTreeMap<String, String>,
+    },
+    /// `subscribe(topics)`: group management; the next `Poll` joins the group.
+    Subscribe {
+        consumer: String,
+        topics: Vec<String>,
+    },
+    /// `assign(partitions)`: manual assignment, no group membership.
+    Assign {
+        consumer: String,
+        partitions: Vec<TopicPartition>,
+    },
+    /// `unsubscribe()`.
+    Unsubscribe {
+        consumer: String,
+    },
+    /// `poll()`: rejoins the group if needed, auto-commits if due, then fetches up to
+    /// `max.poll.records` (or `max_records`, if smaller) records below the high watermark.
+    Poll {
+        consumer: String,
+        #[serde(default)]
+        max_records: Option<usize>,
+    },
+    /// The application processes `count` (default: all) of the records polled and not yet
+    /// processed, each taking `per_record_ms` (default: the consumer's
+    /// `processing.ms.per.record`). With a processing time, records finish one by one as the
+    /// clock advances, so a crash can fall in the middle.
+    Process {
+        consumer: String,
+        #[serde(default)]
+        count: Option<usize>,
+        #[serde(default)]
+        per_record_ms: Option<i64>,
+    },
+    /// `commitSync()` of the positions, or of explicit offsets (each the next offset to
+    /// read). Waits (the clock runs) until the commit is replicated, as `commitSync` blocks.
+    CommitSync {
+        consumer: String,
+        #[serde(default)]
+        offsets: Option<Vec<OffsetCommit>>,
+    },
+    /// `commitAsync()`: a failure is reported as an event and never retried.
+    CommitAsync {
+        consumer: String,
+        #[serde(default)]
+        offsets: Option<Vec<OffsetCommit>>,
+    },
+    /// `seek(tp, offset)`: the next poll reads from `offset`.
+    Seek {
+        consumer: String,
+        topic: String,
+        partition: i32,
+        offset: i64,
+    },
+    /// `seekToBeginning(partitions)`; empty: every assigned partition.
+    SeekToBeginning {
+        consumer: String,
+        #[serde(default)]
+        partitions: Vec<TopicPartition>,
+    },
+    /// `seekToEnd(partitions)`; empty: every assigned partition.
+    SeekToEnd {
+        consumer: String,
+        #[serde(default)]
+        partitions: Vec<TopicPartition>,
+    },
+    /// `offsetsForTimes`: for each partition (empty: every assigned one) the first offset
+    /// whose timestamp is at or after `timestamp_ms` (an event; nothing changes).
+    OffsetsForTimes {
+        consumer: String,
+        timestamp_ms: i64,
+        #[serde(default)]
+        partitions: Vec<TopicPartition>,
+    },
+    /// `pause(partitions)`: stop fetching them without leaving the group.
+    Pause {
+        consumer: String,
+        partitions: Vec<TopicPartition>,
+    },
+    /// `resume(partitions)`.
+    Resume {
+        consumer: String,
+        partitions: Vec<TopicPartition>,
+    },
+    /// `close()`: auto-commit (if enabled), revoke, leave the group (dynamic members).
+    CloseConsumer {
+        consumer: String,
+    },
+    /// The consumer's process dies: positions and unfinished processing are lost, no
+    /// LeaveGroup is sent (the group notices after `session.timeout.ms`).
+    CrashConsumer {
+        consumer: String,
+    },
+    /// A crashed or closed consumer starts again with the same settings and runs the same
+    /// code: it subscribes (or assigns) as before. A new member unless static.
+    RestartConsumer {
+        consumer: String,
+    },
+    // ----- producers ------------------------------------------------------------------
+    /// `new KafkaProducer<>(props)`: `acks`, `linger.ms`, `batch.size`, `retries`,
+    /// `retry.backoff.ms`, `delivery.timeout.ms`, `request.timeout.ms`,
+    /// `enable.idempotence`, `partitioner.class` (`round_robin` for the
+    /// `RoundRobinPartitioner`).
+    CreateProducer {
+        name: String,
+        #[serde(default)]
+        config: BTreeMap<String, String>,
+    },
+    /// `producer.send(new ProducerRecord<>(topic, partition, key, value, headers))`: the
+    /// record joins a batch that is sent when full (`batch.size`), after `linger.ms`, or at
+    /// `Flush`.
+    Send {
+        producer: String,
+        topic: String,
+        #[serde(default)]
+        partition: Option<i32>,
+        #[serde(default)]
+        key: Option<String>,
+        #[serde(default)]
+        value: Option<String>,
+        #[serde(default)]
+        headers: Vec<Header>,
+        #[serde(default)]
+        timestamp_ms: Option<i64>,
+    },
+    /// `flush()`: send every lingering batch now.
+    Flush {
+        producer: String,
+    },
+    /// `close()`: flush, then stop.
+    CloseProducer {
+        producer: String,
     },
 }

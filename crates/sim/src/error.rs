@@ -76,6 +76,16 @@ pub enum SimError {
     UnsupportedVersion { found: u32, supported: u32 },
     /// A snapshot that does not decode or whose content breaks the model's invariants.
     CorruptSnapshot { reason: String },
+    /// No consumer or producer of that name (the simulator's own code, `UNKNOWN_CLIENT`).
+    UnknownClient { name: String },
+    /// A consumer or producer of that name exists already (`CLIENT_ALREADY_EXISTS`).
+    ClientAlreadyExists { name: String },
+    /// What the Java consumer throws, with the Kafka error behind it (`kafka_code` is the
+    /// error's code: `ILLEGAL_GENERATION`, `REBALANCE_IN_PROGRESS`, `NO_OFFSET_FOR_PARTITION` …).
+    Consumer {
+        consumer: String,
+        cause: crate::consumer::ConsumerError,
+    },
 }
 
 impl SimError {
@@ -103,6 +113,9 @@ impl SimError {
             SimError::InvalidOffset { .. } => "ILLEGAL_ARGUMENT",
             SimError::UnsupportedVersion { .. } => "UNSUPPORTED_VERSION",
             SimError::CorruptSnapshot { .. } => "CORRUPT_SNAPSHOT",
+            SimError::UnknownClient { .. } => "UNKNOWN_CLIENT",
+            SimError::ClientAlreadyExists { .. } => "CLIENT_ALREADY_EXISTS",
+            SimError::Consumer { cause, .. } => cause.code(),
         }
     }
 }
@@ -201,6 +214,13 @@ impl fmt::Display for SimError {
                 "{code}: format version {found} cannot be read (this build reads version {supported})"
             ),
             SimError::CorruptSnapshot { reason } => write!(f, "{code}: {reason}"),
+            SimError::UnknownClient { name } => {
+                write!(f, "{code}: there is no consumer or producer named '{name}'")
+            }
+            SimError::ClientAlreadyExists { name } => {
+                write!(f, "{code}: a consumer or producer named '{name}' exists already")
+            }
+            SimError::Consumer { consumer, cause } => write!(f, "{code}: {consumer}: {cause}"),
         }
     }
 }

@@ -3,7 +3,10 @@
 //! Events serialise as JSON objects with a `"type"` field naming the variant, and stable
 //! snake_case field names.
 
+use crate::clients::{ProcessedOffset, ProducerEvent, TimestampOffset};
 use crate::config::Acks;
+use crate::consumer::ConsumerEvent;
+use crate::group::GroupEvent;
 use crate::log::RetentionReason;
 use crate::partitioner::PartitionChoice;
 use crate::types::{BrokerId, Offset};
@@ -195,5 +198,66 @@ pub enum Event {
     ClockAdvanced {
         from_ms: i64,
         to_ms: i64,
+    },
+    // ----- clients --------------------------------------------------------------------
+    /// A consumer client was created (`new KafkaConsumer<>(props)`).
+    ConsumerCreated {
+        consumer: String,
+        group: Option<String>,
+        client_id: String,
+    },
+    /// A crashed or closed consumer started again (`incarnation` counts restarts).
+    ConsumerRestarted {
+        consumer: String,
+        incarnation: u32,
+    },
+    /// Something happened inside a consumer: position initialised or reset (and why),
+    /// records fetched, committed (the offset is the next to read) or a commit failed,
+    /// partitions revoked, lost or assigned, a rejoin requested, paused, crashed, closed …
+    Consumer {
+        consumer: String,
+        event: ConsumerEvent,
+    },
+    /// The application got an exception from the consumer (`code` is Kafka's error code,
+    /// e.g. `NO_OFFSET_FOR_PARTITION` from a poll with `auto.offset.reset=none`). What ran
+    /// before it in the same call (a join, an auto-commit) stays done, as in Kafka.
+    ConsumerFailed {
+        consumer: String,
+        operation: String,
+        code: String,
+        message: String,
+    },
+    /// Records finished processing (a ticket checker checked these passengers).
+    RecordsProcessed {
+        consumer: String,
+        group: Option<String>,
+        records: Vec<ProcessedOffset>,
+    },
+    /// Records being processed when the consumer crashed or closed: never finished.
+    ProcessingAbandoned {
+        consumer: String,
+        records: usize,
+    },
+    /// The answer of `offsetsForTimes`.
+    OffsetsForTimes {
+        consumer: String,
+        timestamp_ms: i64,
+        offsets: Vec<TimestampOffset>,
+    },
+    /// Something happened in a consumer group's coordinator: member joined or removed (and
+    /// why), rebalance started, a generation with its leader, each member's assignment …
+    Group {
+        event: GroupEvent,
+    },
+    /// A producer client was created; `producer_id` is set when it is idempotent.
+    ProducerCreated {
+        producer: String,
+        producer_id: Option<i64>,
+    },
+    /// Something happened in a producer: record queued in a batch, batch sent,
+    /// acknowledged, retried, failed, duplicate rejected.
+    Producer {
+        producer: String,
+        event: ProducerEvent,
     },
 }

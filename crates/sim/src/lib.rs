@@ -60,6 +60,7 @@
 //! ```
 
 pub mod assignor;
+pub mod clients;
 pub mod cluster;
 pub mod command;
 pub mod config;

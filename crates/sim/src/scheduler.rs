@@ -31,6 +31,12 @@ pub enum Timer {
     OffsetsRetention,
     /// The controller moves leadership back to preferred replicas.
     PreferredLeaderElection,
+    /// A group coordinator deadline (session timeout, end of a join phase, sync timeout).
+    GroupTimer { group: String },
+    /// A consumer's heartbeat, `max.poll.interval.ms` check or processing completion.
+    ConsumerTimer { consumer: String },
+    /// A producer's `linger.ms`, retry backoff or delivery timeout.
+    ProducerTimer { producer: String },
 }
 
 /// A timer with the virtual time it fires at.

@@ -92,19 +92,21 @@ pub enum OffsetSpec {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct World {
     seed: u64,
-    config: WorldConfig,
-    now_ms: i64,
-    rng: SimRng,
+    pub(crate) config: WorldConfig,
+    pub(crate) now_ms: i64,
+    pub(crate) rng: SimRng,
     brokers: Brokers,
     topics: BTreeMap<String, Topic>,
-    scheduler: Scheduler,
-    offsets: OffsetStore,
+    pub(crate) scheduler: Scheduler,
+    pub(crate) offsets: OffsetStore,
     /// The built-in producer's partitioner state, per topic.
     producer: BTreeMap<String, ProducerPartitionerState>,
     /// An `IsrExpiration` timer is pending (it runs only while a follower lags).
     isr_check_scheduled: bool,
     /// A `LogCleaner` timer is pending (it runs only while a compacted log is dirty).
     cleaner_scheduled: bool,
+    /// Consumer groups, consumers, producers and the delivery ledger (see [`crate::clients`]).
+    pub(crate) clients: crate::clients::Clients,
 }
 
 /// The longest single `Advance` (366 days): longer jumps would run millions of timers.
@@ -181,6 +183,7 @@ impl World {
             producer: BTreeMap::new(),
             isr_check_scheduled: false,
             cleaner_scheduled: false,
+            clients: crate::clients::Clients::default(),
             config,
         };
         w.create_offsets_topic();
@@ -299,7 +302,11 @@ impl World {
         &mut self.rng
     }
 
-    fn partition_checked(&self, topic: &str, partition: i32) -> Result<&Partition, SimError> {
+    pub(crate) fn partition_checked(
+        &self,
+        topic: &str,
+        partition: i32,
+    ) -> Result<&Partition, SimError> {
         let t = self.topics.get(topic).ok_or_else(|| unknown(topic, None))?;
         t.partition(partition)
             .ok_or_else(|| unknown(topic, Some(partition)))
@@ -485,25 +492,7 @@ impl World {
         group: &str,
         commits: &[OffsetCommit],
     ) -> Result<Vec<Event>, SimError> {
-        if group.is_empty() {
-            return Err(SimError::InvalidGroupId {
-                group: group.to_string(),
-            });
-        }
-        let max_meta = self.config.offset_metadata_max_bytes;
-        for c in commits {
-            self.partition_checked(&c.topic, c.partition)?;
-            if c.offset < 0 {
-                return Err(SimError::InvalidOffset { offset: c.offset });
-            }
-            if c.metadata.len() > max_meta {
-                return Err(SimError::OffsetMetadataTooLarge {
-                    size: c.metadata.len(),
-                    max: max_meta,
-                });
-            }
-        }
-        let cp = self.coordinator_for_write(group)?;
+        let cp = self.validate_commit(group, commits)?;
         let now = self.now_ms;
         let encoded: Vec<(TopicPartition, OffsetAndMetadata, Vec<u8>, Vec<u8>)> = commits
             .iter()
@@ -520,17 +509,6 @@ impl World {
                 (tp, value, k, v)
             })
             .collect();
-        if let Some(t) = self.topics.get(OFFSETS_TOPIC) {
-            for (_, _, k, v) in &encoded {
-                let size = crate::log::record_size_in_bytes(Some(k), Some(v), &[]);
-                if size > t.config.max_message_bytes.max(0) as u64 {
-                    return Err(SimError::MessageTooLarge {
-                        size,
-                        max_message_bytes: t.config.max_message_bytes,
-                    });
-                }
-            }
-        }
         let mut events = Vec::new();
         for (tp, value, k, v) in encoded {
             let log_offset = self.append_offsets_record(cp, &k, Some(&v), &mut events)?;
@@ -554,6 +532,55 @@ impl World {
         }
         self.after_change_in(OFFSETS_TOPIC, cp, &mut events);
         Ok(events)
+    }
+
+    /// Every check [`World::commit_offsets`] makes before it changes anything; returns the
+    /// coordinator's `__consumer_offsets` partition.
+    pub(crate) fn validate_commit(
+        &self,
+        group: &str,
+        commits: &[OffsetCommit],
+    ) -> Result<i32, SimError> {
+        if group.is_empty() {
+            return Err(SimError::InvalidGroupId {
+                group: group.to_string(),
+            });
+        }
+        let max_meta = self.config.offset_metadata_max_bytes;
+        for c in commits {
+            self.partition_checked(&c.topic, c.partition)?;
+            if c.offset < 0 {
+                return Err(SimError::InvalidOffset { offset: c.offset });
+            }
+            if c.metadata.len() > max_meta {
+                return Err(SimError::OffsetMetadataTooLarge {
+                    size: c.metadata.len(),
+                    max: max_meta,
+                });
+            }
+        }
+        let cp = self.coordinator_for_write(group)?;
+        if let Some(t) = self.topics.get(OFFSETS_TOPIC) {
+            for c in commits {
+                let tp = TopicPartition::new(c.topic.clone(), c.partition);
+                let value = OffsetAndMetadata {
+                    offset: Offset(c.offset),
+                    leader_epoch: c.leader_epoch,
+                    metadata: c.metadata.clone(),
+                    commit_timestamp_ms: self.now_ms,
+                };
+                let k = offsets::encode_offset_commit_key(group, &tp);
+                let v = offsets::encode_offset_commit_value(&value);
+                let size = crate::log::record_size_in_bytes(Some(&k), Some(&v), &[]);
+                if size > t.config.max_message_bytes.max(0) as u64 {
+                    return Err(SimError::MessageTooLarge {
+                        size,
+                        max_message_bytes: t.config.max_message_bytes,
+                    });
+                }
+            }
+        }
+        Ok(cp)
     }
 
     /// Deletes committed offsets (tombstones). `GROUP_ID_NOT_FOUND` if the group has none.
@@ -607,6 +634,16 @@ impl World {
     /// Applies one command and returns the events it caused. On error the world is
     /// unchanged.
     pub fn apply(&mut self, command: Command) -> Result<Vec<Event>, SimError> {
+        // `Advance` tells the clients after each timer; other commands once, at the end.
+        let observe = !matches!(command, Command::Advance { .. });
+        let mut events = self.apply_command(command)?;
+        if observe {
+            self.clients_observe(&mut events);
+        }
+        Ok(events)
+    }
+
+    fn apply_command(&mut self, command: Command) -> Result<Vec<Event>, SimError> {
         match command {
             Command::CreateTopic {
                 name,
@@ -653,6 +690,7 @@ impl World {
             Command::DeleteOffsets { group, partitions } => {
                 self.delete_offsets(&group, &partitions)
             }
+            client => self.apply_client_command(client),
         }
     }
 
@@ -1069,6 +1107,7 @@ impl World {
             // A timer that caused no event changed nothing that needs follow-up.
             if !fired.is_empty() {
                 self.after_change(&mut fired);
+                self.clients_observe(&mut fired);
                 if self.now_ms != shown {
                     events.push(Event::ClockAdvanced {
                         from_ms: shown,
@@ -1205,6 +1244,9 @@ impl World {
                     Timer::PreferredLeaderElection,
                 );
             }
+            Timer::GroupTimer { group } => self.fire_group_timer(&group, events),
+            Timer::ConsumerTimer { consumer } => self.fire_consumer_timer(&consumer, events),
+            Timer::ProducerTimer { producer } => self.fire_producer_timer(&producer, events),
         }
     }
 
@@ -1344,7 +1386,8 @@ impl World {
                 p.check_invariants(&self.brokers, t.config.cleanup_policy.compacts())?;
             }
         }
-        self.check_offset_store()
+        self.check_offset_store()?;
+        self.check_clients()
     }
 
     /// Every cached committed offset is the latest record for its key below the HW of its

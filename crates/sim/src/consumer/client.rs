@@ -287,7 +287,22 @@ impl Consumer {
         log: &dyn LogReader,
         store: &mut dyn OffsetStore,
     ) -> Result<Vec<ConsumerRecord>, ConsumerError> {
+        self.poll_at_most(now_ms, None, log, store)
+    }
+
+    /// [`Consumer::poll`] returning at most `limit` records (and never more than
+    /// `max.poll.records`).
+    pub fn poll_at_most(
+        &mut self,
+        now_ms: i64,
+        limit: Option<usize>,
+        log: &dyn LogReader,
+        store: &mut dyn OffsetStore,
+    ) -> Result<Vec<ConsumerRecord>, ConsumerError> {
         self.ensure_running()?;
+        let max_records = limit.map_or(self.config.max_poll_records, |l| {
+            l.min(self.config.max_poll_records)
+        });
         if self.mode == Mode::None {
             return Err(ConsumerError::IllegalState {
                 message: "Consumer is not subscribed to any topics or assigned any partitions"
@@ -329,7 +344,7 @@ impl Consumer {
         }
         let mut records = Vec::new();
         for tp in partitions {
-            let remaining = self.config.max_poll_records.saturating_sub(records.len());
+            let remaining = max_records.saturating_sub(records.len());
             if remaining == 0 {
                 break;
             }

@@ -196,6 +196,23 @@ impl fmt::Display for ConsumerError {
 
 impl std::error::Error for ConsumerError {}
 
+impl ConsumerError {
+    /// The Kafka error code behind the exception (for exceptions without one, the
+    /// exception's name in the same style).
+    pub fn code(&self) -> &'static str {
+        match self {
+            ConsumerError::NoOffsetForPartition { .. } => "NO_OFFSET_FOR_PARTITION",
+            ConsumerError::OffsetOutOfRange { .. } => "OFFSET_OUT_OF_RANGE",
+            ConsumerError::CommitFailed { cause } => cause.code(),
+            ConsumerError::RebalanceInProgress => "REBALANCE_IN_PROGRESS",
+            ConsumerError::FencedInstanceId { .. } => "FENCED_INSTANCE_ID",
+            ConsumerError::IllegalState { .. } => "ILLEGAL_STATE",
+            ConsumerError::IllegalArgument { .. } => "ILLEGAL_ARGUMENT",
+            ConsumerError::InvalidGroupId => "INVALID_GROUP_ID",
+        }
+    }
+}
+
 /// How a commit was triggered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CommitKind {

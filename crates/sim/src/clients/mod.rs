@@ -1,0 +1,114 @@
+//! The clients wired into the world: consumer groups (the classic group coordinator),
+//! consumers and producers, named by the learner (`c1`, `p1`), plus the delivery ledger.
+//!
+//! The pure state machines live elsewhere — [`crate::group::Group`] (the coordinator),
+//! [`crate::consumer::Consumer`] (the Java `KafkaConsumer`) and the assignors — and this
+//! module is the network between them and the brokers:
+//!
+//! - a consumer's requests (JoinGroup, SyncGroup, Heartbeat, LeaveGroup) go to its group's
+//!   coordinator at once, and the coordinator's answers are delivered at once, also those
+//!   it owed to members waiting in a join (their "long poll" returns);
+//! - the consumer reads the partition logs through [`crate::consumer::LogReader`], which the
+//!   world implements (the high watermark bounds every fetch), and commits through
+//!   [`crate::consumer::OffsetStore`]: the group checks member and generation
+//!   (`ILLEGAL_GENERATION` for a zombie), then the commit is appended to
+//!   `__consumer_offsets` like any other; it is visible once replicated;
+//! - the clock drives the rest, through three timers per client ([`crate::scheduler::Timer`]):
+//!   the group's deadlines (session timeouts, the initial rebalance delay, join and sync
+//!   timeouts), each consumer's heartbeat, `max.poll.interval.ms` check and per-record
+//!   processing, and each producer's `linger.ms`, retry backoff and request timeout.
+//!
+//! Consumer properties ([`consumer_settings`]): `group.id`, `group.instance.id`,
+//! `client.id` (default: the consumer's name), `enable.auto.commit` (true),
+//! `auto.commit.interval.ms` (5000), `auto.offset.reset` (latest), `max.poll.records`
+//! (500), `max.poll.interval.ms` (300000), `session.timeout.ms` (45000),
+//! `heartbeat.interval.ms` (3000), `partition.assignment.strategy` (range,
+//! cooperative-sticky) and the simulator's `processing.ms.per.record` (0).
+//!
+//! Producer properties ([`producer_settings`]): `acks` (all), `linger.ms` (5),
+//! `batch.size` (16384), `retries`, `retry.backoff.ms` (100), `delivery.timeout.ms`
+//! (120000), `request.timeout.ms` (30000), `enable.idempotence` (true),
+//! `partitioner.class`.
+//!
+//! Simplifications, said plainly: requests reach the coordinator without network delay;
+//! a consumer sees new partitions of a subscribed topic at its next poll (Kafka: at its
+//! next metadata refresh, `metadata.max.age.ms`); the group lives on whichever broker
+//! leads its `__consumer_offsets` partition, but a coordinator failover does not reset
+//! the membership (commits do fail while that partition has no leader).
+
+mod config;
+mod consumers;
+mod producer;
+
+pub use config::{consumer_settings, producer_settings, ConsumerSettings, ProducerSettings};
+pub use consumers::{ClientState, ConsumerPartitionView, ConsumerView, LagRow};
+pub use producer::{Producer, ProducerEvent};
+
+use crate::consumer::{Consumer, ConsumerRecord, DeliveryLedger, ProcessedRecord};
+use crate::group::Group;
+use crate::types::{Offset, TopicPartition};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, VecDeque};
+
+/// One processed record as [`crate::Event::RecordsProcessed`] reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcessedOffset {
+    pub topic: String,
+    pub partition: i32,
+    pub offset: Offset,
+    /// How many times the consumer's group has now processed this record (2 or more: a
+    /// duplicate).
+    pub times: u32,
+}
+
+/// One answer of `offsetsForTimes`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimestampOffset {
+    pub topic: String,
+    pub partition: i32,
+    /// The first offset whose timestamp is at or after the target; `None` (Java's `null`)
+    /// if there is none below the high watermark.
+    pub offset: Option<Offset>,
+}
+
+/// What the application did to get its partitions: a restart runs the same code again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) enum Intent {
+    None,
+    Subscribe(Vec<String>),
+    Assign(Vec<TopicPartition>),
+}
+
+/// A group and when its next timer is scheduled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct GroupSlot {
+    pub(crate) group: Group,
+    pub(crate) wake: Option<i64>,
+}
+
+/// A consumer, the simulated application around it, and its timer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct ConsumerSlot {
+    pub(crate) consumer: Consumer,
+    pub(crate) settings: ConsumerSettings,
+    /// 0 for the first instance, one more per restart.
+    pub(crate) incarnation: u32,
+    pub(crate) intent: Intent,
+    /// Records being processed, each done at its `done_at_ms`.
+    pub(crate) processing: VecDeque<ProcessedRecord>,
+    /// The records the last poll returned.
+    pub(crate) last_batch: Vec<ConsumerRecord>,
+    pub(crate) wake: Option<i64>,
+}
+
+/// Everything client-side the world holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Clients {
+    pub(crate) groups: BTreeMap<String, GroupSlot>,
+    pub(crate) consumers: BTreeMap<String, ConsumerSlot>,
+    pub(crate) producers: BTreeMap<String, Producer>,
+    /// How many times each group processed each record.
+    pub(crate) ledger: DeliveryLedger,
+    /// The next idempotent producer id the broker hands out.
+    pub(crate) next_producer_id: i64,
+}

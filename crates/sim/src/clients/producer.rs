@@ -1,0 +1,745 @@
+//! A producer client: the record accumulator (batches per partition, `linger.ms`,
+//! `batch.size`), the partitioner, acks, retries on retriable errors and idempotence.
+//!
+//! `send` puts the record in the open batch of its partition; a batch is sent when it
+//! reaches `batch.size` bytes, when it is `linger.ms` old, or at `flush`. The built-in
+//! partitioner sends keyless records to one partition until `batch.size` bytes went there
+//! (KIP-794), which is why batching and stickiness belong together.
+//!
+//! Retriable errors (`NOT_ENOUGH_REPLICAS`, `LEADER_NOT_AVAILABLE`, a write lost when the
+//! leader changed, an `acks=all` request unanswered after `request.timeout.ms`) are retried
+//! after `retry.backoff.ms` while `retries` and `delivery.timeout.ms` allow. A retry after a
+//! request timeout is the classic source of duplicates: the first attempt may have been
+//! written after all. An idempotent producer (`enable.idempotence`, the default with
+//! `acks=all`) numbers its records per partition (producer id, sequence) and the broker
+//! recognises the retry of a sequence it already has (`DUPLICATE_SEQUENCE_NUMBER`): no
+//! second copy. Simplification: the broker's last sequences are kept with the producer
+//! here; Kafka keeps them in the partition's producer state (and snapshots).
+
+use super::{producer_settings, ProducerSettings};
+use crate::config::Acks;
+use crate::error::SimError;
+use crate::event::Event;
+use crate::log::Header;
+use crate::partitioner::{PartitionChoice, ProducerPartitionerState};
+use crate::scheduler::Timer;
+use crate::types::{Offset, TopicPartition};
+use crate::world::World;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What happened in a producer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ProducerEvent {
+    /// `send`: the record waits in the open batch of its partition.
+    RecordQueued {
+        topic: String,
+        partition: i32,
+        chosen_by: PartitionChoice,
+        /// Records now in that batch.
+        batch_records: usize,
+    },
+    /// A batch went to the partition leader (`attempt` 1 is the first try).
+    BatchSent {
+        topic: String,
+        partition: i32,
+        records: usize,
+        attempt: u32,
+    },
+    /// The send completed: the record is at `offset` (`acks=0`: the producer never learns
+    /// whether it was written, and reports it sent).
+    Acknowledged {
+        topic: String,
+        partition: i32,
+        offset: Offset,
+        sequence: Option<i32>,
+    },
+    /// A retriable error; the record is sent again at `retry_at_ms`.
+    Retrying {
+        topic: String,
+        partition: i32,
+        error: String,
+        attempt: u32,
+        retry_at_ms: i64,
+    },
+    /// The broker recognised a retried sequence it already had: no duplicate was written.
+    DuplicateRejected {
+        topic: String,
+        partition: i32,
+        sequence: i32,
+        offset: Offset,
+    },
+    /// The send failed for good (the callback's exception).
+    Failed {
+        topic: String,
+        partition: i32,
+        error: String,
+    },
+    Closed,
+}
+
+/// A record in the accumulator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct PendingRecord {
+    key: Option<String>,
+    value: Option<String>,
+    headers: Vec<Header>,
+    timestamp_ms: Option<i64>,
+    chosen_by: PartitionChoice,
+    sequence: Option<i32>,
+    /// When `send` was called (delivery.timeout.ms counts from here).
+    created_ms: i64,
+    attempts: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Batch {
+    tp: TopicPartition,
+    records: Vec<PendingRecord>,
+    created_ms: i64,
+    bytes: u64,
+    /// Set for a batch waiting out `retry.backoff.ms`.
+    retry_at_ms: Option<i64>,
+}
+
+/// A record written and waiting for its acknowledgement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct InFlight {
+    record: PendingRecord,
+    sent_ms: i64,
+}
+
+/// One producer client (`KafkaProducer`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Producer {
+    settings: ProducerSettings,
+    producer_id: Option<i64>,
+    closed: bool,
+    partitioner: BTreeMap<String, ProducerPartitionerState>,
+    #[serde(with = "crate::serde_util::map_as_pairs")]
+    open: BTreeMap<TopicPartition, Batch>,
+    retries: Vec<Batch>,
+    #[serde(with = "crate::serde_util::map_as_pairs")]
+    in_flight: BTreeMap<(TopicPartition, i64), InFlight>,
+    #[serde(with = "crate::serde_util::map_as_pairs")]
+    next_sequence: BTreeMap<TopicPartition, i32>,
+    /// The broker's view for an idempotent producer: sequence → offset written.
+    #[serde(with = "crate::serde_util::map_as_pairs")]
+    written: BTreeMap<(TopicPartition, i32), i64>,
+    wake: Option<i64>,
+    pub(crate) acknowledged: u64,
+    pub(crate) failed: u64,
+}
+
+impl Producer {
+    pub fn settings(&self) -> &ProducerSettings {
+        &self.settings
+    }
+    /// The idempotent producer id, if idempotent.
+    pub fn producer_id(&self) -> Option<i64> {
+        self.producer_id
+    }
+    pub fn is_closed(&self) -> bool {
+        self.closed
+    }
+    /// Records in open batches or waiting to be retried.
+    pub fn queued_records(&self) -> usize {
+        self.open.values().map(|b| b.records.len()).sum::<usize>()
+            + self.retries.iter().map(|b| b.records.len()).sum::<usize>()
+    }
+    /// Records written and not acknowledged yet.
+    pub fn in_flight_records(&self) -> usize {
+        self.in_flight.len()
+    }
+    /// Sends that completed / failed for good.
+    pub fn acknowledged_records(&self) -> u64 {
+        self.acknowledged
+    }
+    pub fn failed_records(&self) -> u64 {
+        self.failed
+    }
+
+    fn next_wake(&self) -> Option<i64> {
+        let linger = self
+            .open
+            .values()
+            .map(|b| b.created_ms.saturating_add(self.settings.linger_ms));
+        let retry = self.retries.iter().filter_map(|b| b.retry_at_ms);
+        let timeout = if self.settings.acks == Acks::All {
+            self.in_flight
+                .values()
+                .map(|f| f.sent_ms.saturating_add(self.settings.request_timeout_ms))
+                .min()
+        } else {
+            None
+        };
+        linger.chain(retry).chain(timeout).min()
+    }
+}
+
+fn retriable(e: &SimError) -> bool {
+    matches!(
+        e,
+        SimError::NotEnoughReplicas { .. }
+            | SimError::LeaderNotAvailable { .. }
+            | SimError::NotLeaderOrFollower { .. }
+    )
+}
+
+fn pev(producer: &str, event: ProducerEvent) -> Event {
+    Event::Producer {
+        producer: producer.to_string(),
+        event,
+    }
+}
+
+impl World {
+    /// The producer named `name`.
+    pub fn producer(&self, name: &str) -> Option<&Producer> {
+        self.clients.producers.get(name)
+    }
+
+    /// Every producer's name, sorted.
+    pub fn producer_names(&self) -> impl Iterator<Item = &str> {
+        self.clients.producers.keys().map(String::as_str)
+    }
+
+    pub(crate) fn create_producer(
+        &mut self,
+        name: &str,
+        props: &BTreeMap<String, String>,
+        events: &mut Vec<Event>,
+    ) -> Result<(), SimError> {
+        if name.trim().is_empty() {
+            return Err(SimError::InvalidRequest {
+                reason: "a producer needs a name".into(),
+            });
+        }
+        if self.client_name_taken(name) {
+            return Err(SimError::ClientAlreadyExists { name: name.into() });
+        }
+        let settings = producer_settings(props)?;
+        let producer_id = settings.enable_idempotence.then(|| {
+            let id = self.clients.next_producer_id;
+            self.clients.next_producer_id += 1;
+            id
+        });
+        self.clients.producers.insert(
+            name.to_string(),
+            Producer {
+                settings,
+                producer_id,
+                closed: false,
+                partitioner: BTreeMap::new(),
+                open: BTreeMap::new(),
+                retries: Vec::new(),
+                in_flight: BTreeMap::new(),
+                next_sequence: BTreeMap::new(),
+                written: BTreeMap::new(),
+                wake: None,
+                acknowledged: 0,
+                failed: 0,
+            },
+        );
+        events.push(Event::ProducerCreated {
+            producer: name.to_string(),
+            producer_id,
+        });
+        Ok(())
+    }
+
+    fn open_producer(&self, name: &str) -> Result<&Producer, SimError> {
+        let p = self
+            .clients
+            .producers
+            .get(name)
+            .ok_or_else(|| SimError::UnknownClient { name: name.into() })?;
+        if p.closed {
+            return Err(SimError::InvalidRequest {
+                reason: format!("producer '{name}' is closed (IllegalStateException: Cannot perform operation after producer has been closed)"),
+            });
+        }
+        Ok(p)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn send(
+        &mut self,
+        name: &str,
+        topic: &str,
+        partition: Option<i32>,
+        key: Option<String>,
+        value: Option<String>,
+        headers: Vec<Header>,
+        timestamp_ms: Option<i64>,
+        events: &mut Vec<Event>,
+    ) -> Result<(), SimError> {
+        let producer = self.open_producer(name)?;
+        let t = self
+            .topic(topic)
+            .ok_or_else(|| SimError::UnknownTopicOrPartition {
+                topic: topic.into(),
+                partition,
+            })?;
+        if t.is_internal() {
+            return Err(SimError::InvalidTopic {
+                topic: topic.into(),
+                reason: "is internal: clients cannot produce to it".into(),
+            });
+        }
+        let n = t.partition_count();
+        let rec = crate::log::NewRecord {
+            key: key.as_deref().map(str::as_bytes),
+            value: value.as_deref().map(str::as_bytes),
+            headers: &headers,
+        };
+        let size = rec.size_in_bytes();
+        if size > t.config().max_message_bytes.max(0) as u64 {
+            return Err(SimError::MessageTooLarge {
+                size,
+                max_message_bytes: t.config().max_message_bytes,
+            });
+        }
+        let kind = producer.settings.partitioner;
+        let batch_size = producer.settings.batch_size;
+        let linger = producer.settings.linger_ms;
+        let mut state = producer.partitioner.get(topic).cloned().unwrap_or_default();
+        let available: Vec<i32> = t
+            .partitions()
+            .iter()
+            .filter(|p| p.leader().is_some())
+            .map(|p| p.index())
+            .collect();
+        let (p, chosen_by) = match partition {
+            Some(p) if (0..n).contains(&p) => (p, PartitionChoice::Explicit),
+            Some(p) => {
+                return Err(SimError::UnknownTopicOrPartition {
+                    topic: topic.into(),
+                    partition: Some(p),
+                })
+            }
+            None => state.choose(
+                kind,
+                &mut self.rng,
+                key.as_deref().map(str::as_bytes),
+                n,
+                &available,
+            ),
+        };
+        if chosen_by == PartitionChoice::Sticky {
+            state.sticky.on_append(size, batch_size);
+        }
+        let now = self.now_ms;
+        let tp = TopicPartition::new(topic, p);
+        let Some(producer) = self.clients.producers.get_mut(name) else {
+            return Err(SimError::UnknownClient { name: name.into() });
+        };
+        producer.partitioner.insert(topic.to_string(), state);
+        let batch = producer.open.entry(tp.clone()).or_insert_with(|| Batch {
+            tp: tp.clone(),
+            records: Vec::new(),
+            created_ms: now,
+            bytes: 0,
+            retry_at_ms: None,
+        });
+        batch.records.push(PendingRecord {
+            key,
+            value,
+            headers,
+            timestamp_ms,
+            chosen_by,
+            sequence: None,
+            created_ms: now,
+            attempts: 0,
+        });
+        batch.bytes = batch.bytes.saturating_add(size);
+        let full = batch.bytes >= batch_size.max(0) as u64;
+        events.push(pev(
+            name,
+            ProducerEvent::RecordQueued {
+                topic: topic.into(),
+                partition: p,
+                chosen_by,
+                batch_records: batch.records.len(),
+            },
+        ));
+        if full || linger == 0 {
+            if let Some(b) = producer.open.remove(&tp) {
+                self.send_batch(name, b, events);
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn flush(&mut self, name: &str, events: &mut Vec<Event>) -> Result<(), SimError> {
+        self.open_producer(name)?;
+        self.drain_producer(name, true, events);
+        Ok(())
+    }
+
+    pub(crate) fn close_producer(
+        &mut self,
+        name: &str,
+        events: &mut Vec<Event>,
+    ) -> Result<(), SimError> {
+        self.open_producer(name)?;
+        self.drain_producer(name, true, events);
+        if let Some(p) = self.clients.producers.get_mut(name) {
+            p.closed = true;
+        }
+        events.push(pev(name, ProducerEvent::Closed));
+        Ok(())
+    }
+
+    /// Sends the batches that are due (all open ones if `all`), and due retries.
+    fn drain_producer(&mut self, name: &str, all: bool, events: &mut Vec<Event>) {
+        let now = self.now_ms;
+        let Some(p) = self.clients.producers.get_mut(name) else {
+            return;
+        };
+        let linger = p.settings.linger_ms;
+        let due: Vec<TopicPartition> = p
+            .open
+            .iter()
+            .filter(|(_, b)| all || b.created_ms.saturating_add(linger) <= now)
+            .map(|(tp, _)| tp.clone())
+            .collect();
+        let mut batches: Vec<Batch> = due.iter().filter_map(|tp| p.open.remove(tp)).collect();
+        let (ready, waiting): (Vec<Batch>, Vec<Batch>) = std::mem::take(&mut p.retries)
+            .into_iter()
+            .partition(|b| b.retry_at_ms.is_none_or(|t| t <= now));
+        p.retries = waiting;
+        batches.extend(ready);
+        for b in batches {
+            self.send_batch(name, b, events);
+        }
+    }
+
+    /// Writes a batch to its partition leader, record by record (a batch is one request
+    /// in Kafka; the simulator appends its records in order).
+    fn send_batch(&mut self, name: &str, mut batch: Batch, events: &mut Vec<Event>) {
+        let now = self.now_ms;
+        let Some(p) = self.clients.producers.get_mut(name) else {
+            return;
+        };
+        let settings = p.settings.clone();
+        let attempt = batch.records.first().map_or(1, |r| r.attempts + 1);
+        if settings.enable_idempotence {
+            for r in &mut batch.records {
+                if r.sequence.is_none() {
+                    let seq = p.next_sequence.entry(batch.tp.clone()).or_insert(0);
+                    r.sequence = Some(*seq);
+                    *seq = seq.wrapping_add(1);
+                }
+            }
+        }
+        events.push(pev(
+            name,
+            ProducerEvent::BatchSent {
+                topic: batch.tp.topic.clone(),
+                partition: batch.tp.partition,
+                records: batch.records.len(),
+                attempt,
+            },
+        ));
+        let tp = batch.tp.clone();
+        let mut records = std::mem::take(&mut batch.records).into_iter();
+        while let Some(mut r) = records.next() {
+            r.attempts += 1;
+            // The broker's duplicate check for an idempotent producer.
+            if let (Some(seq), Some(p)) = (r.sequence, self.clients.producers.get(name)) {
+                if let Some(&offset) = p.written.get(&(tp.clone(), seq)) {
+                    let still_there = self
+                        .partition(&tp.topic, tp.partition)
+                        .is_some_and(|part| Offset(offset) < part.log_end_offset());
+                    if still_there {
+                        events.push(pev(
+                            name,
+                            ProducerEvent::DuplicateRejected {
+                                topic: tp.topic.clone(),
+                                partition: tp.partition,
+                                sequence: seq,
+                                offset: Offset(offset),
+                            },
+                        ));
+                        if let Some(p) = self.clients.producers.get_mut(name) {
+                            if let Some(f) = p.in_flight.get_mut(&(tp.clone(), offset)) {
+                                f.sent_ms = now;
+                            }
+                        }
+                        continue;
+                    }
+                }
+            }
+            let result = self.produce(
+                &tp.topic,
+                Some(tp.partition),
+                r.key.as_deref().map(str::as_bytes),
+                r.value.as_deref().map(str::as_bytes),
+                &r.headers,
+                r.timestamp_ms,
+                Some(settings.acks),
+            );
+            match result {
+                Ok(mut evs) => {
+                    let mut offset = None;
+                    for e in &mut evs {
+                        if let Event::RecordAppended {
+                            topic,
+                            partition,
+                            offset: o,
+                            chosen_by,
+                            ..
+                        } = e
+                        {
+                            if *topic == tp.topic && *partition == tp.partition {
+                                *chosen_by = r.chosen_by;
+                                offset = Some(o.0);
+                            }
+                        }
+                    }
+                    events.extend(evs);
+                    let Some(offset) = offset else { continue };
+                    let Some(p) = self.clients.producers.get_mut(name) else {
+                        continue;
+                    };
+                    if let Some(seq) = r.sequence {
+                        p.written.insert((tp.clone(), seq), offset);
+                    }
+                    if settings.acks == Acks::None {
+                        p.acknowledged += 1;
+                        events.push(pev(
+                            name,
+                            ProducerEvent::Acknowledged {
+                                topic: tp.topic.clone(),
+                                partition: tp.partition,
+                                offset: Offset(offset),
+                                sequence: r.sequence,
+                            },
+                        ));
+                    } else {
+                        // acks=1 is acknowledged in these very events; `clients_observe`
+                        // routes the ProduceAcknowledged to this producer.
+                        p.in_flight.insert(
+                            (tp.clone(), offset),
+                            InFlight {
+                                record: r,
+                                sent_ms: now,
+                            },
+                        );
+                    }
+                }
+                Err(e) if retriable(&e) => {
+                    let mut rest = vec![r];
+                    rest.extend(records.by_ref());
+                    self.retry_or_fail(name, &tp, rest, &e.to_string(), events);
+                    break;
+                }
+                Err(e) => {
+                    if let Some(p) = self.clients.producers.get_mut(name) {
+                        p.failed += 1;
+                    }
+                    events.push(pev(
+                        name,
+                        ProducerEvent::Failed {
+                            topic: tp.topic.clone(),
+                            partition: tp.partition,
+                            error: e.to_string(),
+                        },
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Queues records for another attempt after `retry.backoff.ms`, or fails those out of
+    /// retries or past `delivery.timeout.ms`.
+    fn retry_or_fail(
+        &mut self,
+        name: &str,
+        tp: &TopicPartition,
+        records: Vec<PendingRecord>,
+        error: &str,
+        events: &mut Vec<Event>,
+    ) {
+        let now = self.now_ms;
+        let Some(p) = self.clients.producers.get_mut(name) else {
+            return;
+        };
+        let s = p.settings.clone();
+        let retry_at = now.saturating_add(s.retry_backoff_ms);
+        let (keep, give_up): (Vec<PendingRecord>, Vec<PendingRecord>) =
+            records.into_iter().partition(|r| {
+                i64::from(r.attempts) <= s.retries
+                    && retry_at < r.created_ms.saturating_add(s.delivery_timeout_ms)
+            });
+        for _ in &give_up {
+            p.failed += 1;
+            events.push(pev(
+                name,
+                ProducerEvent::Failed {
+                    topic: tp.topic.clone(),
+                    partition: tp.partition,
+                    error: format!("{error} (out of retries or past delivery.timeout.ms)"),
+                },
+            ));
+        }
+        if let Some(first) = keep.first() {
+            events.push(pev(
+                name,
+                ProducerEvent::Retrying {
+                    topic: tp.topic.clone(),
+                    partition: tp.partition,
+                    error: error.to_string(),
+                    attempt: first.attempts + 1,
+                    retry_at_ms: retry_at,
+                },
+            ));
+            p.retries.push(Batch {
+                tp: tp.clone(),
+                records: keep,
+                created_ms: now,
+                bytes: 0,
+                retry_at_ms: Some(retry_at),
+            });
+        }
+    }
+
+    pub(crate) fn fire_producer_timer(&mut self, name: &str, events: &mut Vec<Event>) {
+        let now = self.now_ms;
+        let Some(p) = self.clients.producers.get_mut(name) else {
+            return;
+        };
+        if p.wake.is_some_and(|w| w <= now) {
+            p.wake = None;
+        }
+        // acks=all requests unanswered for request.timeout.ms are sent again.
+        if p.settings.acks == Acks::All {
+            let timeout = p.settings.request_timeout_ms;
+            let expired: Vec<(TopicPartition, i64)> = p
+                .in_flight
+                .iter()
+                .filter(|(_, f)| f.sent_ms.saturating_add(timeout) <= now)
+                .map(|(k, _)| k.clone())
+                .collect();
+            let mut by_tp: BTreeMap<TopicPartition, Vec<PendingRecord>> = BTreeMap::new();
+            for k in expired {
+                if let Some(f) = p.in_flight.get_mut(&k) {
+                    // Without idempotence the first write is forgotten: if it lands after
+                    // all, it is a second copy.
+                    if p.settings.enable_idempotence {
+                        f.sent_ms = now;
+                        by_tp.entry(k.0.clone()).or_default().push(f.record.clone());
+                    } else if let Some(f) = p.in_flight.remove(&k) {
+                        by_tp.entry(k.0.clone()).or_default().push(f.record);
+                    }
+                }
+            }
+            for (tp, records) in by_tp {
+                self.retry_or_fail(name, &tp, records, "REQUEST_TIMED_OUT", events);
+            }
+        }
+        self.drain_producer(name, false, events);
+        self.reschedule_producers();
+    }
+
+    /// Routes acknowledgements and lost writes to the producers that sent them.
+    pub(crate) fn clients_observe(&mut self, events: &mut Vec<Event>) {
+        if self.clients.producers.is_empty() {
+            return;
+        }
+        let mut extra = Vec::new();
+        let mut lost = Vec::new();
+        for e in events.iter() {
+            let (topic, partition, offset, ok, error) = match e {
+                Event::ProduceAcknowledged {
+                    topic,
+                    partition,
+                    offset,
+                } => (topic, *partition, *offset, true, None),
+                Event::ProduceFailed {
+                    topic,
+                    partition,
+                    offset,
+                    error,
+                } => (topic, *partition, *offset, false, Some(error)),
+                _ => continue,
+            };
+            let key = (TopicPartition::new(topic.clone(), partition), offset.0);
+            for (name, p) in &mut self.clients.producers {
+                let Some(f) = p.in_flight.remove(&key) else {
+                    continue;
+                };
+                if ok {
+                    p.acknowledged += 1;
+                    extra.push(pev(
+                        name,
+                        ProducerEvent::Acknowledged {
+                            topic: topic.clone(),
+                            partition,
+                            offset,
+                            sequence: f.record.sequence,
+                        },
+                    ));
+                } else {
+                    if let Some(seq) = f.record.sequence {
+                        p.written.remove(&(key.0.clone(), seq));
+                    }
+                    lost.push((
+                        name.clone(),
+                        key.0.clone(),
+                        f.record,
+                        error.cloned().unwrap_or_default(),
+                    ));
+                }
+                break;
+            }
+        }
+        for (name, tp, record, error) in lost {
+            self.retry_or_fail(&name, &tp, vec![record], &error, &mut extra);
+        }
+        events.extend(extra);
+        self.reschedule_producers();
+    }
+
+    pub(crate) fn reschedule_producers(&mut self) {
+        let now = self.now_ms;
+        let mut timers = Vec::new();
+        for (name, p) in &mut self.clients.producers {
+            if let Some(d) = p.next_wake() {
+                let d = d.max(now);
+                if p.wake.is_none_or(|w| d < w) {
+                    p.wake = Some(d);
+                    timers.push((
+                        d,
+                        Timer::ProducerTimer {
+                            producer: name.clone(),
+                        },
+                    ));
+                }
+            }
+        }
+        for (due, t) in timers {
+            self.scheduler.schedule(due, t);
+        }
+    }
+
+    pub(crate) fn check_producers(&self) -> Result<(), String> {
+        for (name, p) in &self.clients.producers {
+            for ((tp, offset), _) in &p.in_flight {
+                let Some(part) = self.partition(&tp.topic, tp.partition) else {
+                    return Err(format!("producer {name}: in flight to missing {tp}"));
+                };
+                if *offset < 0 || Offset(*offset) >= part.log_end_offset() {
+                    return Err(format!(
+                        "producer {name}: in-flight offset {offset} of {tp} is not in the log"
+                    ));
+                }
+            }
+            if p.open.values().any(|b| b.records.is_empty()) {
+                return Err(format!("producer {name}: an empty open batch"));
+            }
+        }
+        Ok(())
+    }
+}
