@@ -16,8 +16,15 @@ pub struct CompartmentView {
     pub log_start: i64,
     pub high_watermark: i64,
     pub log_end: i64,
+    /// The newest records, oldest first (at most [`SEATS_SHOWN`]).
     pub seats: Vec<Seat>,
+    /// How many older records are on board but not drawn.
+    pub earlier: usize,
 }
+
+/// How many seats a compartment draws: the newest ones. A long log shows how many earlier
+/// passengers are on board instead of drawing thousands of seats.
+pub const SEATS_SHOWN: usize = 40;
 
 /// The compartments of one topic, in partition order; empty if the topic does not exist.
 pub fn compartments(world: &World, topic: &str) -> Vec<CompartmentView> {
@@ -27,20 +34,26 @@ pub fn compartments(world: &World, topic: &str) -> Vec<CompartmentView> {
     t.partitions()
         .iter()
         .enumerate()
-        .map(|(i, p)| CompartmentView {
-            partition: i as i32,
-            log_start: p.log_start_offset().0,
-            high_watermark: p.high_watermark().0,
-            log_end: p.log_end_offset().0,
-            seats: p
-                .log()
-                .records()
-                .map(|r| Seat {
-                    offset: r.offset.0,
-                    key: r.key_utf8().map(|k| k.into_owned()),
-                    value: r.value_utf8().map(|v| v.into_owned()),
-                })
-                .collect(),
+        .map(|(i, p)| {
+            let total = p.log().records().count();
+            let earlier = total.saturating_sub(SEATS_SHOWN);
+            CompartmentView {
+                partition: i as i32,
+                log_start: p.log_start_offset().0,
+                high_watermark: p.high_watermark().0,
+                log_end: p.log_end_offset().0,
+                seats: p
+                    .log()
+                    .records()
+                    .skip(earlier)
+                    .map(|r| Seat {
+                        offset: r.offset.0,
+                        key: r.key_utf8().map(|k| k.into_owned()),
+                        value: r.value_utf8().map(|v| v.into_owned()),
+                    })
+                    .collect(),
+                earlier,
+            }
         })
         .collect()
 }

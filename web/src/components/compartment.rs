@@ -57,6 +57,13 @@ pub fn Compartment(props: &Props) -> Html {
                 </dl>
             </div>
             <ol class="seats" aria-label={format!("{} {}", Term::Partition.word(v), view.partition)}>
+                if view.earlier > 0 {
+                    <li key="earlier" class="seat earlier" data-testid="earlier-seats"
+                        title={format!("{} earlier {} still on board", view.earlier, Term::Record.word(v))}>
+                        <span class="seat-number">{ "…" }</span>
+                        <span class="seat-key">{ format!("+{}", view.earlier) }</span>
+                    </li>
+                }
                 { for seats }
                 <li key="next" class="seat next-free" data-testid="next-free" title={Term::LogEnd.explanation()}>
                     <span class="seat-number">{ view.log_end }</span>

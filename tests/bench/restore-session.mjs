@@ -1,0 +1,61 @@
+// Benchmark: reopening a 10,000-step session after a reload, in headless Chromium with real
+// IndexedDB, against the built site (OE_BASE_URL). The session is made through the page's own
+// export and import: export the fresh session, grow its log to 10,000 sends, import it, then
+// time reloads from navigation start until the page shows the rebuilt world.
+// Budget (DESIGN.md): ≤ 300 ms.
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launch, BASE_URL } from '../e2e/browser.mjs';
+
+const STEPS = Number(process.env.OE_BENCH_STEPS ?? 10000);
+const RUNS = Number(process.env.OE_BENCH_RUNS ?? 7);
+
+const OBSERVE_RESTORED = (expected) => {
+  const observer = new MutationObserver(() => {
+    const status = document.querySelector('[data-testid="session-status"].session-saved');
+    if (status && status.textContent.includes(`${expected} steps`)) {
+      window.__oeRestored = performance.now();
+      observer.disconnect();
+    }
+  });
+  observer.observe(document, { childList: true, subtree: true, characterData: true });
+};
+
+const { context } = await launch();
+try {
+  const page = await context.newPage();
+  await page.goto(BASE_URL);
+  await page.waitForSelector('[data-testid="session-status"].session-saved');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-session"]')]);
+  const exported = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  const session = exported.sessions[0];
+  const create = session.steps[0].command;
+  session.steps = [{ index: 0, command: create }];
+  for (let i = 1; i < STEPS; i += 1) {
+    session.steps.push({ index: i, command: { type: 'Produce', topic: 'orders', key: `customer-${i % 97}`, value: `order ${i}` } });
+  }
+  session.snapshots = [];
+  const file = join(mkdtempSync(join(tmpdir(), 'oe-bench-')), 'long-session.json');
+  writeFileSync(file, JSON.stringify(exported));
+  const before = page.url();
+  await page.setInputFiles('[data-testid="import-session"]', file);
+  await page.waitForFunction((first) => location.href !== first, before);
+  await page.waitForFunction((n) => document.querySelector('[data-testid="session-status"]')?.textContent.includes(`${n} steps`), STEPS, { timeout: 120000 });
+
+  await page.addInitScript(OBSERVE_RESTORED, STEPS);
+  const samples = [];
+  for (let i = 0; i < RUNS; i += 1) {
+    await page.reload();
+    await page.waitForFunction(() => window.__oeRestored !== undefined, null, { timeout: 120000 });
+    samples.push(await page.evaluate(() => window.__oeRestored));
+  }
+  samples.sort((a, b) => a - b);
+  const median = samples[Math.floor(samples.length / 2)];
+  console.log(
+    `restore a ${STEPS}-step session after reload (open IndexedDB, read the log, replay it, draw): ` +
+      `median ${median.toFixed(1)} ms, max ${samples[samples.length - 1].toFixed(1)} ms over ${RUNS} reloads (budget 300 ms)`,
+  );
+} finally {
+  await context.close();
+}
