@@ -284,3 +284,50 @@ fn a_zombie_members_commit_is_fenced() {
     );
     assert_eq!(w.committed_offset("checkers", &tp("orders", 0)), None);
 }
+
+/// Two members share four partitions; a third joins. Eager (`range`): everyone gives back
+/// everything, then gets a new assignment. Cooperative (`cooperative-sticky`): only the
+/// partitions that move are revoked, and they are assigned in a follow-up rebalance.
+fn third_member_joins(strategy: &str) -> (Vec<Event>, i32, i32) {
+    let mut w = world_with_topic("orders", 4);
+    let cfg = [
+        ("group.id", "checkers"),
+        ("partition.assignment.strategy", strategy),
+    ];
+    for n in ["c1", "c2"] {
+        consumer(&mut w, n, &cfg);
+        subscribe(&mut w, n, "orders");
+        poll(&mut w, n);
+    }
+    settle(&mut w, &["c1", "c2"], 8);
+    assert_eq!(w.consumer("c1").unwrap().assignment().len(), 2);
+    let before = w.group("checkers").unwrap().generation_id();
+    consumer(&mut w, "c3", &cfg);
+    subscribe(&mut w, "c3", "orders");
+    let mut events = poll(&mut w, "c3");
+    events.extend(settle(&mut w, &["c1", "c2", "c3"], 12));
+    let g = w.group("checkers").unwrap();
+    assert_eq!(g.state(), GroupState::Stable);
+    let owned: usize = ["c1", "c2", "c3"]
+        .iter()
+        .map(|n| w.consumer(n).unwrap().assignment().len())
+        .sum();
+    assert_eq!(owned, 4, "every partition has exactly one owner");
+    (events, before, g.generation_id())
+}
+
+#[test]
+fn eager_and_cooperative_revocations_differ_as_kafkas_do() {
+    let (eager, before, after) = third_member_joins("range");
+    assert_eq!(after, before + 1, "eager: one rebalance");
+    assert_eq!(revoked(&eager, "c1").len(), 2, "eager: c1 gives back both");
+    assert_eq!(revoked(&eager, "c2").len(), 2, "eager: c2 gives back both");
+
+    let (coop, before, after) = third_member_joins("cooperative-sticky");
+    assert_eq!(after, before + 2, "cooperative: a follow-up rebalance");
+    let moved = revoked(&coop, "c1").len() + revoked(&coop, "c2").len();
+    assert_eq!(
+        moved, 1,
+        "cooperative: only the partition that moves is revoked"
+    );
+}

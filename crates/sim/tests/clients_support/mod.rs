@@ -133,3 +133,33 @@ pub fn join_alone(w: &mut World, name: &str, topic: &str) -> Vec<Event> {
     events.extend(poll(w, name));
     events
 }
+
+/// Lets the group settle: `rounds` times, advance a second and poll every named consumer
+/// (as applications in a poll loop do).
+pub fn settle(w: &mut World, names: &[&str], rounds: usize) -> Vec<Event> {
+    let mut events = Vec::new();
+    for _ in 0..rounds {
+        events.extend(advance(w, 1_000));
+        for n in names {
+            if w.consumer(n).is_some_and(|c| c.is_running()) {
+                events.extend(poll(w, n));
+            }
+        }
+    }
+    events
+}
+
+/// Partitions revoked per consumer in these events.
+pub fn revoked(events: &[Event], name: &str) -> Vec<TopicPartition> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Consumer {
+                consumer,
+                event: ConsumerEvent::PartitionsRevoked { partitions },
+            } if consumer == name => Some(partitions.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}

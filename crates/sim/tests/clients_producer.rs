@@ -1,0 +1,292 @@
+//! Producers of their own: batching by `linger.ms` and `batch.size`, the partitioner,
+//! acks, retries on retriable errors, and idempotence (no duplicates from retries).
+
+mod clients_support;
+
+use clients_support::*;
+use sim::clients::ProducerEvent;
+use sim::partitioner::{partition_for_key, PartitionChoice};
+use sim::{Command, Event, SimError, TopicConfigOverrides, World, WorldConfig};
+
+fn producer(w: &mut World, name: &str, pairs: &[(&str, &str)]) -> Vec<Event> {
+    w.apply(Command::CreateProducer {
+        name: name.into(),
+        config: props(pairs),
+    })
+    .unwrap()
+}
+
+fn send(w: &mut World, p: &str, topic: &str, key: Option<&str>, value: &str) -> Vec<Event> {
+    w.apply(Command::Send {
+        producer: p.into(),
+        topic: topic.into(),
+        partition: None,
+        key: key.map(str::to_string),
+        value: Some(value.into()),
+        headers: vec![],
+        timestamp_ms: None,
+    })
+    .unwrap()
+}
+
+fn producer_events(events: &[Event]) -> Vec<ProducerEvent> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Producer { event, .. } => Some(event.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn appended(events: &[Event]) -> Vec<(i32, i64, PartitionChoice)> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::RecordAppended {
+                topic,
+                partition,
+                offset,
+                chosen_by,
+                ..
+            } if topic != "__consumer_offsets" => Some((*partition, offset.0, *chosen_by)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn acked(events: &[Event]) -> usize {
+    producer_events(events)
+        .iter()
+        .filter(|e| matches!(e, ProducerEvent::Acknowledged { .. }))
+        .count()
+}
+
+#[test]
+fn records_linger_in_a_batch_and_keyless_ones_stick_to_one_partition() {
+    let mut w = world_with_topic("orders", 6);
+    producer(&mut w, "p1", &[("linger.ms", "100")]);
+    let mut events = Vec::new();
+    for i in 0..3 {
+        events.extend(send(&mut w, "p1", "orders", None, &format!("v{i}")));
+    }
+    assert!(
+        appended(&events).is_empty(),
+        "nothing leaves before linger.ms"
+    );
+    assert_eq!(w.producer("p1").unwrap().queued_records(), 3);
+    let events = advance(&mut w, 110); // linger.ms, then the followers fetch
+    let written = appended(&events);
+    assert_eq!(written.len(), 3);
+    assert!(written
+        .iter()
+        .all(|(p, _, c)| *p == written[0].0 && *c == PartitionChoice::Sticky));
+    assert_eq!(
+        written.iter().map(|(_, o, _)| *o).collect::<Vec<_>>(),
+        vec![0, 1, 2]
+    );
+    assert!(producer_events(&events).iter().any(|e| matches!(
+        e,
+        ProducerEvent::BatchSent {
+            records: 3,
+            attempt: 1,
+            ..
+        }
+    )));
+    assert_eq!(acked(&events), 3, "acks=all: acknowledged once replicated");
+}
+
+#[test]
+fn a_full_batch_is_sent_before_linger_ms() {
+    let mut w = world_with_topic("orders", 1);
+    producer(
+        &mut w,
+        "p1",
+        &[("linger.ms", "60000"), ("batch.size", "100")],
+    );
+    let mut events = send(&mut w, "p1", "orders", None, "small");
+    assert!(appended(&events).is_empty());
+    events.extend(send(&mut w, "p1", "orders", None, &"x".repeat(120)));
+    assert_eq!(
+        appended(&events).len(),
+        2,
+        "batch.size reached: sent at once"
+    );
+}
+
+#[test]
+fn a_keyed_record_goes_to_murmur2_of_its_key_and_flush_sends_at_once() {
+    let mut w = world_with_topic("orders", 6);
+    producer(&mut w, "p1", &[("linger.ms", "1000")]);
+    send(&mut w, "p1", "orders", Some("alice"), "1 ticket");
+    let events = w
+        .apply(Command::Flush {
+            producer: "p1".into(),
+        })
+        .unwrap();
+    let written = appended(&events);
+    assert_eq!(
+        written,
+        vec![(partition_for_key(b"alice", 6), 0, PartitionChoice::Key)]
+    );
+}
+
+#[test]
+fn acks_one_is_acknowledged_by_the_leader_and_acks_zero_never_waits() {
+    let mut w = world_with_topic("orders", 1);
+    producer(&mut w, "one", &[("acks", "1"), ("linger.ms", "0")]);
+    producer(&mut w, "zero", &[("acks", "0"), ("linger.ms", "0")]);
+    let e = send(&mut w, "one", "orders", None, "a");
+    assert_eq!(acked(&e), 1);
+    let e = send(&mut w, "zero", "orders", None, "b");
+    assert_eq!(acked(&e), 1);
+    assert_eq!(
+        w.producer("one").unwrap().producer_id(),
+        None,
+        "acks=1: not idempotent"
+    );
+}
+
+#[test]
+fn not_enough_replicas_is_retried_until_the_isr_recovers() {
+    let mut w = World::new(3, WorldConfig::default());
+    w.apply(Command::CreateTopic {
+        name: "orders".into(),
+        partitions: 1,
+        replication_factor: Some(3),
+        config: TopicConfigOverrides {
+            min_insync_replicas: Some(2),
+            ..Default::default()
+        },
+    })
+    .unwrap();
+    let p = w.partition("orders", 0).unwrap();
+    let leader = p.leader().unwrap();
+    let followers: Vec<_> = p
+        .replica_ids()
+        .into_iter()
+        .filter(|b| *b != leader)
+        .collect();
+    for b in &followers {
+        w.apply(Command::KillBroker { broker: *b }).unwrap();
+    }
+    producer(&mut w, "p1", &[("linger.ms", "0")]);
+    let e = send(&mut w, "p1", "orders", None, "a");
+    assert!(producer_events(&e).iter().any(|e| matches!(
+        e,
+        ProducerEvent::Retrying { error, .. } if error.starts_with("NOT_ENOUGH_REPLICAS")
+    )));
+    let e = advance(&mut w, 1_000);
+    assert!(
+        appended(&e).is_empty(),
+        "still refused while the ISR is too small"
+    );
+    w.apply(Command::RestartBroker {
+        broker: followers[0],
+    })
+    .unwrap();
+    let e = advance(&mut w, 2_000);
+    assert_eq!(appended(&e).len(), 1, "a retry got through");
+    assert_eq!(acked(&e), 1);
+}
+
+/// A follower stops fetching, so an `acks=all` write waits; after `request.timeout.ms`
+/// the producer sends it again. Without idempotence the log gets a second copy; with it,
+/// the broker recognises the sequence number and writes nothing.
+fn request_timeout_retry(idempotent: bool) -> (World, Vec<Event>) {
+    let mut w = world_with_topic("orders", 1);
+    let p = w.partition("orders", 0).unwrap();
+    let leader = p.leader().unwrap();
+    let follower = p.replica_ids().into_iter().find(|b| *b != leader).unwrap();
+    w.apply(Command::PauseReplicaFetching { broker: follower })
+        .unwrap();
+    producer(
+        &mut w,
+        "p1",
+        &[
+            ("linger.ms", "0"),
+            ("request.timeout.ms", "10000"),
+            (
+                "enable.idempotence",
+                if idempotent { "true" } else { "false" },
+            ),
+        ],
+    );
+    let mut events = send(&mut w, "p1", "orders", Some("k"), "once");
+    events.extend(advance(&mut w, 60_000));
+    (w, events)
+}
+
+#[test]
+fn a_retry_after_a_request_timeout_duplicates_without_idempotence() {
+    let (w, events) = request_timeout_retry(false);
+    assert!(appended(&events).len() >= 2, "{:?}", appended(&events));
+    assert!(w.partition("orders", 0).unwrap().log_end_offset().0 >= 2);
+}
+
+#[test]
+fn an_idempotent_producer_has_its_duplicate_rejected() {
+    let (w, events) = request_timeout_retry(true);
+    assert_eq!(appended(&events).len(), 1);
+    assert!(producer_events(&events)
+        .iter()
+        .any(|e| matches!(e, ProducerEvent::DuplicateRejected { sequence: 0, .. })));
+    assert_eq!(w.partition("orders", 0).unwrap().log_end_offset().0, 1);
+    assert_eq!(acked(&events), 1, "acknowledged once the ISR shrinks");
+}
+
+#[test]
+fn bad_producer_input_is_a_typed_error() {
+    let mut w = world_with_topic("orders", 2);
+    producer(&mut w, "p1", &[]);
+    let err = |w: &mut World, c: Command| w.apply(c).unwrap_err().kafka_code();
+    let send = |producer: &str, topic: &str, partition: Option<i32>| Command::Send {
+        producer: producer.into(),
+        topic: topic.into(),
+        partition,
+        key: None,
+        value: None,
+        headers: vec![],
+        timestamp_ms: None,
+    };
+    assert_eq!(
+        err(&mut w, send("nobody", "orders", None)),
+        "UNKNOWN_CLIENT"
+    );
+    assert_eq!(
+        err(&mut w, send("p1", "nope", None)),
+        "UNKNOWN_TOPIC_OR_PARTITION"
+    );
+    assert_eq!(
+        err(&mut w, send("p1", "orders", Some(7))),
+        "UNKNOWN_TOPIC_OR_PARTITION"
+    );
+    assert_eq!(
+        err(
+            &mut w,
+            Command::CreateProducer {
+                name: "p1".into(),
+                config: props(&[]),
+            }
+        ),
+        "CLIENT_ALREADY_EXISTS"
+    );
+    assert_eq!(
+        err(
+            &mut w,
+            Command::CreateProducer {
+                name: "p2".into(),
+                config: props(&[("acks", "1"), ("enable.idempotence", "true")]),
+            }
+        ),
+        "INVALID_CONFIG"
+    );
+    w.apply(Command::CloseProducer {
+        producer: "p1".into(),
+    })
+    .unwrap();
+    assert!(matches!(
+        w.apply(send("p1", "orders", None)),
+        Err(SimError::InvalidRequest { .. })
+    ));
+}
