@@ -726,7 +726,7 @@ impl World {
 
     pub(crate) fn check_producers(&self) -> Result<(), String> {
         for (name, p) in &self.clients.producers {
-            for ((tp, offset), _) in &p.in_flight {
+            for (tp, offset) in p.in_flight.keys() {
                 let Some(part) = self.partition(&tp.topic, tp.partition) else {
                     return Err(format!("producer {name}: in flight to missing {tp}"));
                 };
