@@ -1,0 +1,288 @@
+//! Random sequences of produce / poll / process / commit / crash / restart / join / leave /
+//! advance, through `World::apply`, checking after every step the world's invariants
+//! (which include: within a group's generation no partition has two owners) and that
+//! normal commits never pass the log end offset; at the end, after letting every consumer
+//! catch up: under commit-after-process every record below the high watermark was
+//! processed at least once, under commit-before-process none was processed twice; the
+//! same seed and commands give the same state hash, and a snapshot restores to it.
+
+mod clients_support;
+
+use clients_support::*;
+use proptest::prelude::*;
+use sim::{Command, World, WorldConfig};
+
+const PARTITIONS: i32 = 3;
+const MAX_CONSUMERS: usize = 4;
+
+#[derive(Debug, Clone)]
+enum Action {
+    Produce(i32, usize),
+    /// One turn of the application loop of consumer `i`, stopping after `parts` of its
+    /// three steps (poll, process, commit — in the mode's order).
+    Step(usize, u8),
+    Crash(usize),
+    Restart(usize),
+    Join,
+    Leave(usize),
+    Advance(i64),
+}
+
+fn action() -> impl Strategy<Value = Action> {
+    prop_oneof![
+        3 => (0..PARTITIONS, 1usize..8).prop_map(|(p, n)| Action::Produce(p, n)),
+        6 => (0usize..MAX_CONSUMERS, 1u8..=3).prop_map(|(i, k)| Action::Step(i, k)),
+        1 => (0usize..MAX_CONSUMERS).prop_map(Action::Crash),
+        1 => (0usize..MAX_CONSUMERS).prop_map(Action::Restart),
+        2 => Just(Action::Join),
+        1 => (0usize..MAX_CONSUMERS).prop_map(Action::Leave),
+        4 => (100i64..20_000).prop_map(Action::Advance),
+    ]
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    /// poll, process, commitSync: at-least-once.
+    CommitAfterProcess,
+    /// poll, commitSync, process: at-most-once.
+    CommitBeforeProcess,
+}
+
+struct Run {
+    w: World,
+    mode: Mode,
+    strategy: &'static str,
+    names: Vec<String>,
+}
+
+impl Run {
+    fn new(mode: Mode, strategy: &'static str) -> Self {
+        let mut w = World::new(11, WorldConfig::default());
+        w.apply(Command::CreateTopic {
+            name: "orders".into(),
+            partitions: PARTITIONS as i64,
+            replication_factor: Some(3),
+            config: Default::default(),
+        })
+        .unwrap();
+        Run {
+            w,
+            mode,
+            strategy,
+            names: Vec::new(),
+        }
+    }
+
+    fn running(&self, i: usize) -> Option<String> {
+        let n = self.names.get(i)?;
+        self.w
+            .consumer(n)
+            .is_some_and(|c| c.is_running())
+            .then(|| n.clone())
+    }
+
+    /// One turn of the application loop. A failed commit throws in Java: the application
+    /// does not process that batch (commit-before-process) or goes on to the next poll.
+    fn step(&mut self, name: &str, parts: u8) {
+        let mut parts = parts;
+        let mut go = |w: &mut World, what: u8| -> bool {
+            if parts == 0 {
+                return false;
+            }
+            parts -= 1;
+            match what {
+                0 => {
+                    poll(w, name);
+                    true
+                }
+                1 => {
+                    process(w, name);
+                    true
+                }
+                _ => commit_sync(w, name).is_ok(),
+            }
+        };
+        match self.mode {
+            Mode::CommitAfterProcess => {
+                let _ = go(&mut self.w, 0) && go(&mut self.w, 1) && go(&mut self.w, 2);
+            }
+            Mode::CommitBeforeProcess => {
+                let _ = go(&mut self.w, 0) && go(&mut self.w, 2) && go(&mut self.w, 1);
+            }
+        }
+    }
+
+    fn apply(&mut self, a: &Action) {
+        match a {
+            Action::Produce(p, n) => {
+                for _ in 0..*n {
+                    self.w
+                        .apply(Command::Produce {
+                            topic: "orders".into(),
+                            partition: Some(*p),
+                            key: None,
+                            value: Some("x".into()),
+                            headers: vec![],
+                            timestamp_ms: None,
+                            acks: None,
+                        })
+                        .unwrap();
+                }
+            }
+            Action::Step(i, parts) => {
+                if let Some(n) = self.running(*i) {
+                    self.step(&n, *parts);
+                }
+            }
+            Action::Crash(i) => {
+                if let Some(n) = self.running(*i) {
+                    crash(&mut self.w, &n);
+                }
+            }
+            Action::Restart(i) => {
+                if let Some(n) = self.names.get(*i).cloned() {
+                    if self.running(*i).is_none() {
+                        restart(&mut self.w, &n);
+                    }
+                }
+            }
+            Action::Join => {
+                if self.names.len() < MAX_CONSUMERS {
+                    let n = format!("c{}", self.names.len());
+                    consumer(
+                        &mut self.w,
+                        &n,
+                        &[
+                            ("group.id", "g"),
+                            ("enable.auto.commit", "false"),
+                            ("auto.offset.reset", "earliest"),
+                            ("max.poll.records", "5"),
+                            ("partition.assignment.strategy", self.strategy),
+                        ],
+                    );
+                    subscribe(&mut self.w, &n, "orders");
+                    self.names.push(n);
+                }
+            }
+            Action::Leave(i) => {
+                if let Some(n) = self.running(*i) {
+                    self.w
+                        .apply(Command::CloseConsumer { consumer: n })
+                        .unwrap();
+                }
+            }
+            Action::Advance(ms) => {
+                advance(&mut self.w, *ms);
+            }
+        }
+        self.check();
+    }
+
+    fn check(&self) {
+        if let Err(e) = self.w.check_invariants() {
+            panic!("invariant broken: {e}");
+        }
+        for p in 0..PARTITIONS {
+            let leo = self.w.partition("orders", p).unwrap().log_end_offset();
+            if let Some(c) = self.w.committed_offset("g", &tp("orders", p)) {
+                assert!(c.offset <= leo, "committed {} beyond LEO {leo}", c.offset);
+            }
+        }
+    }
+
+    /// Every consumer comes back and keeps polling until the group has read everything.
+    fn catch_up(&mut self) {
+        if self.names.is_empty() {
+            self.apply(&Action::Join);
+        }
+        for i in 0..self.names.len() {
+            if self.running(i).is_none() {
+                let n = self.names[i].clone();
+                restart(&mut self.w, &n);
+                if self.w.consumer_view(&n).unwrap().partitions.is_empty()
+                    && self.w.consumer(&n).unwrap().assignment().is_empty()
+                {
+                    // A consumer closed after an unsubscribe has nothing to rejoin with.
+                    subscribe(&mut self.w, &n, "orders");
+                }
+            }
+        }
+        for _ in 0..200 {
+            advance(&mut self.w, 1_000);
+            for i in 0..self.names.len() {
+                if let Some(n) = self.running(i) {
+                    self.step(&n, 3);
+                }
+            }
+            self.check();
+            let done = (0..PARTITIONS).all(|p| {
+                let hw = self.w.partition("orders", p).unwrap().high_watermark();
+                self.w
+                    .committed_offset("g", &tp("orders", p))
+                    .is_some_and(|c| c.offset == hw)
+            }) && self
+                .w
+                .group("g")
+                .is_some_and(|g| g.state() == sim::group::GroupState::Stable);
+            if done {
+                break;
+            }
+        }
+    }
+}
+
+fn run(mode: Mode, strategy: &'static str, actions: &[Action]) -> World {
+    let mut r = Run::new(mode, strategy);
+    for a in actions {
+        r.apply(a);
+    }
+    r.catch_up();
+    let ledger = r.w.delivery_ledger();
+    for p in 0..PARTITIONS {
+        let part = tp("orders", p);
+        let hw = r.w.partition("orders", p).unwrap().high_watermark().0;
+        match mode {
+            Mode::CommitAfterProcess => {
+                let skipped = ledger.skipped(Some("g"), &part, 0, hw);
+                assert!(skipped.is_empty(), "{part}: never processed {skipped:?}");
+            }
+            Mode::CommitBeforeProcess => {
+                let twice = ledger.duplicates(Some("g"));
+                assert!(twice.is_empty(), "processed twice: {twice:?}");
+            }
+        }
+    }
+    r.w
+}
+
+fn replay(mode: Mode, strategy: &'static str, actions: &[Action]) {
+    let a = run(mode, strategy, actions);
+    let b = run(mode, strategy, actions);
+    assert_eq!(a.state_hash(), b.state_hash(), "same commands, same world");
+    let back = World::restore(&a.snapshot().unwrap()).unwrap();
+    assert_eq!(back.state_hash(), a.state_hash(), "snapshot round trip");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn commit_after_process_processes_every_record_at_least_once_eager(actions in prop::collection::vec(action(), 1..40)) {
+        replay(Mode::CommitAfterProcess, "range", &actions);
+    }
+
+    #[test]
+    fn commit_after_process_processes_every_record_at_least_once_cooperative(actions in prop::collection::vec(action(), 1..40)) {
+        replay(Mode::CommitAfterProcess, "cooperative-sticky", &actions);
+    }
+
+    #[test]
+    fn commit_before_process_never_processes_a_record_twice_eager(actions in prop::collection::vec(action(), 1..40)) {
+        run(Mode::CommitBeforeProcess, "range", &actions);
+    }
+
+    #[test]
+    fn commit_before_process_never_processes_a_record_twice_cooperative(actions in prop::collection::vec(action(), 1..40)) {
+        run(Mode::CommitBeforeProcess, "cooperative-sticky", &actions);
+    }
+}
