@@ -19,9 +19,9 @@ test("a scenario runs line by line and the state follows the schema", () => {
   const created = sim.run("kafka-topics --create --topic orders --partitions 3");
   assert.equal(created.text, "Created topic orders.\n");
   assert.equal(created.events[0].type, "TopicCreated");
-  sim.run("producer p1 acks=all");
+  sim.run("producer p1 acks=all linger.ms=0");
   const sent = sim.run('send p1 --topic orders --key alice --value "2 tickets"');
-  assert.match(sent.text, /^orders-\d@0\n$/);
+  assert.match(sent.text, /^p1: orders-\d@0\n$/);
   const offsets = sim.run("kafka-get-offsets --topic orders").text.trim().split("\n");
   assert.equal(offsets.length, 3);
   assert.equal(offsets.filter((l) => l.endsWith(":1")).length, 1);
@@ -39,7 +39,7 @@ test("a failing line throws an Error with line, column and Kafka's code, and cha
   );
   const before = sim.stateHash();
   assert.throws(
-    () => sim.run("send p --topic t --value v"),
+    () => sim.run("kafka-console-producer --topic t --value v"),
     (e) => e instanceof Error && e.code === "NOT_ENOUGH_REPLICAS" && e.line === 1 && e.column === 1,
   );
   assert.equal(sim.stateHash(), before);
@@ -53,7 +53,7 @@ test("runScript stops at the first failing line and says where", () => {
   const sim = new Simulator(3);
   assert.throws(
     () => sim.runScript("kafka-topics --create --topic a\n\nsend p9 --topic a --value v\n"),
-    (e) => e.line === 3 && e.kind === "unknown_client" && e.completed.length === 1,
+    (e) => e.line === 3 && e.code === "UNKNOWN_CLIENT" && e.completed.length === 1,
   );
 });
 

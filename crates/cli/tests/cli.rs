@@ -23,7 +23,7 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-const GOOD: &str = "kafka-topics --create --topic orders --partitions 2\nproducer p1\nsend p1 --topic orders --key alice --value v\n";
+const GOOD: &str = "kafka-topics --create --topic orders --partitions 2\nproducer p1\nsend p1 --topic orders --key alice --value v\nflush p1\n";
 
 #[test]
 fn run_prints_each_output_and_the_final_state_and_exits_zero() {
@@ -31,7 +31,10 @@ fn run_prints_each_output_and_the_final_state_and_exits_zero() {
     let o = bin().arg("run").arg(&file).output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
-    assert!(out.starts_with("Created topic orders.\norders-"), "{out}");
+    assert!(
+        out.starts_with("Created topic orders.\np1: queued for orders-"),
+        "{out}"
+    );
     assert!(out.contains("topic orders (2 partitions)"), "{out}");
 }
 
@@ -82,7 +85,10 @@ fn a_failing_line_exits_one_with_file_line_and_column() {
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     assert!(
-        err.starts_with(&format!("{}:2:1: no client named 'p9'", file.display())),
+        err.starts_with(&format!(
+            "{}:2:1: UNKNOWN_CLIENT: there is no consumer or producer named 'p9'",
+            file.display()
+        )),
         "{err}"
     );
     // The file stopped at the failing line: the list after it never ran.
@@ -170,5 +176,5 @@ fn the_repl_runs_lines_from_a_pipe_and_keeps_going_after_an_error() {
     let out = stdout(&o);
     assert!(out.contains("Created topic t."), "{out}");
     assert!(out.contains("\nt\n") || out.contains("t\n"), "{out}");
-    assert!(stderr(&o).contains("no client named 'p9'"));
+    assert!(stderr(&o).contains("there is no consumer or producer named 'p9'"));
 }

@@ -716,14 +716,24 @@ pub(super) fn console_consumer(
 
 // ---- kafka-consumer-groups ------------------------------------------------------------------
 
-/// The state `kafka-consumer-groups` prints. Until the core has live groups, every group
-/// the coordinator knows is `Empty` (it has committed offsets and no members).
+/// The state `kafka-consumer-groups` prints, `None` for a group the coordinator does not know.
 fn group_state(world: &World, group: &str) -> Option<&'static str> {
-    state::group_ids(world)
-        .iter()
-        .any(|g| g == group)
-        .then_some("Empty")
+    state::group_state_name(world, group)
 }
+
+/// The notice `ConsumerGroupCommand.shouldPrintMemberState` prints before a table.
+fn state_notice(group: &str, state: &str) -> String {
+    match state {
+        "Empty" => format!("\nConsumer group '{group}' has no active members.\n"),
+        "PreparingRebalance" | "CompletingRebalance" => {
+            format!("\nWarning: Consumer group '{group}' is rebalancing.\n")
+        }
+        _ => String::new(),
+    }
+}
+
+/// The simulated host of every client, as the tool prints a client address.
+const HOST: &str = "/127.0.0.1";
 
 fn selected_groups(world: &World, selection: &GroupSelection) -> Vec<String> {
     match selection {
@@ -778,7 +788,7 @@ pub(super) fn consumer_groups(
             for g in selected_groups(world, groups) {
                 out.push_str(&match view {
                     GroupView::Offsets => describe_group_offsets(world, &g, *verbose),
-                    GroupView::Members => describe_group_members(world, &g),
+                    GroupView::Members => describe_group_members(world, &g, *verbose),
                     GroupView::State => describe_group_state(world, &g, *verbose),
                 });
             }
@@ -832,16 +842,20 @@ pub(super) fn consumer_groups(
         ConsumerGroupsCommand::Delete { groups } => {
             let world = &console.world;
             let ids = selected_groups(world, groups);
-            let missing: Vec<&String> = ids
+            let failed: Vec<(&String, &str)> = ids
                 .iter()
-                .filter(|g| group_state(world, g).is_none())
+                .filter_map(|g| match group_state(world, g) {
+                    None => Some((g, "org.apache.kafka.common.errors.GroupIdNotFoundException: The group id does not exist.")),
+                    Some("Empty") => None,
+                    Some(_) => Some((g, "org.apache.kafka.common.errors.GroupNotEmptyException: The group is not empty.")),
+                })
                 .collect();
-            if !missing.is_empty() {
+            if !failed.is_empty() {
                 let mut message = String::from("Error: Deletion of some consumer groups failed:");
-                for g in missing {
+                for (g, why) in failed {
                     let _ = write!(
                         message,
-                        "\n* Group '{g}' could not be deleted due to: org.apache.kafka.common.errors.GroupIdNotFoundException: The group id does not exist."
+                        "\n* Group '{g}' could not be deleted due to: {why}"
                     );
                 }
                 return Err(tool_error(span, message));
@@ -870,17 +884,15 @@ pub(super) fn consumer_groups(
     }
 }
 
-/// `--describe --offsets`: one row per partition the group has a committed offset for
-/// (members' assignments come first once the core has members), sorted by topic and
-/// partition; LOG-END-OFFSET is what `ListOffsets(latest)` returns, the high watermark.
+/// `--describe --offsets` (`collectGroupsOffsets`): first the partitions assigned to each
+/// member (members with more partitions first), then the partitions with a committed offset
+/// that no member owns, with `-` for CONSUMER-ID, HOST and CLIENT-ID. LOG-END-OFFSET is what
+/// `ListOffsets(latest)` returns, the high watermark; LAG = LOG-END-OFFSET − CURRENT-OFFSET.
 pub(super) fn describe_group_offsets(world: &World, group: &str, verbose: bool) -> String {
     let Some(state) = group_state(world, group) else {
         return format!("\nError: Consumer group '{group}' does not exist.\n");
     };
-    let mut out = String::new();
-    if state == "Empty" {
-        let _ = writeln!(out, "\nConsumer group '{group}' has no active members.");
-    }
+    let mut out = state_notice(group, state);
     struct Row {
         topic: String,
         partition: String,
@@ -888,40 +900,74 @@ pub(super) fn describe_group_offsets(world: &World, group: &str, verbose: bool) 
         current: String,
         end: String,
         lag: String,
+        consumer: String,
+        host: String,
+        client: String,
     }
-    let rows: Vec<Row> = world
-        .offset_store()
-        .group_offsets(group)
-        .map(|offsets| {
-            offsets
-                .iter()
-                .map(|(tp, o)| {
-                    let end = world
-                        .partition(&tp.topic, tp.partition)
-                        .filter(|p| p.leader().is_some())
-                        .map(|p| p.high_watermark().0);
-                    Row {
-                        topic: tp.topic.clone(),
-                        partition: tp.partition.to_string(),
-                        epoch: o
-                            .leader_epoch
-                            .map_or(MISSING.to_string(), |e| e.to_string()),
-                        current: o.offset.0.to_string(),
-                        end: end.map_or(MISSING.to_string(), |e| e.to_string()),
-                        lag: end.map_or(MISSING.to_string(), |e| (e - o.offset.0).to_string()),
-                    }
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let gw = rows.iter().map(|_| group.len()).max().unwrap_or(0).max(15);
+    let row = |tp: &TopicPartition, member: Option<(&str, &str)>| {
+        let committed = world.committed_offset(group, tp);
+        let end = world
+            .partition(&tp.topic, tp.partition)
+            .filter(|p| p.leader().is_some())
+            .map(|p| p.high_watermark().0);
+        let current = committed.map(|o| o.offset.0);
+        Row {
+            topic: tp.topic.clone(),
+            partition: tp.partition.to_string(),
+            epoch: committed
+                .and_then(|o| o.leader_epoch)
+                .map_or(MISSING.to_string(), |e| e.to_string()),
+            current: current.map_or(MISSING.to_string(), |c| c.to_string()),
+            end: end.map_or(MISSING.to_string(), |e| e.to_string()),
+            lag: match (current, end) {
+                (Some(c), Some(e)) => (e - c).to_string(),
+                _ => MISSING.to_string(),
+            },
+            consumer: member.map_or(MISSING, |m| m.0).to_string(),
+            host: member.map_or(MISSING, |_| HOST).to_string(),
+            client: member.map_or(MISSING, |m| m.1).to_string(),
+        }
+    };
+    let mut rows: Vec<Row> = Vec::new();
+    let mut owned: BTreeSet<TopicPartition> = BTreeSet::new();
+    if let Some(g) = world.group(group) {
+        let mut members: Vec<_> = g
+            .members()
+            .into_iter()
+            .filter(|m| !m.assignment.is_empty())
+            .collect();
+        members.sort_by_key(|m| std::cmp::Reverse(m.assignment.len()));
+        for m in members {
+            let mut assignment = m.assignment.clone();
+            assignment.sort();
+            for tp in &assignment {
+                rows.push(row(tp, Some((&m.member_id, &m.client_id))));
+                owned.insert(tp.clone());
+            }
+        }
+    }
+    if let Some(offsets) = world.offset_store().group_offsets(group) {
+        for tp in offsets.keys().filter(|tp| !owned.contains(*tp)) {
+            rows.push(row(tp, None));
+        }
+    }
+    if rows.is_empty() {
+        return out;
+    }
+    let gw = group.len().max(15);
     let tw = rows
         .iter()
         .map(|r| r.topic.len())
         .max()
         .unwrap_or(0)
         .max(15);
-    let (cw, hw) = (15, 15);
+    let cw = rows
+        .iter()
+        .map(|r| r.consumer.len())
+        .max()
+        .unwrap_or(0)
+        .max(15);
+    let hw = rows.iter().map(|r| r.host.len()).max().unwrap_or(0).max(15);
     let line = |cells: [&str; 9], epoch: &str| {
         let mut s = format!(
             "\n{} {} {} ",
@@ -968,9 +1014,9 @@ pub(super) fn describe_group_offsets(world: &World, group: &str, verbose: bool) 
                 &r.current,
                 &r.end,
                 &r.lag,
-                MISSING,
-                MISSING,
-                MISSING,
+                &r.consumer,
+                &r.host,
+                &r.client,
             ],
             &r.epoch,
         ));
@@ -979,23 +1025,148 @@ pub(super) fn describe_group_offsets(world: &World, group: &str, verbose: bool) 
     out
 }
 
-/// `--describe --members`: an empty group has no rows, only Kafka's notice.
-fn describe_group_members(world: &World, group: &str) -> String {
-    match group_state(world, group) {
-        None => format!("\nError: Consumer group '{group}' does not exist.\n"),
-        Some(_) => format!("\nConsumer group '{group}' has no active members.\n"),
+/// `getAssignmentString`: `topic:0,1;other:2`, topics sorted; `-` when empty.
+fn assignment_string(assignment: &[TopicPartition]) -> String {
+    if assignment.is_empty() {
+        return MISSING.to_string();
     }
+    let mut by_topic: BTreeMap<&str, Vec<i32>> = BTreeMap::new();
+    for tp in assignment {
+        by_topic.entry(&tp.topic).or_default().push(tp.partition);
+    }
+    by_topic
+        .into_iter()
+        .map(|(t, mut ps)| {
+            ps.sort();
+            let ps: Vec<String> = ps.iter().map(i32::to_string).collect();
+            format!("{t}:{}", ps.join(","))
+        })
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
-/// `--describe --state`: GROUP COORDINATOR (ID) ASSIGNMENT-STRATEGY STATE #MEMBERS.
+/// `--describe --members` (`printMembers`): GROUP CONSUMER-ID [GROUP-INSTANCE-ID] HOST
+/// CLIENT-ID #PARTITIONS, and with `--verbose` the epochs and assignments (a classic group
+/// has no epochs or target assignment: `-`).
+fn describe_group_members(world: &World, group: &str, verbose: bool) -> String {
+    let Some(state) = group_state(world, group) else {
+        return format!("\nError: Consumer group '{group}' does not exist.\n");
+    };
+    let mut out = state_notice(group, state);
+    let members = world.group(group).map(|g| g.members()).unwrap_or_default();
+    let instance = |id: &Option<String>| id.clone().unwrap_or_default();
+    let gw = members
+        .iter()
+        .map(|_| group.len())
+        .max()
+        .unwrap_or(0)
+        .max(15);
+    let cw = members
+        .iter()
+        .map(|m| m.member_id.len())
+        .max()
+        .unwrap_or(0)
+        .max(15);
+    let iw = members
+        .iter()
+        .map(|m| instance(&m.group_instance_id).len())
+        .max()
+        .unwrap_or(0)
+        .max(17);
+    let hw = HOST.len().max(15);
+    let clw = members
+        .iter()
+        .map(|m| m.client_id.len())
+        .max()
+        .unwrap_or(0)
+        .max(15);
+    let aw = members
+        .iter()
+        .map(|m| assignment_string(&m.assignment).len())
+        .max()
+        .unwrap_or(0)
+        .max(20);
+    let with_instance = members.iter().any(|m| m.group_instance_id.is_some());
+    let cells = |g: &str, c: &str, i: &str, h: &str, cl: &str, n: &str| {
+        if with_instance {
+            format!(
+                "{} {} {} {} {} {} ",
+                pad(g, gw),
+                pad(c, cw),
+                pad(i, iw),
+                pad(h, hw),
+                pad(cl, clw),
+                pad(n, 15)
+            )
+        } else {
+            format!(
+                "{} {} {} {} {} ",
+                pad(g, gw),
+                pad(c, cw),
+                pad(h, hw),
+                pad(cl, clw),
+                pad(n, 15)
+            )
+        }
+    };
+    out.push('\n');
+    out.push_str(&cells(
+        "GROUP",
+        "CONSUMER-ID",
+        "GROUP-INSTANCE-ID",
+        "HOST",
+        "CLIENT-ID",
+        "#PARTITIONS",
+    ));
+    if verbose {
+        let _ = write!(
+            out,
+            "{} {} {} {}",
+            pad("CURRENT-EPOCH", 15),
+            pad("CURRENT-ASSIGNMENT", aw),
+            pad("TARGET-EPOCH", 15),
+            pad("TARGET-ASSIGNMENT", 20)
+        );
+    }
+    out.push('\n');
+    for m in &members {
+        out.push_str(&cells(
+            group,
+            &m.member_id,
+            &instance(&m.group_instance_id),
+            HOST,
+            &m.client_id,
+            &m.assignment.len().to_string(),
+        ));
+        if verbose {
+            let _ = write!(
+                out,
+                "{} {} {} {}",
+                pad(MISSING, 15),
+                pad(&assignment_string(&m.assignment), aw),
+                pad(MISSING, 15),
+                pad(MISSING, 20)
+            );
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// `--describe --state` (`printStates`): GROUP COORDINATOR (ID) ASSIGNMENT-STRATEGY STATE
+/// #MEMBERS.
 fn describe_group_state(world: &World, group: &str, verbose: bool) -> String {
     let Some(state) = group_state(world, group) else {
         return format!("\nError: Consumer group '{group}' does not exist.\n");
     };
-    let mut out = String::new();
-    if state == "Empty" {
-        let _ = writeln!(out, "\nConsumer group '{group}' has no active members.");
-    }
+    let mut out = state_notice(group, state);
+    let g = world.group(group);
+    let members = g.map_or(0, |g| g.members().len());
+    let strategy = g
+        .and_then(|g| g.protocol_name())
+        .filter(|p| !p.is_empty())
+        .unwrap_or(MISSING)
+        .to_string();
     let coordinator = world
         .coordinator(group)
         .map_or("-:-1  (-1)".to_string(), |b| {
@@ -1004,6 +1175,7 @@ fn describe_group_state(world: &World, group: &str, verbose: bool) -> String {
     let cw = coordinator.len().max(25);
     let gw = group.len().max(15);
     if verbose {
+        let generation = g.map_or(MISSING.to_string(), |g| g.generation_id().to_string());
         let _ = write!(
             out,
             "\n{} {} {} {} {} {} #MEMBERS",
@@ -1016,12 +1188,12 @@ fn describe_group_state(world: &World, group: &str, verbose: bool) -> String {
         );
         let _ = write!(
             out,
-            "\n{} {} {} {} {} {} 0",
+            "\n{} {} {} {} {} {} {members}",
             pad(group, gw),
             pad(&coordinator, cw),
-            pad(MISSING, 20),
+            pad(&strategy, 20),
             pad(state, 20),
-            pad(MISSING, 15),
+            pad(&generation, 15),
             pad(MISSING, 25)
         );
     } else {
@@ -1035,10 +1207,10 @@ fn describe_group_state(world: &World, group: &str, verbose: bool) -> String {
         );
         let _ = write!(
             out,
-            "\n{} {} {} {} 0",
+            "\n{} {} {} {} {members}",
             pad(group, gw),
             pad(&coordinator, cw),
-            pad(MISSING, 20),
+            pad(&strategy, 20),
             pad(state, 20)
         );
     }

@@ -24,17 +24,17 @@
 //! client verb is one arm, so a verb the core learns becomes one arm more.
 
 mod admin;
+mod clients;
 pub mod golden;
 mod render;
 pub mod state;
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use sim::{Event, SimError, World, WorldConfig};
 
-use crate::{Command, Configs, ParseError, Span};
+use crate::{Command, ParseError, Span};
 
 /// What one line printed and caused.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -180,17 +180,10 @@ impl fmt::Display for ScriptError {
 
 impl std::error::Error for ScriptError {}
 
-/// A producer the learner created (`producer p1 acks=all`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProducerClient {
-    pub configs: Configs,
-}
-
 /// The console: one simulated cluster and its clients, driven by console lines.
 #[derive(Debug, Clone)]
 pub struct Console {
     world: World,
-    producers: BTreeMap<String, ProducerClient>,
     /// The canonical text of every accepted line that changed something, in order.
     log: Vec<String>,
     /// Events not yet taken by [`Console::take_events`].
@@ -204,7 +197,6 @@ const SNAPSHOT_MAGIC: &[u8; 4] = b"OEC1";
 #[derive(Serialize, Deserialize)]
 struct SnapshotHeader {
     version: u32,
-    producers: BTreeMap<String, ProducerClient>,
     log: Vec<String>,
 }
 
@@ -218,7 +210,6 @@ impl Console {
     pub fn with_config(seed: u64, config: WorldConfig) -> Self {
         Console {
             world: World::new(seed, config),
-            producers: BTreeMap::new(),
             log: Vec::new(),
             pending_events: Vec::new(),
         }
@@ -226,10 +217,6 @@ impl Console {
 
     pub fn world(&self) -> &World {
         &self.world
-    }
-
-    pub fn producers(&self) -> &BTreeMap<String, ProducerClient> {
-        &self.producers
     }
 
     /// The canonical lines accepted so far that changed the world or its clients.
@@ -311,7 +298,6 @@ impl Console {
                 },
             ))
         };
-        const CONSUMERS: &str = "consumer clients are being added to the simulator core";
         match command {
             Command::Topics(c) => admin::topics(self, span, c),
             Command::ConsumerGroups(c) => admin::consumer_groups(self, span, c),
@@ -321,82 +307,191 @@ impl Console {
             Command::Configs(c) => admin::configs(self, span, c),
             Command::LeaderElection(c) => admin::leader_election(self, span, c),
 
-            Command::CreateProducer { name, configs } => {
-                if self.producers.contains_key(name) {
-                    return Err(ExecError::new(
-                        span,
-                        ExecErrorKind::ClientExists { name: name.clone() },
-                    ));
-                }
-                self.producers.insert(
-                    name.clone(),
-                    ProducerClient {
-                        configs: configs.clone(),
+            // Clients: one arm per verb, each one simulator command (`clients`).
+            Command::CreateProducer { name, configs } => self.client(
+                span,
+                sim::Command::CreateProducer {
+                    name: name.clone(),
+                    config: configs.0.clone(),
+                },
+            ),
+            Command::Send(send) => clients::send(self, span, send),
+            Command::Flush { producer } => self.client(
+                span,
+                sim::Command::Flush {
+                    producer: producer.clone(),
+                },
+            ),
+            Command::CreateConsumer { name, configs } => self.client(
+                span,
+                sim::Command::CreateConsumer {
+                    name: name.clone(),
+                    config: configs.0.clone(),
+                },
+            ),
+            Command::Subscribe { consumer, topics } => self.client(
+                span,
+                sim::Command::Subscribe {
+                    consumer: consumer.clone(),
+                    topics: topics.clone(),
+                },
+            ),
+            Command::Assign {
+                consumer,
+                partitions,
+            } => {
+                let partitions = clients::expand(self, span, None, partitions)?;
+                self.client(
+                    span,
+                    sim::Command::Assign {
+                        consumer: consumer.clone(),
+                        partitions,
                     },
-                );
-                Ok(Output::default())
+                )
             }
-            Command::Send(send) => {
-                let producer = self.producers.get(&send.producer).ok_or_else(|| {
-                    ExecError::new(
-                        span,
-                        ExecErrorKind::UnknownClient {
-                            name: send.producer.clone(),
-                        },
-                    )
-                })?;
-                let acks = producer.configs.get("acks").map(parse_acks);
-                let headers = send
-                    .headers
-                    .iter()
-                    .map(|(k, v)| sim::Header {
-                        key: k.clone(),
-                        value: Some(v.clone()),
-                    })
-                    .collect();
-                let sim_command = sim::Command::Produce {
-                    topic: send.topic.clone(),
-                    partition: send.partition.map(partition_i32),
-                    key: send.key.clone(),
-                    value: send.value.clone(),
-                    headers,
-                    timestamp_ms: send.timestamp,
-                    acks,
-                };
-                let events = self.apply(span, sim_command)?;
-                Ok(Output {
-                    text: render::record_metadata(&events),
-                    events,
-                })
+            Command::Unsubscribe { consumer } => self.client(
+                span,
+                sim::Command::Unsubscribe {
+                    consumer: consumer.clone(),
+                },
+            ),
+            Command::Poll { consumer } => clients::poll(self, span, consumer),
+            Command::Process { consumer, count } => self.client(
+                span,
+                sim::Command::Process {
+                    consumer: consumer.clone(),
+                    count: count.map(|c| usize::try_from(c).unwrap_or(usize::MAX)),
+                    per_record_ms: None,
+                },
+            ),
+            Command::Commit {
+                consumer,
+                mode,
+                offsets,
+            } => {
+                let offsets = offsets.as_ref().map(|o| {
+                    o.iter()
+                        .map(|(tp, offset)| sim::OffsetCommit {
+                            topic: tp.topic.clone(),
+                            partition: partition_i32(tp.partition),
+                            offset: i64::try_from(*offset).unwrap_or(i64::MAX),
+                            metadata: String::new(),
+                            leader_epoch: None,
+                        })
+                        .collect()
+                });
+                let consumer = consumer.clone();
+                self.client(
+                    span,
+                    match mode {
+                        crate::CommitMode::Sync => sim::Command::CommitSync { consumer, offsets },
+                        crate::CommitMode::Async => sim::Command::CommitAsync { consumer, offsets },
+                    },
+                )
             }
-            Command::Flush { producer } => {
-                self.producer(span, producer)?;
-                // Records are sent at once (no linger in the simulator), so nothing is left.
-                Ok(Output::default())
+            Command::Seek {
+                consumer,
+                partition,
+                offset,
+            } => self.client(
+                span,
+                sim::Command::Seek {
+                    consumer: consumer.clone(),
+                    topic: partition.topic.clone(),
+                    partition: partition_i32(partition.partition),
+                    offset: i64::try_from(*offset).unwrap_or(i64::MAX),
+                },
+            ),
+            Command::SeekToBeginning {
+                consumer,
+                partitions,
+            } => {
+                let partitions = clients::expand(self, span, Some(consumer), partitions)?;
+                self.client(
+                    span,
+                    sim::Command::SeekToBeginning {
+                        consumer: consumer.clone(),
+                        partitions,
+                    },
+                )
             }
-            Command::Close { client } if self.producers.contains_key(client) => {
-                self.producers.remove(client);
-                Ok(Output::default())
+            Command::SeekToEnd {
+                consumer,
+                partitions,
+            } => {
+                let partitions = clients::expand(self, span, Some(consumer), partitions)?;
+                self.client(
+                    span,
+                    sim::Command::SeekToEnd {
+                        consumer: consumer.clone(),
+                        partitions,
+                    },
+                )
             }
-
-            // Consumer clients: each verb becomes one arm here once the core has it.
-            Command::CreateConsumer { .. }
-            | Command::Subscribe { .. }
-            | Command::Assign { .. }
-            | Command::Unsubscribe { .. }
-            | Command::Poll { .. }
-            | Command::Process { .. }
-            | Command::Commit { .. }
-            | Command::Seek { .. }
-            | Command::SeekToBeginning { .. }
-            | Command::SeekToEnd { .. }
-            | Command::Pause { .. }
-            | Command::Resume { .. }
-            | Command::Position { .. }
-            | Command::Committed { .. }
-            | Command::Close { .. }
-            | Command::Crash { .. }
-            | Command::Restart { .. } => not_yet(CONSUMERS),
+            Command::Pause {
+                consumer,
+                partitions,
+            } => {
+                let partitions = clients::expand(self, span, Some(consumer), partitions)?;
+                self.client(
+                    span,
+                    sim::Command::Pause {
+                        consumer: consumer.clone(),
+                        partitions,
+                    },
+                )
+            }
+            Command::Resume {
+                consumer,
+                partitions,
+            } => {
+                let partitions = clients::expand(self, span, Some(consumer), partitions)?;
+                self.client(
+                    span,
+                    sim::Command::Resume {
+                        consumer: consumer.clone(),
+                        partitions,
+                    },
+                )
+            }
+            Command::Position {
+                consumer,
+                partition,
+            } => clients::position(self, span, consumer, partition),
+            Command::Committed {
+                consumer,
+                partitions,
+            } => clients::committed(self, span, consumer, partitions),
+            Command::Close { client } => {
+                let client = client.clone();
+                if self.world.producer(&client).is_some() {
+                    self.client(span, sim::Command::CloseProducer { producer: client })
+                } else {
+                    self.client(span, sim::Command::CloseConsumer { consumer: client })
+                }
+            }
+            Command::Crash { client } => {
+                if self.world.producer(client).is_some() {
+                    return not_yet("only consumers can crash in the simulator");
+                }
+                self.client(
+                    span,
+                    sim::Command::CrashConsumer {
+                        consumer: client.clone(),
+                    },
+                )
+            }
+            Command::Restart { client } => {
+                if self.world.producer(client).is_some() {
+                    return not_yet("only consumers can crash and restart in the simulator");
+                }
+                self.client(
+                    span,
+                    sim::Command::RestartConsumer {
+                        consumer: client.clone(),
+                    },
+                )
+            }
 
             Command::Advance { millis } => {
                 let ms = i64::try_from(*millis).unwrap_or(i64::MAX);
@@ -453,18 +548,16 @@ impl Console {
         }
     }
 
-    fn producer(&self, span: Span, name: &str) -> Result<&ProducerClient, ExecError> {
-        self.producers.get(name).ok_or_else(|| {
-            ExecError::new(
-                span,
-                ExecErrorKind::UnknownClient {
-                    name: name.to_string(),
-                },
-            )
+    fn broker_command(&mut self, span: Span, command: sim::Command) -> Result<Output, ExecError> {
+        let events = self.apply(span, command)?;
+        Ok(Output {
+            text: render::narrate(&events),
+            events,
         })
     }
 
-    fn broker_command(&mut self, span: Span, command: sim::Command) -> Result<Output, ExecError> {
+    /// A client command: applied, and its events told in a few lines.
+    fn client(&mut self, span: Span, command: sim::Command) -> Result<Output, ExecError> {
         let events = self.apply(span, command)?;
         Ok(Output {
             text: render::narrate(&events),
@@ -555,7 +648,6 @@ impl Console {
     pub fn snapshot(&self) -> Result<Vec<u8>, SimError> {
         let header = serde_json::to_vec(&SnapshotHeader {
             version: CONSOLE_SNAPSHOT_VERSION,
-            producers: self.producers.clone(),
             log: self.log.clone(),
         })
         .map_err(|e| SimError::CorruptSnapshot {
@@ -597,7 +689,6 @@ impl Console {
         }
         Ok(Console {
             world: World::restore(world)?,
-            producers: header.producers,
             log: header.log,
             pending_events: Vec::new(),
         })
@@ -611,6 +702,8 @@ fn changes_state(command: &Command) -> bool {
         Command::Describe { .. }
             | Command::State { .. }
             | Command::Help { .. }
+            | Command::Position { .. }
+            | Command::Committed { .. }
             | Command::GetOffsets(_)
             | Command::Topics(crate::TopicsCommand::List { .. })
             | Command::Topics(crate::TopicsCommand::Describe { .. })

@@ -9,24 +9,6 @@ use sim::{Event, World, OFFSETS_TOPIC};
 use super::{admin, state, Console, ExecError, ExecErrorKind, Output};
 use crate::{Span, Target};
 
-/// What `producer.send(…).get()` returns, as `RecordMetadata.toString()` prints it:
-/// `orders-1@0` (topic-partition@offset).
-pub(super) fn record_metadata(events: &[Event]) -> String {
-    let mut out = String::new();
-    for e in events {
-        if let Event::RecordAppended {
-            topic,
-            partition,
-            offset,
-            ..
-        } = e
-        {
-            let _ = writeln!(out, "{topic}-{partition}@{offset}");
-        }
-    }
-    out
-}
-
 fn list(ids: &[sim::BrokerId]) -> String {
     ids.iter()
         .map(|b| b.0.to_string())
@@ -42,6 +24,18 @@ fn list(ids: &[sim::BrokerId]) -> String {
 pub(super) fn narrate(events: &[Event]) -> String {
     let mut out = String::new();
     let (mut internal_leaders, mut internal_isr) = (0, 0);
+    // A record queued and sent by the same command (linger.ms=0, a full batch) needs only
+    // its acknowledgement.
+    let sent: std::collections::BTreeSet<&str> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Producer {
+                producer,
+                event: sim::clients::ProducerEvent::BatchSent { .. },
+            } => Some(producer.as_str()),
+            _ => None,
+        })
+        .collect();
     for e in events {
         match e {
             Event::LeaderChanged { topic, .. } if topic == OFFSETS_TOPIC => {
@@ -132,6 +126,46 @@ pub(super) fn narrate(events: &[Event]) -> String {
                 offset,
                 error,
             } => format!("{topic}-{partition}@{offset}: the write was lost ({error})"),
+            Event::Producer {
+                producer,
+                event: sim::clients::ProducerEvent::RecordQueued { .. },
+            } if sent.contains(producer.as_str()) => continue,
+            Event::Producer { producer, event } => match producer_line(event) {
+                Some(line) => format!("{producer}: {line}"),
+                None => continue,
+            },
+            Event::Consumer { consumer, event } => match consumer_line(event) {
+                Some(line) => format!("{consumer}: {line}"),
+                None => continue,
+            },
+            Event::ConsumerFailed {
+                consumer,
+                operation,
+                message,
+                ..
+            } => format!("{consumer}: {operation} threw {message}"),
+            Event::RecordsProcessed {
+                consumer, records, ..
+            } => {
+                let list: Vec<String> = records
+                    .iter()
+                    .map(|r| {
+                        if r.times > 1 {
+                            format!("{}-{}@{} (processed {} times)", r.topic, r.partition, r.offset, r.times)
+                        } else {
+                            format!("{}-{}@{}", r.topic, r.partition, r.offset)
+                        }
+                    })
+                    .collect();
+                format!("{consumer}: processed {}", list.join(", "))
+            }
+            Event::ProcessingAbandoned { consumer, records } => {
+                format!("{consumer}: {records} records were being processed and never finished")
+            }
+            Event::Group { event } => match group_line(event) {
+                Some(line) => line,
+                None => continue,
+            },
             _ => continue,
         };
         out.push_str(&line);
@@ -151,6 +185,159 @@ pub(super) fn narrate(events: &[Event]) -> String {
         let _ = writeln!(out, "clock at {to_ms} ms");
     }
     out
+}
+
+fn tps(list: &[sim::TopicPartition]) -> String {
+    if list.is_empty() {
+        return "nothing".to_string();
+    }
+    list.iter()
+        .map(|tp| tp.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn producer_line(event: &sim::clients::ProducerEvent) -> Option<String> {
+    use sim::clients::ProducerEvent as P;
+    Some(match event {
+        P::RecordQueued {
+            topic,
+            partition,
+            batch_records,
+            ..
+        } => format!(
+            "queued for {topic}-{partition} (batch of {batch_records}; sent after linger.ms, a full batch or flush)"
+        ),
+        P::Acknowledged {
+            topic,
+            partition,
+            offset,
+            ..
+        } => format!("{topic}-{partition}@{offset}"),
+        P::Retrying {
+            topic,
+            partition,
+            error,
+            attempt,
+            ..
+        } => format!("{topic}-{partition}: {error}; retrying (attempt {attempt})"),
+        P::DuplicateRejected {
+            topic,
+            partition,
+            offset,
+            ..
+        } => format!("{topic}-{partition}: the broker already has this record at offset {offset} (duplicate rejected)"),
+        P::Failed {
+            topic,
+            partition,
+            error,
+        } => format!("{topic}-{partition}: send failed: {error}"),
+        P::Closed => "closed".to_string(),
+        P::BatchSent { .. } => return None,
+    })
+}
+
+fn consumer_line(event: &sim::consumer::ConsumerEvent) -> Option<String> {
+    use sim::consumer::{CommitKind, ConsumerEvent as C, ResetReason};
+    Some(match event {
+        C::PositionFromCommitted { partition, offset } => {
+            format!("{partition} starts at the committed offset {offset}")
+        }
+        C::PositionReset {
+            partition,
+            offset,
+            reason,
+        } => format!(
+            "{partition} position reset to {offset} ({})",
+            match reason {
+                ResetReason::NoCommittedOffset => "no committed offset: auto.offset.reset",
+                ResetReason::OutOfRange => "out of range: auto.offset.reset",
+                ResetReason::SeekToBeginning => "seekToBeginning",
+                ResetReason::SeekToEnd => "seekToEnd",
+            }
+        ),
+        C::Committed { kind, offsets } => {
+            let list: Vec<String> = offsets.iter().map(|(tp, o)| format!("{tp}={o}")).collect();
+            let how = match kind {
+                CommitKind::Auto => " (auto-commit)",
+                CommitKind::BeforeRebalance => " (auto-commit before the rebalance)",
+                CommitKind::OnClose => " (auto-commit on close)",
+                CommitKind::Sync | CommitKind::Async => "",
+            };
+            format!("committed {}{how}", list.join(", "))
+        }
+        C::CommitFailed { error, .. } => format!("commit failed: {error}"),
+        C::PartitionsRevoked { partitions } => format!("revoked {}", tps(partitions)),
+        C::PartitionsLost { partitions } => {
+            format!("lost {} (without committing)", tps(partitions))
+        }
+        C::PartitionsAssigned { partitions } => format!("assigned {}", tps(partitions)),
+        C::RejoinRequested { reason } => format!("will rejoin the group ({reason})"),
+        C::PollTimeoutExpired { last_poll_ms } => format!(
+            "no poll since {last_poll_ms} ms: max.poll.interval.ms passed, it leaves the group"
+        ),
+        C::Seek { partition, offset } => format!("{partition} will be read from {offset}"),
+        C::Paused { partitions } => format!("paused {}", tps(partitions)),
+        C::Resumed { partitions } => format!("resumed {}", tps(partitions)),
+        C::Crashed => "crashed: its positions are lost, nothing was committed".to_string(),
+        C::Closed => "closed".to_string(),
+        C::RecordsFetched { .. } | C::Processed { .. } => return None,
+    })
+}
+
+fn group_line(event: &sim::group::GroupEvent) -> Option<String> {
+    use sim::group::GroupEvent as G;
+    Some(match event {
+        G::MemberJoined {
+            group, member_id, ..
+        } => format!("group {group}: {member_id} joined"),
+        G::StaticMemberReplaced {
+            group,
+            group_instance_id,
+            rebalance,
+            ..
+        } => format!(
+            "group {group}: static member {group_instance_id} is back{}",
+            if *rebalance {
+                ""
+            } else {
+                ", same partitions, no rebalance"
+            }
+        ),
+        G::RebalanceStarted { group, reason, .. } => {
+            format!("group {group}: rebalance ({reason})")
+        }
+        G::GenerationStarted {
+            group,
+            generation,
+            protocol,
+            leader,
+            ..
+        } => format!(
+            "group {group}: generation {generation}, assignor {}, leader {}",
+            protocol.as_deref().unwrap_or("-"),
+            leader.as_deref().unwrap_or("-")
+        ),
+        G::MemberRemoved {
+            group,
+            member_id,
+            reason,
+        } => format!(
+            "group {group}: {member_id} removed ({})",
+            match reason {
+                sim::group::RemovalReason::LeaveGroup => "it left",
+                sim::group::RemovalReason::SessionTimeout =>
+                    "no heartbeat within session.timeout.ms",
+                sim::group::RemovalReason::RebalanceTimeout => "it did not rejoin in time",
+                sim::group::RemovalReason::SyncTimeout => "it did not sync in time",
+                sim::group::RemovalReason::PendingMemberTimeout =>
+                    "it never joined with its member id",
+            }
+        ),
+        G::MemberIdAssigned { .. } | G::StateChanged { .. } | G::AssignmentChanged { .. } => {
+            return None
+        }
+    })
 }
 
 /// `describe …`.
@@ -205,21 +392,19 @@ pub(super) fn describe(
         }
         Target::Cluster => cluster_text(world),
         Target::ConsumerOffsets => offsets_text(world),
-        Target::Producer(name) => {
-            let p = console.producer(span, name)?;
-            producer_text(name, p)
-        }
-        Target::Consumer(name) => {
-            return Err(ExecError::new(
-                span,
-                ExecErrorKind::UnknownClient { name: name.clone() },
-            ))
-        }
+        Target::Producer(name) => producer_text(world, name).ok_or_else(|| {
+            ExecError::new(span, ExecErrorKind::UnknownClient { name: name.clone() })
+        })?,
+        Target::Consumer(name) => consumer_text(world, name).ok_or_else(|| {
+            ExecError::new(span, ExecErrorKind::UnknownClient { name: name.clone() })
+        })?,
         Target::Named(name) => {
             if let Some(t) = world.topic(name) {
                 topic_text(world, t)
-            } else if let Some(p) = console.producers().get(name) {
-                producer_text(name, p)
+            } else if let Some(text) = producer_text(world, name) {
+                text
+            } else if let Some(text) = consumer_text(world, name) {
+                text
             } else if state::group_ids(world).contains(name) {
                 admin::describe_group_offsets(world, name, false)
             } else {
@@ -403,21 +588,68 @@ fn offsets_text(world: &World) -> String {
     out
 }
 
-fn producer_text(name: &str, p: &super::ProducerClient) -> String {
-    let configs: Vec<String> = p
-        .configs
-        .0
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
-    format!(
-        "producer {name}: {}\n",
-        if configs.is_empty() {
-            "default configs".to_string()
+fn producer_text(world: &World, name: &str) -> Option<String> {
+    let p = world.producer(name)?;
+    let st = p.settings();
+    Some(format!(
+        "producer {name}: acks={} linger.ms={} batch.size={} enable.idempotence={}{}; {} queued, {} in flight, {} acknowledged, {} failed\n",
+        match st.acks {
+            sim::Acks::None => "0",
+            sim::Acks::Leader => "1",
+            sim::Acks::All => "all",
+        },
+        st.linger_ms,
+        st.batch_size,
+        st.enable_idempotence,
+        if p.is_closed() { " (closed)" } else { "" },
+        p.queued_records(),
+        p.in_flight_records(),
+        p.acknowledged_records(),
+        p.failed_records(),
+    ))
+}
+
+/// A consumer: its state and membership, then per partition the position (where the
+/// checker stands) and the committed offset (the line in the notebook).
+fn consumer_text(world: &World, name: &str) -> Option<String> {
+    let v = world.consumer_view(name)?;
+    let mut out = format!(
+        "consumer {name}: {}, group {}, member {}, generation {}\n",
+        match v.state {
+            sim::clients::ClientState::Running => "running",
+            sim::clients::ClientState::Crashed => "crashed",
+            sim::clients::ClientState::Closed => "closed",
+        },
+        v.group.as_deref().unwrap_or("-"),
+        if v.member_id.is_empty() {
+            "-"
         } else {
-            configs.join(" ")
-        }
-    )
+            &v.member_id
+        },
+        v.generation,
+    );
+    for p in &v.partitions {
+        let _ = writeln!(
+            out,
+            "  {}-{}: position {}, committed {}, high watermark {}, lag {}{}",
+            p.topic,
+            p.partition,
+            p.position.map_or("-".to_string(), |o| o.to_string()),
+            p.committed.map_or("-".to_string(), |o| o.to_string()),
+            p.high_watermark,
+            p.lag.map_or("-".to_string(), |o| o.to_string()),
+            if p.paused { " (paused)" } else { "" }
+        );
+    }
+    if !v.unprocessed.is_empty() {
+        let list: Vec<String> = v
+            .unprocessed
+            .iter()
+            .map(|r| format!("{}-{}@{}", r.topic, r.partition, r.offset))
+            .collect();
+        let _ = writeln!(out, "  polled, not processed: {}", list.join(", "));
+    }
+    Some(out)
 }
 
 /// `state`: the cluster, every topic with its partitions, the notebook and the clients.
@@ -428,8 +660,11 @@ pub(super) fn state_text(console: &Console) -> String {
         out.push_str(&topic_text(world, t));
     }
     out.push_str(&offsets_text(world));
-    for (name, p) in console.producers() {
-        out.push_str(&producer_text(name, p));
+    for name in world.producer_names() {
+        out.push_str(&producer_text(world, name).unwrap_or_default());
+    }
+    for name in world.consumer_names() {
+        out.push_str(&consumer_text(world, name).unwrap_or_default());
     }
     out
 }

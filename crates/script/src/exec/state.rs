@@ -123,12 +123,50 @@ pub struct OffsetsRecordState {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProducerState {
     pub name: String,
-    pub configs: BTreeMap<String, String>,
+    pub acks: String,
+    pub linger_ms: i64,
+    pub batch_size: i64,
+    pub enable_idempotence: bool,
+    pub closed: bool,
+    pub queued_records: usize,
+    pub in_flight_records: usize,
+    pub acknowledged_records: u64,
+    pub failed_records: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConsumerState {
     pub name: String,
+    /// `running`, `crashed` or `closed`.
+    pub state: String,
+    pub group: Option<String>,
+    pub group_instance_id: Option<String>,
+    /// Empty until it joined a group.
+    pub member_id: String,
+    pub generation: i32,
+    pub partitions: Vec<ConsumerPartitionState>,
+    /// Records polled and not processed yet.
+    pub unprocessed: Vec<OffsetRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsumerPartitionState {
+    pub topic: String,
+    pub partition: i32,
+    /// The next offset `poll` returns (only in the consumer's memory); null until known.
+    pub position: Option<i64>,
+    /// The group's committed offset (the next offset to read), if any.
+    pub committed: Option<i64>,
+    pub high_watermark: i64,
+    pub lag: Option<i64>,
+    pub paused: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OffsetRef {
+    pub topic: String,
+    pub partition: i32,
+    pub offset: i64,
 }
 
 /// The console's state in schema version 1.
@@ -205,11 +243,16 @@ pub fn state(console: &Console) -> State {
                         .collect()
                 })
                 .unwrap_or_default();
+            let g = world.group(&group);
             GroupState {
-                state: "Empty".into(),
+                state: group_state_name(world, &group)
+                    .unwrap_or("Dead")
+                    .to_string(),
                 coordinator: world.coordinator(&group).map(|b| b.0),
                 coordinator_partition: world.coordinator_partition(&group),
-                members: Vec::new(),
+                members: g
+                    .map(|g| g.members().into_iter().map(|m| m.member_id).collect())
+                    .unwrap_or_default(),
                 offsets,
                 group,
             }
@@ -256,15 +299,71 @@ pub fn state(console: &Console) -> State {
         topics,
         groups,
         consumer_offsets,
-        producers: console
-            .producers()
-            .iter()
-            .map(|(name, p)| ProducerState {
-                name: name.clone(),
-                configs: p.configs.0.clone(),
+        producers: world
+            .producer_names()
+            .filter_map(|name| {
+                let p = world.producer(name)?;
+                let st = p.settings();
+                Some(ProducerState {
+                    name: name.to_string(),
+                    acks: match st.acks {
+                        sim::Acks::None => "0",
+                        sim::Acks::Leader => "1",
+                        sim::Acks::All => "all",
+                    }
+                    .to_string(),
+                    linger_ms: st.linger_ms,
+                    batch_size: st.batch_size,
+                    enable_idempotence: st.enable_idempotence,
+                    closed: p.is_closed(),
+                    queued_records: p.queued_records(),
+                    in_flight_records: p.in_flight_records(),
+                    acknowledged_records: p.acknowledged_records(),
+                    failed_records: p.failed_records(),
+                })
             })
             .collect(),
-        consumers: Vec::new(),
+        consumers: world
+            .consumer_names()
+            .filter_map(|name| {
+                let v = world.consumer_view(name)?;
+                Some(ConsumerState {
+                    name: v.name,
+                    state: match v.state {
+                        sim::clients::ClientState::Running => "running",
+                        sim::clients::ClientState::Crashed => "crashed",
+                        sim::clients::ClientState::Closed => "closed",
+                    }
+                    .to_string(),
+                    group: v.group,
+                    group_instance_id: v.group_instance_id,
+                    member_id: v.member_id,
+                    generation: v.generation,
+                    partitions: v
+                        .partitions
+                        .into_iter()
+                        .map(|p| ConsumerPartitionState {
+                            topic: p.topic,
+                            partition: p.partition,
+                            position: p.position,
+                            committed: p.committed,
+                            high_watermark: p.high_watermark,
+                            lag: p.lag,
+                            paused: p.paused,
+                        })
+                        .collect(),
+                    unprocessed: v
+                        .unprocessed
+                        .into_iter()
+                        .map(|r| OffsetRef {
+                            topic: r.topic,
+                            partition: r.partition,
+                            offset: r.offset,
+                        })
+                        .collect(),
+                })
+            })
+            .collect(),
     }
 }
 
@@ -276,22 +375,45 @@ pub fn state_json(console: &Console) -> String {
     })
 }
 
-/// Every group the coordinator knows (today: every group with committed offsets), sorted.
+/// Every group the coordinator knows: groups with members or a coordinator state (not
+/// `Dead`) and groups with committed offsets, sorted.
 pub(crate) fn group_ids(world: &World) -> Vec<String> {
     let mut groups: Vec<String> = world
-        .offset_store()
         .groups()
-        .filter(|g| {
-            world
-                .offset_store()
-                .group_offsets(g)
-                .is_some_and(|o| !o.is_empty())
-        })
-        .map(str::to_string)
+        .filter(|g| g.state() != sim::group::GroupState::Dead)
+        .map(|g| g.group_id().to_string())
         .collect();
+    groups.extend(
+        world
+            .offset_store()
+            .groups()
+            .filter(|g| {
+                world
+                    .offset_store()
+                    .group_offsets(g)
+                    .is_some_and(|o| !o.is_empty())
+            })
+            .map(str::to_string),
+    );
     groups.sort();
     groups.dedup();
     groups
+}
+
+/// The state `kafka-consumer-groups` prints for a known group (`Empty` for a group that
+/// only has committed offsets); `None` for a group the coordinator does not know.
+pub(crate) fn group_state_name(world: &World, group: &str) -> Option<&'static str> {
+    let offsets = world
+        .offset_store()
+        .group_offsets(group)
+        .is_some_and(|o| !o.is_empty());
+    match world.group(group).map(|g| g.state()) {
+        Some(sim::group::GroupState::Empty) => Some("Empty"),
+        Some(sim::group::GroupState::PreparingRebalance) => Some("PreparingRebalance"),
+        Some(sim::group::GroupState::CompletingRebalance) => Some("CompletingRebalance"),
+        Some(sim::group::GroupState::Stable) => Some("Stable"),
+        Some(sim::group::GroupState::Dead) | None => offsets.then_some("Empty"),
+    }
 }
 
 /// A topic's configs that differ from the cluster defaults, by Kafka name, values as

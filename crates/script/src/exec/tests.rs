@@ -15,7 +15,9 @@ fn a_line_the_cluster_refuses_changes_nothing() {
         "kafka-topics --create --topic t --replication-factor 3 --config min.insync.replicas=3\nproducer p\nkill-broker 2\n",
     );
     let (hash, log, state) = (c.state_hash(), c.log().to_vec(), state::state_json(&c));
-    let err = c.run_line("send p --topic t --value v").unwrap_err();
+    let err = c
+        .run_line("kafka-console-producer --topic t --value v")
+        .unwrap_err();
     assert_eq!(err.kafka_code(), Some("NOT_ENOUGH_REPLICAS"));
     assert_eq!((c.state_hash(), c.log().to_vec()), (hash, log));
     assert_eq!(state::state_json(&c), state);
@@ -103,9 +105,9 @@ fn seed_is_allowed_only_before_the_world_changes() {
 }
 
 #[test]
-fn send_prints_topic_partition_at_offset_and_offsets_grow_by_one() {
-    let mut c = console("kafka-topics --create --topic t --partitions 1\nproducer p\n");
-    for expected in ["t-0@0\n", "t-0@1\n", "t-0@2\n"] {
+fn send_prints_topic_partition_at_offset_when_acknowledged_and_offsets_grow_by_one() {
+    let mut c = console("kafka-topics --create --topic t --partitions 1\nproducer p acks=1 linger.ms=0\nproducer q\n");
+    for expected in ["p: t-0@0\n", "p: t-0@1\n", "p: t-0@2\n"] {
         assert_eq!(
             c.run_line("send p --topic t --key k --value v")
                 .unwrap()
@@ -113,6 +115,10 @@ fn send_prints_topic_partition_at_offset_and_offsets_grow_by_one() {
             expected
         );
     }
+    // With the default linger.ms=5 the record waits in a batch until the batch goes.
+    let queued = c.run_line("send q --topic t --value w").unwrap().text;
+    assert!(queued.starts_with("q: queued for t-0"), "{queued}");
+    assert_eq!(c.run_line("flush q").unwrap().text, "q: t-0@3\n");
 }
 
 #[test]
@@ -197,30 +203,50 @@ fn reset_offsets_without_execute_plans_only_and_warns() {
 }
 
 #[test]
-fn consumer_verbs_are_refused_clearly_until_the_core_has_them() {
-    let mut c = console("kafka-topics --create --topic t\n");
+fn a_consumer_reads_from_its_position_and_commits_the_next_offset_to_read() {
+    let mut c = console(
+        "kafka-topics --create --topic t --partitions 1\nkafka-console-producer --topic t --value a --value b\nconsumer c1 group.id=g enable.auto.commit=false auto.offset.reset=earliest\nsubscribe c1 t\npoll c1\nadvance 3s\n",
+    );
+    let polled = c.run_line("poll c1").unwrap().text;
+    assert!(
+        polled.ends_with("t-0@0 key=null value=a\nt-0@1 key=null value=b\n"),
+        "{polled}"
+    );
+    assert_eq!(c.run_line("position c1 t:0").unwrap().text, "2\n");
+    assert_eq!(c.run_line("committed c1").unwrap().text, "t-0=null\n");
+    c.run_line("process c1").unwrap();
+    assert_eq!(
+        c.run_line("commitSync c1").unwrap().text.lines().next(),
+        Some("c1: committed t-0=2")
+    );
+    assert_eq!(
+        c.run_line("committed c1 t:0").unwrap().text,
+        "t-0=OffsetAndMetadata{offset=2, leaderEpoch=null, metadata=''}\n"
+    );
+}
+
+#[test]
+fn a_verb_for_an_unknown_client_changes_nothing() {
+    let mut c = console("kafka-topics --create --topic t\nproducer p\n");
+    let before = c.state_hash();
     for line in [
-        "consumer c1 group.id=g",
-        "subscribe c1 t",
-        "poll c1",
-        "process c1",
-        "commitSync c1",
-        "seek c1 t:0 0",
-        "crash c1",
-        "restart c1",
+        "poll c9",
+        "commitSync c9",
+        "seek c9 t:0 0",
+        "send p9 --topic t --value v",
     ] {
         let err = c.run_line(line).unwrap_err();
-        assert!(
-            matches!(err.kind, ExecErrorKind::NotYetAvailable { .. }),
-            "{line}: {err}"
-        );
+        assert_eq!(err.kafka_code(), Some("UNKNOWN_CLIENT"), "{line}");
     }
-    assert_eq!(c.log().len(), 1);
+    let err = c.run_line("crash p").unwrap_err();
+    assert!(matches!(err.kind, ExecErrorKind::NotYetAvailable { .. }));
+    assert_eq!(c.state_hash(), before);
+    assert_eq!(c.log().len(), 2);
 }
 
 #[test]
 fn snapshot_and_restore_keep_the_world_the_clients_and_the_log() {
-    let c = console("kafka-topics --create --topic t --partitions 2\nproducer p acks=1\nsend p --topic t --value v\nadvance 5s\n");
+    let c = console("kafka-topics --create --topic t --partitions 2\nproducer p acks=1\nsend p --topic t --value v\nconsumer c group.id=g\nsubscribe c t\npoll c\nadvance 5s\n");
     let bytes = c.snapshot().unwrap();
     let mut r = Console::restore(&bytes).unwrap();
     assert_eq!(r.state_hash(), c.state_hash());

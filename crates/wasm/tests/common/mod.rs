@@ -121,7 +121,9 @@ pub fn a_failing_line_throws_an_error_with_line_and_column_and_changes_nothing()
     sim.run("producer p").unwrap();
     sim.run("kill-broker 2").unwrap();
     let before_send = sim.state_hash();
-    let err = sim.run("send p --topic t --value v").unwrap_err();
+    let err = sim
+        .run("kafka-console-producer --topic t --value v")
+        .unwrap_err();
     assert_eq!(
         get(&err, "code").as_string().unwrap(),
         "NOT_ENOUGH_REPLICAS"
@@ -136,7 +138,7 @@ pub fn run_script_stops_at_the_first_failing_line() {
         .run_script("kafka-topics --create --topic a\n\nsend p9 --topic a --value v\nkafka-topics --create --topic b\n")
         .unwrap_err();
     assert_eq!(get(&err, "line").as_f64(), Some(3.0));
-    assert_eq!(get(&err, "kind").as_string().unwrap(), "unknown_client");
+    assert_eq!(get(&err, "code").as_string().unwrap(), "UNKNOWN_CLIENT");
     let completed = js_sys::Array::from(&get(&err, "completed"));
     assert_eq!(completed.length(), 1);
     let state = sim.state().unwrap();
@@ -176,7 +178,7 @@ pub fn events_accumulate_until_taken() {
 
 pub fn snapshot_and_restore_give_the_same_world_and_it_goes_on_the_same_way() {
     let mut sim = Simulator::new(11.0).unwrap();
-    sim.run_script("kafka-topics --create --topic t --partitions 3\nproducer p\nsend p --topic t --value one\n")
+    sim.run_script("kafka-topics --create --topic t --partitions 3\nproducer p linger.ms=0\nsend p --topic t --value one\n")
         .unwrap();
     let bytes = sim.snapshot().unwrap();
     let mut copy = Simulator::restore(&bytes).unwrap();
