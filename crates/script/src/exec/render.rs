@@ -267,6 +267,13 @@ fn consumer_line(event: &sim::consumer::ConsumerEvent) -> Option<String> {
             format!("committed {}{how}", list.join(", "))
         }
         C::CommitFailed { error, .. } => format!("commit failed: {error}"),
+        C::PartitionsRevoked { partitions }
+        | C::PartitionsAssigned { partitions }
+        | C::PartitionsLost { partitions }
+            if partitions.is_empty() =>
+        {
+            return None
+        }
         C::PartitionsRevoked { partitions } => format!("revoked {}", tps(partitions)),
         C::PartitionsLost { partitions } => {
             format!("lost {} (without committing)", tps(partitions))
