@@ -76,3 +76,16 @@ test("events accumulate until taken", () => {
   assert.equal(sim.takeEvents().length, 2);
   assert.equal(sim.takeEvents().length, 0);
 });
+
+test("a consumer that crashes after processing but before committing gets the batch again", () => {
+  const sim = new Simulator(7);
+  sim.runScript(readFileSync(new URL("../scenarios/crash-before-commit.oe", import.meta.url), "utf8")
+    .split("process c1\n")[0]);
+  sim.run("process c1");
+  sim.runScript("crash c1\nadvance 45s\nrestart c1\npoll c1\nadvance 3s\n");
+  const again = sim.run("poll c1");
+  assert.match(again.text, /orders-0@0 key=alice/);
+  const processed = sim.run("process c1").events.find((e) => e.type === "RecordsProcessed");
+  assert.ok(processed.records.every((r) => r.times === 2), "every record processed twice");
+  assert.equal(sim.state().consumers[0].state, "running");
+});
