@@ -185,7 +185,7 @@ fn wasm_layer() -> Result<(), String> {
     for krate in WASM_TEST_CRATES {
         lint.args(["-p", krate]);
     }
-    run(lint.args(["--all-targets", "--", "-D", "warnings"]))?;
+    let lint = run(lint.args(["--all-targets", "--", "-D", "warnings"]));
     let mut cmd = cargo();
     cmd.args(["test", "--target", "wasm32-unknown-unknown"]);
     for krate in WASM_TEST_CRATES {
