@@ -193,7 +193,10 @@ fn wasm_layer() -> Result<(), String> {
     }
     cmd.env("CHROMEDRIVER", tools::CHROMEDRIVER)
         .env("WASM_BINDGEN_TEST_TIMEOUT", "300");
-    run(&mut cmd)
+    let tests = run(&mut cmd);
+    // The built npm package, as a user installs it, in Node.
+    let node = pkg::build().and_then(|_| run(Command::new("node").args(["--test", "tests/node/"])));
+    all_of(vec![lint, tests, node])
 }
 
 fn e2e_layer() -> Result<(), String> {
