@@ -160,17 +160,29 @@ fn run_layers(layers: &[Layer]) -> Result<(), String> {
     }
 }
 
+/// Runs every check of a layer even when an earlier one fails, so one run shows them all.
+fn all_of(checks: Vec<Result<(), String>>) -> Result<(), String> {
+    let failures: Vec<String> = checks.into_iter().filter_map(Result::err).collect();
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures.join("; "))
+    }
+}
+
 fn native_layer() -> Result<(), String> {
-    run(cargo().args(["fmt", "--all", "--", "--check"]))?;
-    run(cargo().args([
-        "clippy",
-        "--workspace",
-        "--all-targets",
-        "--",
-        "-D",
-        "warnings",
-    ]))?;
-    run(cargo().args(["test", "--workspace"]))
+    all_of(vec![
+        run(cargo().args(["fmt", "--all", "--", "--check"])),
+        run(cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ])),
+        run(cargo().args(["test", "--workspace"])),
+    ])
 }
 
 /// Crates whose wasm tests run in headless Chromium (IndexedDB, the core in the browser) or in
