@@ -290,3 +290,30 @@ fn the_state_json_is_versioned() {
     assert_eq!(v["version"], 1);
     assert_eq!(v["consumer_offsets"]["partitions"], 50);
 }
+
+#[test]
+fn resetting_the_offsets_of_a_group_with_members_is_refused_with_kafkas_words() {
+    let mut c = console(
+        "kafka-topics --create --topic t\nconsumer c1 group.id=g\nsubscribe c1 t\npoll c1\nadvance 3s\npoll c1\n",
+    );
+    let before = c.state_hash();
+    let err = c
+        .run_line(
+            "kafka-consumer-groups --reset-offsets --group g --all-topics --to-earliest --execute",
+        )
+        .unwrap_err();
+    assert_eq!(
+        err.message(),
+        "Error: Assignments can only be reset if the group 'g' is inactive, but the current state is Stable."
+    );
+    let err = c
+        .run_line("kafka-consumer-groups --delete --group g")
+        .unwrap_err();
+    assert!(err
+        .message()
+        .ends_with("GroupNotEmptyException: The group is not empty."));
+    assert_eq!(c.state_hash(), before);
+    c.run_line("close c1").unwrap();
+    c.run_line("kafka-consumer-groups --reset-offsets --group g --topic t --to-earliest --execute")
+        .unwrap();
+}
