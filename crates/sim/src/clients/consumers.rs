@@ -46,6 +46,20 @@ impl LogReader for World {
         }
     }
 
+    fn fetch_offsets(
+        &self,
+        tp: &TopicPartition,
+        offset: i64,
+        max_records: usize,
+    ) -> Result<Vec<i64>, FetchError> {
+        match self.fetch_views(tp, Offset(offset), max_records) {
+            Ok((views, _)) => Ok(views.map(|v| v.offset.0).collect()),
+            Err(SimError::OffsetOutOfRange { .. }) => Err(FetchError::OffsetOutOfRange),
+            Err(SimError::LeaderNotAvailable { .. }) => Ok(Vec::new()),
+            Err(_) => Err(FetchError::UnknownTopicOrPartition),
+        }
+    }
+
     fn log_start_offset(&self, tp: &TopicPartition) -> Result<i64, FetchError> {
         self.partition(&tp.topic, tp.partition)
             .map(|p| p.log_start_offset().0)
@@ -282,10 +296,40 @@ impl World {
             generation: c.generation(),
             incarnation: slot.incarnation,
             partitions,
-            last_batch: slot.last_batch.clone(),
-            unprocessed: c.unprocessed(),
+            last_batch: slot
+                .last_batch
+                .iter()
+                .flat_map(|(tp, offsets)| self.records_at(tp, offsets))
+                .collect(),
+            unprocessed: {
+                let mut runs: Vec<(TopicPartition, Vec<i64>)> = Vec::new();
+                for (tp, o) in c.unprocessed() {
+                    match runs.last_mut() {
+                        Some((last, v)) if *last == tp => v.push(o),
+                        _ => runs.push((tp, vec![o])),
+                    }
+                }
+                runs.iter()
+                    .flat_map(|(tp, offsets)| self.records_at(tp, offsets))
+                    .collect()
+            },
             processing: slot.processing.iter().cloned().collect(),
         })
+    }
+
+    /// The records at these offsets (ascending) of one partition, as far as still in the log.
+    fn records_at(&self, tp: &TopicPartition, offsets: &[i64]) -> Vec<ConsumerRecord> {
+        let (Some(&first), Some(&last)) = (offsets.first(), offsets.last()) else {
+            return Vec::new();
+        };
+        let span = usize::try_from(last - first + 1).unwrap_or(0);
+        LogReader::fetch(self, tp, first, span)
+            .map(|b| {
+                b.into_iter()
+                    .filter(|r| offsets.binary_search(&r.offset).is_ok())
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// `kafka-consumer-groups --describe --group G`: every partition of the topics the
@@ -651,7 +695,7 @@ impl World {
         self.with_consumer(name, events, |c, log, _| c.on_metadata(log))?;
         self.join_if_needed(name, events);
         let (result, _) = self.with_consumer(name, events, |c, log, store| {
-            c.poll_at_most(now, max_records, log, store)
+            c.poll_offsets(now, max_records, log, store)
         })?;
         match result {
             Ok(records) => {

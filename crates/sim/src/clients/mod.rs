@@ -44,7 +44,7 @@ pub use config::{consumer_settings, producer_settings, ConsumerSettings, Produce
 pub use consumers::{ClientState, ConsumerPartitionView, ConsumerView, LagRow};
 pub use producer::{Producer, ProducerEvent};
 
-use crate::consumer::{Consumer, ConsumerRecord, DeliveryLedger, ProcessedRecord};
+use crate::consumer::{Consumer, DeliveryLedger, ProcessedRecord};
 use crate::group::Group;
 use crate::types::{Offset, TopicPartition};
 use serde::{Deserialize, Serialize};
@@ -96,8 +96,8 @@ pub(crate) struct ConsumerSlot {
     pub(crate) intent: Intent,
     /// Records being processed, each done at its `done_at_ms`.
     pub(crate) processing: VecDeque<ProcessedRecord>,
-    /// The records the last poll returned.
-    pub(crate) last_batch: Vec<ConsumerRecord>,
+    /// The offsets the last poll returned, per partition.
+    pub(crate) last_batch: Vec<(TopicPartition, Vec<i64>)>,
     pub(crate) wake: Option<i64>,
 }
 

@@ -37,6 +37,13 @@ struct PartitionState {
     pending_reset: Option<ResetReason>,
 }
 
+/// Offsets of one partition that a poll returned and the application has not processed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct DeliveredRun {
+    partition: TopicPartition,
+    offsets: VecDeque<i64>,
+}
+
 /// One consumer (one `KafkaConsumer` instance). A restart is a new instance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Consumer {
@@ -61,8 +68,9 @@ pub struct Consumer {
     next_auto_commit_ms: i64,
     last_poll_ms: i64,
     next_heartbeat_ms: Option<i64>,
-    /// Records returned by `poll` and not processed yet.
-    delivered: VecDeque<ConsumerRecord>,
+    /// Records returned by `poll` and not processed yet, as offsets per partition (the
+    /// records themselves stay in the log: no copy on the poll path).
+    delivered: VecDeque<DeliveredRun>,
     fetch_cursor: usize,
     events: Vec<ConsumerEvent>,
 }
@@ -149,9 +157,12 @@ impl Consumer {
         self.assignment.get(tp).and_then(|s| s.position)
     }
 
-    /// Records returned by `poll` that the application has not processed yet.
-    pub fn unprocessed(&self) -> Vec<ConsumerRecord> {
-        self.delivered.iter().cloned().collect()
+    /// Records returned by `poll` that the application has not processed yet, in order.
+    pub fn unprocessed(&self) -> Vec<(TopicPartition, i64)> {
+        self.delivered
+            .iter()
+            .flat_map(|r| r.offsets.iter().map(|o| (r.partition.clone(), *o)))
+            .collect()
     }
 
     /// The rebalance protocol this consumer follows.
@@ -299,6 +310,28 @@ impl Consumer {
         log: &dyn LogReader,
         store: &mut dyn OffsetStore,
     ) -> Result<Vec<ConsumerRecord>, ConsumerError> {
+        let runs = self.poll_offsets(now_ms, limit, log, store)?;
+        let mut records = Vec::new();
+        for (tp, offsets) in &runs {
+            let (Some(first), Some(last)) = (offsets.first(), offsets.last()) else {
+                continue;
+            };
+            if let Ok(batch) = log.fetch(tp, *first, offsets.len()) {
+                records.extend(batch.into_iter().filter(|r| r.offset <= *last));
+            }
+        }
+        Ok(records)
+    }
+
+    /// [`Consumer::poll_at_most`] without copying the records: the offsets returned, per
+    /// partition, in the order they were fetched (the hot path of a simulated poll).
+    pub fn poll_offsets(
+        &mut self,
+        now_ms: i64,
+        limit: Option<usize>,
+        log: &dyn LogReader,
+        store: &mut dyn OffsetStore,
+    ) -> Result<Vec<(TopicPartition, Vec<i64>)>, ConsumerError> {
         self.ensure_running()?;
         let max_records = limit.map_or(self.config.max_poll_records, |l| {
             l.min(self.config.max_poll_records)
@@ -342,19 +375,19 @@ impl Consumer {
             partitions.rotate_left(start);
             self.fetch_cursor = self.fetch_cursor.wrapping_add(1);
         }
-        let mut records = Vec::new();
+        let mut runs = Vec::new();
+        let mut total = 0usize;
         for tp in partitions {
-            let remaining = max_records.saturating_sub(records.len());
+            let remaining = max_records.saturating_sub(total);
             if remaining == 0 {
                 break;
             }
             let position = self.resolve_position(&tp, log, store)?;
-            match log.fetch(&tp, position, remaining) {
+            match log.fetch_offsets(&tp, position, remaining) {
                 Ok(batch) => {
-                    let (Some(first), Some(last)) = (batch.first(), batch.last()) else {
+                    let (Some(&from), Some(&to)) = (batch.first(), batch.last()) else {
                         continue;
                     };
-                    let (from, to) = (first.offset, last.offset);
                     if let Some(s) = self.assignment.get_mut(&tp) {
                         s.position = Some(to + 1);
                     }
@@ -364,7 +397,12 @@ impl Consumer {
                         to,
                         count: batch.len(),
                     });
-                    records.extend(batch);
+                    total += batch.len();
+                    self.delivered.push_back(DeliveredRun {
+                        partition: tp.clone(),
+                        offsets: batch.iter().copied().collect(),
+                    });
+                    runs.push((tp, batch));
                 }
                 Err(FetchError::OffsetOutOfRange) => {
                     self.reset_position(&tp, ResetReason::OutOfRange, log, Some(position))?;
@@ -372,8 +410,7 @@ impl Consumer {
                 Err(FetchError::UnknownTopicOrPartition) => {}
             }
         }
-        self.delivered.extend(records.iter().cloned());
-        Ok(records)
+        Ok(runs)
     }
 
     /// The application processes up to `max_records` of the records `poll` returned (all if
@@ -385,20 +422,30 @@ impl Consumer {
         per_record_ms: i64,
     ) -> Result<Vec<ProcessedRecord>, ConsumerError> {
         self.ensure_running()?;
-        let n = max_records
-            .unwrap_or(self.delivered.len())
-            .min(self.delivered.len());
+        let waiting: usize = self.delivered.iter().map(|r| r.offsets.len()).sum();
+        let n = max_records.unwrap_or(waiting).min(waiting);
         let mut done = Vec::with_capacity(n);
         let mut t = now_ms;
-        for record in self.delivered.drain(..n) {
-            t = t.saturating_add(per_record_ms.max(0));
-            done.push(ProcessedRecord {
-                group_id: self.config.group_id.clone(),
-                client_id: self.config.client_id.clone(),
-                partition: record.topic_partition(),
-                offset: record.offset,
-                done_at_ms: t,
-            });
+        while done.len() < n {
+            let Some(run) = self.delivered.front_mut() else {
+                break;
+            };
+            while done.len() < n {
+                let Some(offset) = run.offsets.pop_front() else {
+                    break;
+                };
+                t = t.saturating_add(per_record_ms.max(0));
+                done.push(ProcessedRecord {
+                    group_id: self.config.group_id.clone(),
+                    client_id: self.config.client_id.clone(),
+                    partition: run.partition.clone(),
+                    offset,
+                    done_at_ms: t,
+                });
+            }
+            if run.offsets.is_empty() {
+                self.delivered.pop_front();
+            }
         }
         if !done.is_empty() {
             self.events.push(ConsumerEvent::Processed {
@@ -835,8 +882,7 @@ impl Consumer {
                 for tp in &revoked {
                     self.assignment.remove(tp);
                 }
-                self.delivered
-                    .retain(|r| !revoked.contains(&r.topic_partition()));
+                self.delivered.retain(|r| !revoked.contains(&r.partition));
                 self.events.push(ConsumerEvent::PartitionsRevoked {
                     partitions: revoked,
                 });
@@ -991,8 +1037,7 @@ impl Consumer {
             for tp in &revoked {
                 self.assignment.remove(tp);
             }
-            self.delivered
-                .retain(|r| !revoked.contains(&r.topic_partition()));
+            self.delivered.retain(|r| !revoked.contains(&r.partition));
             self.events.push(ConsumerEvent::PartitionsRevoked {
                 partitions: revoked.clone(),
             });

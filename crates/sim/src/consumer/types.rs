@@ -107,6 +107,17 @@ pub trait LogReader {
         offset: i64,
         max_records: usize,
     ) -> Result<Vec<ConsumerRecord>, FetchError>;
+    /// The offsets [`LogReader::fetch`] would return (a log can override it to avoid
+    /// copying records on the poll path).
+    fn fetch_offsets(
+        &self,
+        tp: &TopicPartition,
+        offset: i64,
+        max_records: usize,
+    ) -> Result<Vec<i64>, FetchError> {
+        self.fetch(tp, offset, max_records)
+            .map(|b| b.into_iter().map(|r| r.offset).collect())
+    }
     /// The first offset still in the log.
     fn log_start_offset(&self, tp: &TopicPartition) -> Result<i64, FetchError>;
     /// Records below it are replicated to every in-sync replica and may be read.
