@@ -11,7 +11,9 @@
 //! - [`cluster`]: brokers, replicas, ISR, high watermark, acks, leader election;
 //! - [`offsets`]: `__consumer_offsets` and the committed-offset store;
 //! - [`scheduler`] and [`rng`]: the virtual clock's timers and the seeded random source;
-//! - [`world`]: commands, events, the clock; [`snapshot`]: snapshots, replay, state hash.
+//! - [`world`]: commands, events, the clock; [`snapshot`]: snapshots, replay, state hash;
+//! - [`clients`]: consumer groups, consumers and producers wired into the world, and the
+//!   delivery ledger (built on [`group`], [`consumer`] and [`assignor`]).
 //!
 //! A passenger boards, is replicated, and a checker reads it and writes its notebook line:
 //!

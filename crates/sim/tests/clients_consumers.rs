@@ -649,3 +649,77 @@ fn a_failed_commit_async_is_an_event_not_an_error() {
         "either way an event, never an error: {e:#?}"
     );
 }
+
+#[test]
+fn the_view_shows_processed_records_not_yet_committed() {
+    let mut w = world_with_topic("orders", 1);
+    produce(&mut w, "orders", 0, 4);
+    consumer(
+        &mut w,
+        "c1",
+        &[
+            ("group.id", "g"),
+            ("enable.auto.commit", "false"),
+            ("auto.offset.reset", "earliest"),
+        ],
+    );
+    join_alone(&mut w, "c1", "orders");
+    let view = w.consumer_view("c1").unwrap();
+    assert_eq!(view.unprocessed.len(), 4);
+    assert_eq!(view.last_batch.len(), 4);
+    assert_eq!(view.last_batch[3].value.as_deref(), Some("v3"));
+    w.apply(Command::Process {
+        consumer: "c1".into(),
+        count: Some(3),
+        per_record_ms: None,
+    })
+    .unwrap();
+    let view = w.consumer_view("c1").unwrap();
+    assert_eq!(view.partitions[0].processed_uncommitted, vec![0, 1, 2]);
+    assert_eq!(view.unprocessed.len(), 1);
+    commit_sync(&mut w, "c1").unwrap();
+    let view = w.consumer_view("c1").unwrap();
+    assert!(view.partitions[0].processed_uncommitted.is_empty());
+    assert_eq!(view.partitions[0].committed, Some(4));
+}
+
+/// An Empty group whose offsets were deleted is Dead; the next member to join starts a
+/// new group (generation 1 again).
+#[test]
+fn an_empty_group_without_offsets_is_dead_and_a_new_join_starts_it_afresh() {
+    let mut w = world_with_topic("orders", 1);
+    produce(&mut w, "orders", 0, 2);
+    consumer(
+        &mut w,
+        "c1",
+        &[("group.id", "g"), ("auto.offset.reset", "earliest")],
+    );
+    join_alone(&mut w, "c1", "orders");
+    w.apply(Command::CloseConsumer {
+        consumer: "c1".into(),
+    })
+    .unwrap();
+    assert_eq!(w.group("g").unwrap().state(), GroupState::Empty);
+    advance(&mut w, 100);
+    let e = w
+        .apply(Command::DeleteOffsets {
+            group: "g".into(),
+            partitions: vec![tp("orders", 0)],
+        })
+        .unwrap();
+    assert!(e.iter().any(|e| matches!(
+        e,
+        Event::Group {
+            event: GroupEvent::StateChanged {
+                to: GroupState::Dead,
+                ..
+            }
+        }
+    )));
+    restart(&mut w, "c1");
+    poll(&mut w, "c1");
+    advance(&mut w, 3_000);
+    let g = w.group("g").unwrap();
+    assert_eq!((g.state(), g.generation_id()), (GroupState::Stable, 1));
+    assert_eq!(fetched(&poll(&mut w, "c1")), vec![(tp("orders", 0), 0, 1)]);
+}

@@ -221,9 +221,12 @@ fn a_static_member_restart_keeps_its_partitions_without_a_rebalance() {
     assert_eq!(w.consumer("c2").unwrap().assignment(), before);
 }
 
-/// A member that stops polling for longer than `max.poll.interval.ms` is removed; when it
-/// comes back, its commit carries the old generation and is refused, as Kafka's
-/// `CommitFailedException` says.
+/// A member that stops polling for longer than `max.poll.interval.ms` is removed (its
+/// heartbeat thread sends LeaveGroup) and the group rebalances without it; when it comes
+/// back and commits, the commit is refused with `CommitFailedException`. As in the Java
+/// client, the zombie already knows it lost its membership, so the cause is
+/// `UNKNOWN_MEMBER_ID` (a commit reaching the coordinator with a stale generation gets
+/// `ILLEGAL_GENERATION`: see `group_coordinator.rs`).
 #[test]
 fn a_zombie_members_commit_is_fenced() {
     let mut w = world_with_topic("orders", 2);

@@ -150,6 +150,9 @@ pub struct ConsumerPartitionView {
     /// HW − position: records available to this consumer and not fetched yet.
     pub lag: Option<i64>,
     pub paused: bool,
+    /// Offsets between the committed offset and the position that the group has already
+    /// processed: a crash now would process them again (at-least-once).
+    pub processed_uncommitted: Vec<i64>,
 }
 
 /// What the UI shows for one consumer.
@@ -266,11 +269,22 @@ impl World {
                 let hw = p.map_or(0, |p| p.high_watermark().0);
                 let leo = p.map_or(0, |p| p.log_end_offset().0);
                 let position = c.known_position(&tp);
+                let committed = group
+                    .as_deref()
+                    .and_then(|g| self.committed_offset(g, &tp))
+                    .map(|o| o.offset.0);
+                let from = committed.unwrap_or_else(|| p.map_or(0, |p| p.log_start_offset().0));
+                let processed_uncommitted = (from..position.unwrap_or(from))
+                    .filter(|o| {
+                        self.clients
+                            .ledger
+                            .times_processed(group.as_deref(), &tp, *o)
+                            > 0
+                    })
+                    .collect();
                 ConsumerPartitionView {
-                    committed: group
-                        .as_deref()
-                        .and_then(|g| self.committed_offset(g, &tp))
-                        .map(|o| o.offset.0),
+                    committed,
+                    processed_uncommitted,
                     high_watermark: hw,
                     log_end_offset: leo,
                     lag: position.map(|pos| (hw - pos).max(0)),
@@ -719,7 +733,12 @@ impl World {
         let Some(group) = slot.consumer.config().group_id.clone() else {
             return;
         };
-        if !self.clients.groups.contains_key(&group) {
+        let dead = self
+            .clients
+            .groups
+            .get(&group)
+            .is_some_and(|g| g.group.state() == GroupState::Dead);
+        if dead || !self.clients.groups.contains_key(&group) {
             let seed = self.rng.next_u64();
             self.clients.groups.insert(
                 group.clone(),
@@ -1260,6 +1279,33 @@ impl World {
             }
         }
         self.reschedule_producers();
+    }
+
+    /// An Empty group whose committed offsets were all deleted or expired is Dead (Kafka
+    /// removes it from the coordinator's cache); a later join starts a new group.
+    pub(crate) fn remove_forgotten_groups(&mut self, events: &mut Vec<Event>) {
+        let touched: BTreeSet<String> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::OffsetExpired { group, .. } | Event::OffsetDeleted { group, .. } => {
+                    Some(group.clone())
+                }
+                _ => None,
+            })
+            .collect();
+        for group in touched {
+            let no_offsets = self
+                .offset_store()
+                .group_offsets(&group)
+                .is_none_or(|o| o.is_empty());
+            let Some(g) = self.clients.groups.get_mut(&group) else {
+                continue;
+            };
+            if no_offsets && g.group.state() == GroupState::Empty {
+                let out = g.group.mark_dead();
+                self.group_events(out.events, events);
+            }
+        }
     }
 
     // ----- invariants -----------------------------------------------------------------

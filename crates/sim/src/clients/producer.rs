@@ -643,8 +643,10 @@ impl World {
         self.reschedule_producers();
     }
 
-    /// Routes acknowledgements and lost writes to the producers that sent them.
+    /// What clients learn from the cluster's events: producers their acknowledgements and
+    /// lost writes; groups that their last offsets are gone.
     pub(crate) fn clients_observe(&mut self, events: &mut Vec<Event>) {
+        self.remove_forgotten_groups(events);
         if self.clients.producers.is_empty() {
             return;
         }
