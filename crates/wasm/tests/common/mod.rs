@@ -29,14 +29,14 @@ pub const SCENARIOS: &[(&str, &str, &str)] = &[
         include_str!("../../../../tests/scenarios/eager-vs-cooperative.expected"),
     ),
     (
+        "first-consumer",
+        include_str!("../../../../tests/scenarios/first-consumer.oe"),
+        include_str!("../../../../tests/scenarios/first-consumer.expected"),
+    ),
+    (
         "latest-sees-only-new",
         include_str!("../../../../tests/scenarios/latest-sees-only-new.oe"),
         include_str!("../../../../tests/scenarios/latest-sees-only-new.expected"),
-    ),
-    (
-        "not-yet",
-        include_str!("../../../../tests/scenarios/not-yet.oe"),
-        include_str!("../../../../tests/scenarios/not-yet.expected"),
     ),
     (
         "offset-store",
