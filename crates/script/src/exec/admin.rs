@@ -616,6 +616,19 @@ pub(super) fn console_consumer(
         }
         None => t.partitions().iter().map(|p| p.index()).collect(),
     };
+    if let Some(g) = group.as_deref() {
+        if let Some(state) = group_state(world, g).filter(|s| *s != "Empty") {
+            return Err(ExecError::new(
+                span,
+                ExecErrorKind::NotYetAvailable {
+                    command: "kafka-console-consumer --group".into(),
+                    reason: format!(
+                        "the real tool joins group '{g}' as one more member; the one-shot console consumer only reads for a group without members (this one is {state}): use a consumer client"
+                    ),
+                },
+            ));
+        }
+    }
     let earliest =
         command.from_beginning || command.configs.get("auto.offset.reset") == Some("earliest");
     let mut remaining = command.max_messages.unwrap_or(u64::MAX);
@@ -806,6 +819,48 @@ pub(super) fn consumer_groups(
                 return Err(tool_error(span, "Error: The group id does not exist."));
             }
             let partitions = expand_topics(world, span, topics)?;
+            // Kafka refuses to delete the offsets of a topic the group's members are
+            // subscribed to (GROUP_SUBSCRIBED_TO_TOPIC).
+            let subscribed: BTreeSet<String> = world
+                .group(group)
+                .map(|g| g.members())
+                .unwrap_or_default()
+                .iter()
+                .flat_map(|m| m.assignment.iter().map(|tp| tp.topic.clone()))
+                .collect();
+            if partitions.iter().any(|tp| subscribed.contains(&tp.topic)) {
+                let width = partitions
+                    .iter()
+                    .map(|tp| tp.topic.len())
+                    .max()
+                    .unwrap_or(0)
+                    .max(15);
+                let mut message = String::from(
+                    "Error: Encountered some partition-level error, see the follow-up details.\n",
+                );
+                let _ = write!(
+                    message,
+                    "\n{} {} {}",
+                    pad("TOPIC", width),
+                    pad("PARTITION", 10),
+                    pad("STATUS", 15)
+                );
+                for tp in &partitions {
+                    let status = if subscribed.contains(&tp.topic) {
+                        "Error: org.apache.kafka.common.errors.GroupSubscribedToTopicException: The consumer group is actively subscribed to the topic."
+                    } else {
+                        "Successful"
+                    };
+                    let _ = write!(
+                        message,
+                        "\n{} {} {}",
+                        pad(&tp.topic, width),
+                        pad(&tp.partition.to_string(), 10),
+                        pad(status, 15)
+                    );
+                }
+                return Err(tool_error(span, message));
+            }
             let events = console.apply(
                 span,
                 sim::Command::DeleteOffsets {
