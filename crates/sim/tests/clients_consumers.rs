@@ -723,3 +723,93 @@ fn an_empty_group_without_offsets_is_dead_and_a_new_join_starts_it_afresh() {
     assert_eq!((g.state(), g.generation_id()), (GroupState::Stable, 1));
     assert_eq!(fetched(&poll(&mut w, "c1")), vec![(tp("orders", 0), 0, 1)]);
 }
+
+/// Kafka's `MockConsumerTest.testSimpleMock`: after polling the records at offsets 0 and
+/// 1 the position is 2, and `commitSync()` commits 2 — the next offset to read.
+#[test]
+fn after_polling_offsets_0_and_1_the_position_and_the_committed_offset_are_2() {
+    let mut w = world_with_topic("test", 2);
+    consumer(
+        &mut w,
+        "c",
+        &[("group.id", "g"), ("enable.auto.commit", "false")],
+    );
+    subscribe(&mut w, "c", "test");
+    poll(&mut w, "c");
+    advance(&mut w, 3_000);
+    assert_eq!(
+        w.consumer("c").unwrap().assignment(),
+        vec![tp("test", 0), tp("test", 1)]
+    );
+    w.apply(Command::Seek {
+        consumer: "c".into(),
+        topic: "test".into(),
+        partition: 0,
+        offset: 0,
+    })
+    .unwrap();
+    for (k, v) in [("key1", "value1"), ("key2", "value2")] {
+        w.apply(Command::Produce {
+            topic: "test".into(),
+            partition: Some(0),
+            key: Some(k.into()),
+            value: Some(v.into()),
+            headers: vec![],
+            timestamp_ms: None,
+            acks: None,
+        })
+        .unwrap();
+    }
+    advance(&mut w, 10);
+    poll(&mut w, "c");
+    let view = w.consumer_view("c").unwrap();
+    let batch: Vec<_> = view
+        .last_batch
+        .iter()
+        .map(|r| (r.offset, r.key.clone().unwrap(), r.value.clone().unwrap()))
+        .collect();
+    assert_eq!(
+        batch,
+        vec![
+            (0, "key1".to_string(), "value1".to_string()),
+            (1, "key2".to_string(), "value2".to_string())
+        ]
+    );
+    assert_eq!(view.partitions[0].position, Some(2));
+    commit_sync(&mut w, "c").unwrap();
+    assert_eq!(committed_in(&w, "g", "test", 0), Some(2));
+}
+
+fn committed_in(w: &World, group: &str, topic: &str, p: i32) -> Option<i64> {
+    w.committed_offset(group, &tp(topic, p)).map(|c| c.offset.0)
+}
+
+#[test]
+fn client_commands_and_events_round_trip_through_json() {
+    let c: Command = serde_json::from_str(r#"{"type":"Poll","consumer":"c1"}"#).unwrap();
+    assert_eq!(
+        c,
+        Command::Poll {
+            consumer: "c1".into(),
+            max_records: None
+        }
+    );
+    let c: Command = serde_json::from_str(
+        r#"{"type":"CreateConsumer","name":"c1","config":{"group.id":"g1","enable.auto.commit":"false"}}"#,
+    )
+    .unwrap();
+    assert!(matches!(c, Command::CreateConsumer { ref config, .. } if config["group.id"] == "g1"));
+    let mut w = world_with_topic("orders", 2);
+    produce(&mut w, "orders", 0, 3);
+    consumer(
+        &mut w,
+        "c1",
+        &[("group.id", "g"), ("auto.offset.reset", "earliest")],
+    );
+    let mut events = join_alone(&mut w, "c1", "orders");
+    events.extend(process(&mut w, "c1"));
+    events.extend(commit_sync(&mut w, "c1").unwrap());
+    let json = serde_json::to_string(&events).unwrap();
+    let back: Vec<Event> = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, events);
+}

@@ -30,6 +30,12 @@
 //! (120000), `request.timeout.ms` (30000), `enable.idempotence` (true),
 //! `partitioner.class`.
 //!
+//! Kafka's classes behind each part: `ConsumerCoordinator` and `AbstractCoordinator`
+//! (join, sync, the heartbeat thread, `onJoinPrepare` committing before revocation, the
+//! poll timeout sending LeaveGroup), `KafkaConsumer` (poll, seek, commit), the broker's
+//! `GroupCoordinator` / `ClassicGroup` (see [`crate::group`]), and for producers see
+//! [`Producer`].
+//!
 //! Simplifications, said plainly: requests reach the coordinator without network delay;
 //! a consumer sees new partitions of a subscribed topic at its next poll (Kafka: at its
 //! next metadata refresh, `metadata.max.age.ms`); the group lives on whichever broker

@@ -15,6 +15,12 @@
 //! recognises the retry of a sequence it already has (`DUPLICATE_SEQUENCE_NUMBER`): no
 //! second copy. Simplification: the broker's last sequences are kept with the producer
 //! here; Kafka keeps them in the partition's producer state (and snapshots).
+//!
+//! Kafka's classes: `RecordAccumulator` (batches, `linger.ms`, `batch.size`: a batch is
+//! ready when full or lingered long enough, or on `flush`), `BuiltInPartitioner`
+//! (KIP-794 stickiness), `Sender` (retries, `retry.backoff.ms`, `delivery.timeout.ms`,
+//! `request.timeout.ms`), `ProducerStateManager` / `ProducerAppendInfo` on the broker
+//! (duplicate sequence numbers), `ProducerConfig` (idempotence needs `acks=all`).
 
 use super::{producer_settings, ProducerSettings};
 use crate::config::Acks;
