@@ -290,3 +290,27 @@ fn bad_producer_input_is_a_typed_error() {
         Err(SimError::InvalidRequest { .. })
     ));
 }
+
+/// KIP-794: keyless records stay on one partition until `batch.size` bytes went to it,
+/// then the built-in partitioner picks another.
+#[test]
+fn keyless_records_switch_partition_after_batch_size_bytes() {
+    let mut w = world_with_topic("orders", 6);
+    producer(&mut w, "p1", &[("linger.ms", "0"), ("batch.size", "1000")]);
+    let mut events = Vec::new();
+    for i in 0..20 {
+        events.extend(send(&mut w, "p1", "orders", None, &format!("{i:0>200}")));
+    }
+    let parts: Vec<i32> = appended(&events).iter().map(|(p, _, _)| *p).collect();
+    assert_eq!(parts.len(), 20);
+    let runs = parts.windows(2).filter(|w| w[0] != w[1]).count() + 1;
+    assert!(runs >= 3, "switched partitions: {parts:?}");
+    // Each run is about batch.size bytes: no run is longer than 1000 / ~270 bytes + 1.
+    let mut longest = 1;
+    let mut current = 1;
+    for w in parts.windows(2) {
+        current = if w[0] == w[1] { current + 1 } else { 1 };
+        longest = longest.max(current);
+    }
+    assert!(longest <= 5, "{parts:?}");
+}
