@@ -20,6 +20,59 @@ use script::exec::{state, Console, ExecError, ExecErrorKind, LineOutput, Output}
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** What one console line printed and caused. */
+export interface RunOutput {
+  /** The text the real tool prints (each line ends in a newline). */
+  text: string;
+  /** The simulator events, each an object with a `type` field. */
+  events: SimEvent[];
+}
+/** One line of a scenario file. */
+export interface LineResult extends RunOutput {
+  line: number;
+  column: number;
+  /** The command in canonical form. */
+  command: string;
+}
+export interface SimEvent { type: string; [field: string]: unknown }
+/** The world, schema "offset-express/state" version 1 (docs/state-schema.md). */
+export interface State {
+  schema: "offset-express/state";
+  version: number;
+  seed: number;
+  now_ms: number;
+  brokers: { id: number; alive: boolean; fetching: boolean }[];
+  topics: {
+    name: string; topic_id: string; partition_count: number; replication_factor: number;
+    configs: Record<string, string>;
+    partitions: {
+      partition: number; leader: number | null; leader_epoch: number; replicas: number[]; isr: number[];
+      log_start_offset: number; high_watermark: number; log_end_offset: number;
+      records: { offset: number; timestamp_ms: number; key: string | null; value: string | null;
+                 headers: { key: string; value: string | null }[] }[];
+    }[];
+  }[];
+  groups: {
+    group: string; state: string; coordinator: number | null; coordinator_partition: number;
+    members: string[];
+    offsets: { topic: string; partition: number; offset: number; metadata: string;
+               commit_timestamp_ms: number; log_end_offset: number | null; lag: number | null }[];
+  }[];
+  consumer_offsets: { partitions: number; records: { partition: number; offset: number;
+    timestamp_ms: number; key: string | null; value: string | null }[] };
+  producers: { name: string; acks: string; linger_ms: number; batch_size: number;
+    enable_idempotence: boolean; closed: boolean; queued_records: number; in_flight_records: number;
+    acknowledged_records: number; failed_records: number }[];
+  consumers: { name: string; state: "running" | "crashed" | "closed"; group: string | null;
+    group_instance_id: string | null; member_id: string; generation: number;
+    partitions: { topic: string; partition: number; position: number | null; committed: number | null;
+                  high_watermark: number; lag: number | null; paused: boolean }[];
+    unprocessed: { topic: string; partition: number; offset: number }[] }[];
+}
+"#;
+
 /// One simulated cluster and its clients.
 #[wasm_bindgen]
 pub struct Simulator {
@@ -122,6 +175,7 @@ impl Simulator {
 
     /// Runs one console line. Returns `{ text, events }`; throws an `Error` with `line`,
     /// `column`, `kind` (and `code`) if the line fails, in which case nothing changed.
+    #[wasm_bindgen(unchecked_return_type = "RunOutput")]
     pub fn run(&mut self, line: &str) -> Result<JsValue, JsValue> {
         let output = self.console.run_line(line).map_err(|e| js_error(&e))?;
         to_js(&output)
@@ -131,7 +185,7 @@ impl Simulator {
     /// command. Stops at the first failing line and throws its `Error` (with `line` and
     /// `column` in the file, and `completed`: the results of the lines before it, which stay
     /// applied).
-    #[wasm_bindgen(js_name = runScript)]
+    #[wasm_bindgen(js_name = runScript, unchecked_return_type = "LineResult[]")]
     pub fn run_script(&mut self, source: &str) -> Result<JsValue, JsValue> {
         match self.console.run_script(source) {
             Ok(lines) => to_js(&line_results(&lines)),
@@ -145,6 +199,7 @@ impl Simulator {
 
     /// The world as a plain object: schema `offset-express/state`, version 1
     /// (`docs/state-schema.md`).
+    #[wasm_bindgen(unchecked_return_type = "State")]
     pub fn state(&self) -> Result<JsValue, JsValue> {
         to_js(&state::state(&self.console))
     }
@@ -156,17 +211,19 @@ impl Simulator {
     }
 
     /// The events of every successful line since the last `takeEvents()`, without taking them.
+    #[wasm_bindgen(unchecked_return_type = "SimEvent[]")]
     pub fn events(&self) -> Result<JsValue, JsValue> {
         to_js(&self.console.events())
     }
 
     /// The events since the last call, taken (the next call starts empty).
-    #[wasm_bindgen(js_name = takeEvents)]
+    #[wasm_bindgen(js_name = takeEvents, unchecked_return_type = "SimEvent[]")]
     pub fn take_events(&mut self) -> Result<JsValue, JsValue> {
         to_js(&self.console.take_events())
     }
 
     /// The canonical lines accepted so far that changed something (the session log).
+    #[wasm_bindgen(unchecked_return_type = "string[]")]
     pub fn log(&self) -> Result<JsValue, JsValue> {
         to_js(&self.console.log())
     }
