@@ -933,16 +933,12 @@ impl World {
         let group = slot.consumer.config().group_id.clone();
         let mut records = Vec::with_capacity(done.len());
         for r in &done {
-            self.clients.ledger.record(r);
+            let times = self.clients.ledger.record(r);
             records.push(ProcessedOffset {
                 topic: r.partition.topic.clone(),
                 partition: r.partition.partition,
                 offset: Offset(r.offset),
-                times: self.clients.ledger.times_processed(
-                    group.as_deref(),
-                    &r.partition,
-                    r.offset,
-                ),
+                times,
             });
         }
         events.push(Event::RecordsProcessed {

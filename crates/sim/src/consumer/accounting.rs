@@ -27,11 +27,15 @@ pub struct DeliveryLedger {
 }
 
 impl DeliveryLedger {
-    pub fn record(&mut self, p: &ProcessedRecord) {
-        *self
+    /// Counts one processing of a record; returns how many times its group has now
+    /// processed it.
+    pub fn record(&mut self, p: &ProcessedRecord) -> u32 {
+        let n = self
             .counts
             .entry((p.group_id.clone(), p.partition.clone(), p.offset))
-            .or_insert(0) += 1;
+            .or_insert(0);
+        *n += 1;
+        *n
     }
 
     /// How often `group` processed record `offset` of `partition`.
