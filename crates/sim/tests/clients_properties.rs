@@ -26,17 +26,25 @@ enum Action {
     Join,
     Leave(usize),
     Advance(i64),
+    /// A broker stops (commits fail while a coordinator partition has no leader).
+    KillBroker(i32),
+    RestartBroker(i32),
+    /// A producer client sends keyless records (sticky partitioner, linger).
+    Send(usize),
 }
 
 fn action() -> impl Strategy<Value = Action> {
     prop_oneof![
         3 => (0..PARTITIONS, 1usize..8).prop_map(|(p, n)| Action::Produce(p, n)),
-        6 => (0usize..MAX_CONSUMERS, 1u8..=3).prop_map(|(i, k)| Action::Step(i, k)),
-        1 => (0usize..MAX_CONSUMERS).prop_map(Action::Crash),
-        1 => (0usize..MAX_CONSUMERS).prop_map(Action::Restart),
-        2 => Just(Action::Join),
+        10 => (0usize..MAX_CONSUMERS, 1u8..=3).prop_map(|(i, k)| Action::Step(i, k)),
+        2 => (0usize..MAX_CONSUMERS).prop_map(Action::Crash),
+        2 => (0usize..MAX_CONSUMERS).prop_map(Action::Restart),
+        3 => Just(Action::Join),
         1 => (0usize..MAX_CONSUMERS).prop_map(Action::Leave),
-        4 => (100i64..20_000).prop_map(Action::Advance),
+        5 => (100i64..20_000).prop_map(Action::Advance),
+        1 => (1i32..=3).prop_map(Action::KillBroker),
+        1 => (1i32..=3).prop_map(Action::RestartBroker),
+        2 => (1usize..6).prop_map(Action::Send),
     ]
 }
 
@@ -126,7 +134,8 @@ impl Run {
                             timestamp_ms: None,
                             acks: None,
                         })
-                        .unwrap();
+                        // NOT_ENOUGH_REPLICAS or no leader while brokers are down.
+                        .ok();
                 }
             }
             Action::Step(i, parts) => {
@@ -174,6 +183,40 @@ impl Run {
             Action::Advance(ms) => {
                 advance(&mut self.w, *ms);
             }
+            Action::KillBroker(b) => {
+                // Refused if it is already stopped: that changes nothing.
+                let _ = self.w.apply(Command::KillBroker {
+                    broker: sim::BrokerId(*b),
+                });
+            }
+            Action::RestartBroker(b) => {
+                let _ = self.w.apply(Command::RestartBroker {
+                    broker: sim::BrokerId(*b),
+                });
+            }
+            Action::Send(n) => {
+                if self.w.producer("p").is_none() {
+                    self.w
+                        .apply(Command::CreateProducer {
+                            name: "p".into(),
+                            config: props(&[("linger.ms", "50")]),
+                        })
+                        .unwrap();
+                }
+                for _ in 0..*n {
+                    self.w
+                        .apply(Command::Send {
+                            producer: "p".into(),
+                            topic: "orders".into(),
+                            partition: None,
+                            key: None,
+                            value: Some("y".into()),
+                            headers: vec![],
+                            timestamp_ms: None,
+                        })
+                        .unwrap();
+                }
+            }
         }
         self.check();
     }
@@ -192,6 +235,13 @@ impl Run {
 
     /// Every consumer comes back and keeps polling until the group has read everything.
     fn catch_up(&mut self) {
+        for b in 1..=3 {
+            let _ = self.w.apply(Command::RestartBroker {
+                broker: sim::BrokerId(b),
+            });
+        }
+        // The producer's lingering batches and retries go out.
+        advance(&mut self.w, 40_000);
         if self.names.is_empty() {
             self.apply(&Action::Join);
         }
@@ -267,22 +317,22 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 
     #[test]
-    fn commit_after_process_processes_every_record_at_least_once_eager(actions in prop::collection::vec(action(), 1..40)) {
+    fn commit_after_process_processes_every_record_at_least_once_eager(actions in prop::collection::vec(action(), 1..60)) {
         replay(Mode::CommitAfterProcess, "range", &actions);
     }
 
     #[test]
-    fn commit_after_process_processes_every_record_at_least_once_cooperative(actions in prop::collection::vec(action(), 1..40)) {
+    fn commit_after_process_processes_every_record_at_least_once_cooperative(actions in prop::collection::vec(action(), 1..60)) {
         replay(Mode::CommitAfterProcess, "cooperative-sticky", &actions);
     }
 
     #[test]
-    fn commit_before_process_never_processes_a_record_twice_eager(actions in prop::collection::vec(action(), 1..40)) {
+    fn commit_before_process_never_processes_a_record_twice_eager(actions in prop::collection::vec(action(), 1..60)) {
         run(Mode::CommitBeforeProcess, "range", &actions);
     }
 
     #[test]
-    fn commit_before_process_never_processes_a_record_twice_cooperative(actions in prop::collection::vec(action(), 1..40)) {
+    fn commit_before_process_never_processes_a_record_twice_cooperative(actions in prop::collection::vec(action(), 1..60)) {
         run(Mode::CommitBeforeProcess, "cooperative-sticky", &actions);
     }
 }
