@@ -325,6 +325,19 @@ fn eager_and_cooperative_revocations_differ_as_kafkas_do() {
     assert_eq!(after, before + 1, "eager: one rebalance");
     assert_eq!(revoked(&eager, "c1").len(), 2, "eager: c1 gives back both");
     assert_eq!(revoked(&eager, "c2").len(), 2, "eager: c2 gives back both");
+    assert!(
+        eager.iter().any(|e| matches!(
+            e,
+            Event::Consumer {
+                event: ConsumerEvent::Committed {
+                    kind: CommitKind::BeforeRebalance,
+                    ..
+                },
+                ..
+            }
+        )),
+        "auto-commit runs before the partitions are revoked"
+    );
 
     let (coop, before, after) = third_member_joins("cooperative-sticky");
     assert_eq!(after, before + 2, "cooperative: a follow-up rebalance");
