@@ -813,3 +813,26 @@ fn client_commands_and_events_round_trip_through_json() {
     let back: Vec<Event> = serde_json::from_str(&json).unwrap();
     assert_eq!(back, events);
 }
+
+/// The broker refuses a `session.timeout.ms` below `group.min.session.timeout.ms` (6 s):
+/// the learner sees `INVALID_SESSION_TIMEOUT` from the poll.
+#[test]
+fn a_session_timeout_below_the_brokers_minimum_is_refused_at_join() {
+    let mut w = world_with_topic("orders", 1);
+    consumer(
+        &mut w,
+        "c1",
+        &[
+            ("group.id", "g"),
+            ("session.timeout.ms", "1000"),
+            ("heartbeat.interval.ms", "300"),
+        ],
+    );
+    subscribe(&mut w, "c1", "orders");
+    let e = poll(&mut w, "c1");
+    assert!(e.iter().any(|e| matches!(
+        e,
+        Event::ConsumerFailed { code, .. } if code == "INVALID_SESSION_TIMEOUT"
+    )));
+    assert!(w.consumer("c1").unwrap().assignment().is_empty());
+}

@@ -764,6 +764,19 @@ impl World {
             queue_responses(out.responses, &mut q);
             match reply {
                 Reply::Now(Err(e)) => {
+                    // Errors the Java consumer throws from poll() rather than retrying.
+                    if matches!(
+                        e,
+                        GroupError::InvalidSessionTimeout { .. }
+                            | GroupError::InconsistentGroupProtocol
+                    ) {
+                        events.push(Event::ConsumerFailed {
+                            consumer: name.to_string(),
+                            operation: "poll".into(),
+                            code: e.code().into(),
+                            message: e.to_string(),
+                        });
+                    }
                     match self.with_consumer(name, events, |c, _, _| c.on_join_error(&e)) {
                         Ok((Ok(Some(again)), _)) => req = again,
                         Ok((Err(ce), _)) => {
