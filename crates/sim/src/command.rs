@@ -10,6 +10,14 @@
 //! simulator's own), an unknown topic `UNKNOWN_TOPIC_OR_PARTITION`, a negative seek
 //! `ILLEGAL_ARGUMENT`, a commit from an old generation `ILLEGAL_GENERATION`.
 //!
+//! A refused client command returns the error and changes nothing (`SimError::Consumer`
+//! carries the Java exception and its Kafka code, e.g. a `CommitSync` refused with
+//! `CommitFailedException` / `UNKNOWN_MEMBER_ID`). A `Poll` whose exception comes after
+//! work that stays done (a join, an auto-commit) returns `Ok` with an
+//! `Event::ConsumerFailed` instead (`NO_OFFSET_FOR_PARTITION` with
+//! `auto.offset.reset=none`); a failed `CommitAsync` is an `Event::Consumer` with
+//! `CommitFailed`, as Java reports it to the callback.
+//!
 //! **Joining a group takes a poll, the initial rebalance delay, and another poll**, as with
 //! the Java client:
 //!
