@@ -75,6 +75,9 @@ fn records_linger_in_a_batch_and_keyless_ones_stick_to_one_partition() {
         "nothing leaves before linger.ms"
     );
     assert_eq!(w.producer("p1").unwrap().queued_records(), 3);
+    let batches = w.producer("p1").unwrap().batches();
+    assert_eq!(batches.len(), 1);
+    assert_eq!((batches[0].records.len(), batches[0].send_at_ms), (3, 100));
     let events = advance(&mut w, 110); // linger.ms, then the followers fetch
     let written = appended(&events);
     assert_eq!(written.len(), 3);

@@ -48,7 +48,7 @@ mod producer;
 
 pub use config::{consumer_settings, producer_settings, ConsumerSettings, ProducerSettings};
 pub use consumers::{ClientState, ConsumerPartitionView, ConsumerView, LagRow};
-pub use producer::{Producer, ProducerEvent};
+pub use producer::{Producer, ProducerBatchView, ProducerEvent};
 
 use crate::consumer::{Consumer, DeliveryLedger, ProcessedRecord};
 use crate::group::Group;

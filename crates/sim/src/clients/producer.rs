@@ -137,7 +137,45 @@ pub struct Producer {
     pub(crate) failed: u64,
 }
 
+/// A batch waiting in a producer, as the UI shows it (passengers queueing on the platform).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProducerBatchView {
+    pub topic: String,
+    pub partition: i32,
+    /// (key, value) of each record, in send order.
+    pub records: Vec<(Option<String>, Option<String>)>,
+    pub created_ms: i64,
+    /// When it is sent: `created_ms + linger.ms` for an open batch, the retry time for one
+    /// waiting out `retry.backoff.ms`.
+    pub send_at_ms: i64,
+    /// Waiting to be retried.
+    pub retry: bool,
+}
+
 impl Producer {
+    /// The open batches and those waiting to be retried.
+    pub fn batches(&self) -> Vec<ProducerBatchView> {
+        let view = |b: &Batch, retry: bool| ProducerBatchView {
+            topic: b.tp.topic.clone(),
+            partition: b.tp.partition,
+            records: b
+                .records
+                .iter()
+                .map(|r| (r.key.clone(), r.value.clone()))
+                .collect(),
+            created_ms: b.created_ms,
+            send_at_ms: b
+                .retry_at_ms
+                .unwrap_or(b.created_ms.saturating_add(self.settings.linger_ms)),
+            retry,
+        };
+        self.open
+            .values()
+            .map(|b| view(b, false))
+            .chain(self.retries.iter().map(|b| view(b, true)))
+            .collect()
+    }
+
     pub fn settings(&self) -> &ProducerSettings {
         &self.settings
     }
