@@ -603,12 +603,10 @@ impl World {
         ))
     }
 
+    /// The topic exists. (`__consumer_offsets` may be consumed by name, as in Kafka, where
+    /// `exclude.internal.topics` only affects pattern subscriptions.)
     fn check_topic(&self, topic: &str) -> Result<(), SimError> {
         match self.topic(topic) {
-            Some(t) if t.is_internal() => Err(SimError::InvalidTopic {
-                topic: topic.into(),
-                reason: "is internal: applications do not consume it".into(),
-            }),
             Some(_) => Ok(()),
             None => Err(SimError::UnknownTopicOrPartition {
                 topic: topic.into(),
