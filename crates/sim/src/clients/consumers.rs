@@ -1089,6 +1089,10 @@ impl World {
     }
 
     fn close(&mut self, name: &str, events: &mut Vec<Event>) -> Result<(), SimError> {
+        // `close()` on a closed consumer does nothing (KafkaConsumer.close is idempotent).
+        if self.slot(name)?.consumer.is_closed() {
+            return Ok(());
+        }
         self.ensure_running(name)?;
         self.finish_processing(name, events);
         self.abandon_processing(name, events);
