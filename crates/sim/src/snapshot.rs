@@ -18,7 +18,9 @@ use crate::world::World;
 use serde::{Deserialize, Serialize};
 
 /// The snapshot format this build writes and reads.
-pub const SNAPSHOT_VERSION: u32 = 1;
+/// Version 2 added the clients (consumer groups, consumers, producers) to the world; a
+/// version 1 snapshot is refused as `UNSUPPORTED_VERSION`.
+pub const SNAPSHOT_VERSION: u32 = 2;
 /// The session format this build writes and reads.
 pub const SESSION_VERSION: u32 = 1;
 
