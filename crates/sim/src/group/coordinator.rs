@@ -688,19 +688,7 @@ impl Group {
         });
         if stays_stable {
             let is_leader = self.leader.as_deref() == Some(new_id.as_str());
-            let response = JoinGroupResponse {
-                member_id: new_id.clone(),
-                generation_id: self.generation_id,
-                protocol_name: self.protocol_name.clone(),
-                leader: self.leader.clone().unwrap_or_default(),
-                members: if is_leader {
-                    self.joined_members()
-                } else {
-                    Vec::new()
-                },
-                skip_assignment: is_leader,
-            };
-            return Reply::Now(Ok(response));
+            return Reply::Now(Ok(self.current_join_response(&new_id, is_leader)));
         }
         if let Some(m) = self.members.get_mut(&new_id) {
             m.awaiting_join = true;
@@ -734,19 +722,7 @@ impl Group {
             // Same metadata: answer with the current generation (the member may have missed
             // the first answer).
             self.schedule_heartbeat(&id, now_ms);
-            let response = JoinGroupResponse {
-                member_id: id.clone(),
-                generation_id: self.generation_id,
-                protocol_name: self.protocol_name.clone(),
-                leader: self.leader.clone().unwrap_or_default(),
-                members: if is_leader {
-                    self.joined_members()
-                } else {
-                    Vec::new()
-                },
-                skip_assignment: false,
-            };
-            return Reply::Now(Ok(response));
+            return Reply::Now(Ok(self.current_join_response(&id, false)));
         }
         if let Some(m) = self.members.get_mut(&id) {
             m.protocols = req.protocols;
@@ -926,6 +902,24 @@ impl Group {
             }
         }
         self.sync_deadline = Some(now_ms + self.max_rebalance_timeout());
+    }
+
+    /// A JoinGroup answer in the current generation, without a rebalance; the leader gets the
+    /// member list.
+    fn current_join_response(&self, member_id: &str, skip_assignment: bool) -> JoinGroupResponse {
+        let is_leader = self.leader.as_deref() == Some(member_id);
+        JoinGroupResponse {
+            member_id: member_id.to_string(),
+            generation_id: self.generation_id,
+            protocol_name: self.protocol_name.clone(),
+            leader: self.leader.clone().unwrap_or_default(),
+            members: if is_leader {
+                self.joined_members()
+            } else {
+                Vec::new()
+            },
+            skip_assignment,
+        }
     }
 
     /// The members and their subscriptions for the chosen protocol, in join order.
