@@ -3,7 +3,7 @@
 //! read-only, damaged data …) with a way out where there is one.
 
 use crate::persistence::{self, Writer};
-use crate::state::{Action, AppContext, Persistence};
+use crate::state::{Action, AppContext, Persistence, Restored};
 use crate::vocab::Vocabulary;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -25,6 +25,24 @@ fn from_store_vocabulary(v: store::Vocabulary) -> Vocabulary {
     }
 }
 
+/// Makes `restored` the page's session: its writer, its address, its world.
+fn show_session(
+    state: &AppContext,
+    store: &Rc<Store>,
+    writer_slot: &RefCell<Option<Rc<Writer>>>,
+    restored: Restored,
+) {
+    let notify = state.clone();
+    *writer_slot.borrow_mut() = Some(Writer::new(
+        Rc::clone(store),
+        restored.session.id.clone(),
+        restored.persisted_steps,
+        move |e| notify.dispatch(Action::Notice(e)),
+    ));
+    persistence::show_session_in_address(&restored.session.id);
+    state.dispatch(Action::Restore(Box::new(restored)));
+}
+
 /// Opens the store and the latest session, then hands the rebuilt world to the reducer.
 async fn open_session(
     state: AppContext,
@@ -44,13 +62,6 @@ async fn open_session(
     }
     match persistence::open(&store).await {
         Ok(restored) => {
-            let notify = state.clone();
-            let writer = Writer::new(
-                Rc::clone(&store),
-                restored.session.id.clone(),
-                restored.persisted_steps,
-                move |e| notify.dispatch(Action::Notice(e)),
-            );
             if !restored.session.writer {
                 // Another tab writes this session: follow its changes.
                 let (follower_state, follower_store) = (state.clone(), Rc::clone(&store));
@@ -67,9 +78,7 @@ async fn open_session(
                     });
                 });
             }
-            *writer_slot.borrow_mut() = Some(writer);
-            persistence::show_session_in_address(&restored.session.id);
-            state.dispatch(Action::Restore(Box::new(restored)));
+            show_session(&state, &store, &writer_slot, restored);
         }
         Err(e) => state.dispatch(Action::Notice(format!(
             "Your saved session could not be opened: {e}"
@@ -225,17 +234,7 @@ pub fn SessionBar() -> Html {
                             store.close_session(&open.id);
                         }
                         match persistence::open_by_id(&store, &first.id).await {
-                            Ok(restored) => {
-                                let notify = state.clone();
-                                *writer_slot.borrow_mut() = Some(Writer::new(
-                                    Rc::clone(&store),
-                                    restored.session.id.clone(),
-                                    restored.persisted_steps,
-                                    move |e| notify.dispatch(Action::Notice(e)),
-                                ));
-                                persistence::show_session_in_address(&restored.session.id);
-                                state.dispatch(Action::Restore(Box::new(restored)));
-                            }
+                            Ok(restored) => show_session(&state, &store, &writer_slot, restored),
                             Err(e) => state.dispatch(Action::Notice(format!(
                                 "The imported session could not be opened: {e}"
                             ))),
