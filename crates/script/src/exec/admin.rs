@@ -829,12 +829,7 @@ pub(super) fn consumer_groups(
                 .flat_map(|m| m.assignment.iter().map(|tp| tp.topic.clone()))
                 .collect();
             if partitions.iter().any(|tp| subscribed.contains(&tp.topic)) {
-                let width = partitions
-                    .iter()
-                    .map(|tp| tp.topic.len())
-                    .max()
-                    .unwrap_or(0)
-                    .max(15);
+                let width = column_width(partitions.iter().map(|tp| tp.topic.len()), 15);
                 let mut message = String::from(
                     "Error: Encountered some partition-level error, see the follow-up details.\n",
                 );
@@ -868,12 +863,7 @@ pub(super) fn consumer_groups(
                     partitions: partitions.clone(),
                 },
             )?;
-            let width = partitions
-                .iter()
-                .map(|tp| tp.topic.len())
-                .max()
-                .unwrap_or(0)
-                .max(15);
+            let width = column_width(partitions.iter().map(|tp| tp.topic.len()), 15);
             let mut out = format!("Request succeeded for deleting offsets from group {group}.\n");
             let _ = write!(
                 out,
@@ -1010,19 +1000,9 @@ pub(super) fn describe_group_offsets(world: &World, group: &str, verbose: bool) 
         return out;
     }
     let gw = group.len().max(15);
-    let tw = rows
-        .iter()
-        .map(|r| r.topic.len())
-        .max()
-        .unwrap_or(0)
-        .max(15);
-    let cw = rows
-        .iter()
-        .map(|r| r.consumer.len())
-        .max()
-        .unwrap_or(0)
-        .max(15);
-    let hw = rows.iter().map(|r| r.host.len()).max().unwrap_or(0).max(15);
+    let tw = column_width(rows.iter().map(|r| r.topic.len()), 15);
+    let cw = column_width(rows.iter().map(|r| r.consumer.len()), 15);
+    let hw = column_width(rows.iter().map(|r| r.host.len()), 15);
     let line = |cells: [&str; 9], epoch: &str| {
         let mut s = format!(
             "\n{} {} {} ",
@@ -1110,37 +1090,20 @@ fn describe_group_members(world: &World, group: &str, verbose: bool) -> String {
     let mut out = state_notice(group, state);
     let members = world.group(group).map(|g| g.members()).unwrap_or_default();
     let instance = |id: &Option<String>| id.clone().unwrap_or_default();
-    let gw = members
-        .iter()
-        .map(|_| group.len())
-        .max()
-        .unwrap_or(0)
-        .max(15);
-    let cw = members
-        .iter()
-        .map(|m| m.member_id.len())
-        .max()
-        .unwrap_or(0)
-        .max(15);
-    let iw = members
-        .iter()
-        .map(|m| instance(&m.group_instance_id).len())
-        .max()
-        .unwrap_or(0)
-        .max(17);
+    let gw = column_width(members.iter().map(|_| group.len()), 15);
+    let cw = column_width(members.iter().map(|m| m.member_id.len()), 15);
+    let iw = column_width(
+        members.iter().map(|m| instance(&m.group_instance_id).len()),
+        17,
+    );
     let hw = HOST.len().max(15);
-    let clw = members
-        .iter()
-        .map(|m| m.client_id.len())
-        .max()
-        .unwrap_or(0)
-        .max(15);
-    let aw = members
-        .iter()
-        .map(|m| assignment_string(&m.assignment).len())
-        .max()
-        .unwrap_or(0)
-        .max(20);
+    let clw = column_width(members.iter().map(|m| m.client_id.len()), 15);
+    let aw = column_width(
+        members
+            .iter()
+            .map(|m| assignment_string(&m.assignment).len()),
+        20,
+    );
     let with_instance = members.iter().any(|m| m.group_instance_id.is_some());
     let cells = |g: &str, c: &str, i: &str, h: &str, cl: &str, n: &str| {
         if with_instance {
@@ -1392,13 +1355,12 @@ fn reset_offsets(
         plan.insert(group, planned);
     }
     // GroupOffsetsResetter.printOffsetsToReset.
-    let gw = plan.keys().map(String::len).max().unwrap_or(0).max(15);
-    let tw = plan
-        .values()
-        .flat_map(|m| m.keys().map(|tp| tp.topic.len()))
-        .max()
-        .unwrap_or(0)
-        .max(15);
+    let gw = column_width(plan.keys().map(String::len), 15);
+    let tw = column_width(
+        plan.values()
+            .flat_map(|m| m.keys().map(|tp| tp.topic.len())),
+        15,
+    );
     if !plan.is_empty() {
         let _ = write!(
             out,
@@ -1443,4 +1405,10 @@ fn reset_offsets(
         Vec::new()
     };
     text(out, events)
+}
+
+/// The width of a table column: its widest cell, but never narrower than `min` (the width
+/// Kafka's tools give that column's header).
+fn column_width(cells: impl Iterator<Item = usize>, min: usize) -> usize {
+    cells.max().unwrap_or(0).max(min)
 }
