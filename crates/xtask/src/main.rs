@@ -9,6 +9,7 @@
 //! seconds. See `tools.rs` for what is installed and how.
 
 mod pkg;
+mod profile;
 mod server;
 mod site;
 mod tools;
@@ -26,6 +27,7 @@ tasks:
   test-wasm          layer 2 only: wasm-bindgen-test in headless Chromium and in Node
   test-e2e           layer 3 only: Playwright against the built static site
   dist               build the static site into dist/ and report its gzipped size
+  size-profile       where the wasm's bytes go: twiggy top and dominators on a build with names
   pkg                build the JavaScript API packages into crates/wasm/pkg/{web,node}
   bench [native|browser]  run the benchmarks: criterion, then the browser ones in tests/bench/
   setup              install everything, build and test nothing
@@ -41,6 +43,7 @@ fn main() -> ExitCode {
         Some("test-e2e") => tools::ensure_test_tools().and_then(|_| run_layers(&[Layer::EndToEnd])),
         Some("pkg") => tools::ensure_build_tools().and_then(|_| pkg::build().map(|_| ())),
         Some("dist") => tools::ensure_build_tools().and_then(|_| site::build().map(|_| ())),
+        Some("size-profile") => profile::run_profile(),
         Some("bench") => bench(&args[1..]),
         Some("setup") => tools::ensure_build_tools().and_then(|_| tools::ensure_test_tools()),
         Some("help" | "--help" | "-h") | None => {
@@ -101,8 +104,8 @@ fn serve(args: &[String]) -> Result<(), String> {
         _ => return Err(format!("serve takes only --port N\n\n{USAGE}")),
     };
     tools::ensure_build_tools()?;
-    let dist = site::build()?;
-    server::serve_forever(&dist, port)
+    let site = site::build()?;
+    server::serve_forever(&site.dist, port)
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -212,18 +215,22 @@ fn wasm_layer() -> Result<(), String> {
 }
 
 fn e2e_layer() -> Result<(), String> {
-    let dist = site::build()?;
-    let server = server::spawn(&dist, 0)?;
+    let site = site::build()?;
+    // The size gate: the figure is printed either way; over the budget fails the layer (after
+    // the browser tests have run on the same build).
+    let budget = site.check_budget();
+    let server = server::spawn(&site.dist, 0)?;
     let artifacts = root().join("artifacts");
     std::fs::create_dir_all(&artifacts)
         .map_err(|e| format!("cannot create {}: {e}", artifacts.display()))?;
     let result = run(Command::new("node")
         .args(["--test", "--test-concurrency=1", "tests/e2e/"])
         .env("OE_BASE_URL", format!("http://127.0.0.1:{}/", server.port))
+        .env("OE_DIST", &site.dist)
         .env("OE_ARTIFACTS", &artifacts)
         .env("OE_CHROMIUM", tools::CHROMIUM));
     println!("screenshots and traces: {}", artifacts.display());
-    result
+    all_of(vec![result, budget])
 }
 
 /// `bench` runs everything; `bench native` only criterion; `bench browser` only the browser
@@ -242,8 +249,8 @@ fn bench(args: &[String]) -> Result<(), String> {
     if which != "native" {
         tools::ensure_build_tools()?;
         tools::ensure_test_tools()?;
-        let dist = site::build()?;
-        let server = server::spawn(&dist, 0)?;
+        let site = site::build()?;
+        let server = server::spawn(&site.dist, 0)?;
         let mut scripts: Vec<PathBuf> = std::fs::read_dir(root().join("tests").join("bench"))
             .map_err(|e| format!("cannot list tests/bench: {e}"))?
             .filter_map(|e| e.ok().map(|e| e.path()))
