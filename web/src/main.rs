@@ -40,6 +40,14 @@ fn App() -> Html {
 }
 
 fn main() {
+    // index.html paints a static outline of the page (#shell) until the app's code is here.
+    #[cfg(target_arch = "wasm32")]
+    if let Some(shell) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("shell"))
+    {
+        shell.remove();
+    }
     #[cfg(target_arch = "wasm32")]
     yew::Renderer::<App>::new().render();
 }
