@@ -420,6 +420,34 @@ impl IdbStorage {
         self.transaction(stores, TransactionMode::ReadWrite)
     }
 
+    /// A write transaction with the durability hint `relaxed`, used by the per-step append
+    /// only: the browser reports the commit once the operating system has the data, without
+    /// waiting for the disk. A power cut may lose the last steps, never half of one: the
+    /// transaction stays atomic (the step and the log end together, or neither), and commits
+    /// reach the disk in order, so a snapshot (default durability) is never kept without the
+    /// steps before it. Browsers without the hint ignore the dictionary; `idb` 0.6 cannot
+    /// pass it.
+    fn write_relaxed(&self, stores: &[&str]) -> Result<(Transaction, IdbTransaction), StoreError> {
+        self.writable()?;
+        if self.closed.get() {
+            return Err(StoreError::StorageError {
+                detail: "the database connection was closed".into(),
+            });
+        }
+        let names: Array = stores.iter().map(|s| JsValue::from_str(s)).collect();
+        let options = js_sys::Object::new();
+        let failed = |e: JsValue| StoreError::StorageError {
+            detail: js_detail(&e),
+        };
+        Reflect::set(&options, &"durability".into(), &"relaxed".into()).map_err(failed)?;
+        let raw = self
+            .db
+            .unchecked_ref::<DatabaseWithOptions>()
+            .transaction_with_options(&names, "readwrite", &options)
+            .map_err(failed)?;
+        Ok((Transaction::from(raw.clone()), raw))
+    }
+
     async fn get_meta(
         &self,
         sessions: &ObjectStore,
@@ -454,7 +482,7 @@ impl IdbStorage {
             return Ok(None);
         };
         let next_raw = codec::encode(&next)?;
-        let (tx, raw_tx) = self.write(&[SESSIONS, STEPS])?;
+        let (tx, raw_tx) = self.write_relaxed(&[SESSIONS, STEPS])?;
         let sessions = tx.object_store(SESSIONS).map_err(storage_error)?;
         let steps = tx.object_store(STEPS).map_err(storage_error)?;
         let stored = sessions
@@ -513,6 +541,20 @@ impl IdbStorage {
             .zip(values.iter().map(value_text))
             .collect())
     }
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// An `IDBDatabase`, seen with the options argument of `transaction` that web-sys hides.
+    type DatabaseWithOptions;
+    /// `IDBDatabase.transaction(storeNames, mode, options)`.
+    #[wasm_bindgen(method, catch, js_name = transaction)]
+    fn transaction_with_options(
+        this: &DatabaseWithOptions,
+        store_names: &Array,
+        mode: &str,
+        options: &js_sys::Object,
+    ) -> Result<IdbTransaction, JsValue>;
 }
 
 /// Waits for a request's result (awaiting only the request, so its transaction stays alive).
@@ -656,7 +698,7 @@ impl Storage for IdbStorage {
             }
         }
         // No (or stale) knowledge: read the metadata first, then write.
-        let (tx, raw_tx) = self.write(&[SESSIONS, STEPS])?;
+        let (tx, raw_tx) = self.write_relaxed(&[SESSIONS, STEPS])?;
         let sessions = tx.object_store(SESSIONS).map_err(storage_error)?;
         let steps = tx.object_store(STEPS).map_err(storage_error)?;
         let meta = self.get_meta(&sessions, session).await?;
