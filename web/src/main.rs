@@ -4,16 +4,27 @@
 // Natively this crate only runs its unit tests: the app itself renders in the browser.
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
+mod api;
 mod components;
 mod persistence;
+mod session;
 mod state;
 mod view;
 mod vocab;
 
+use components::console::Console;
+use components::controls::Controls;
+use components::event_log::EventLog;
 use components::header::Header;
+use components::lag::Lag;
 use components::legend::Legend;
+use components::notebook::Notebook;
+use components::platforms::Platforms;
 use components::producer_panel::ProducerPanel;
 use components::session_bar::SessionBar;
+use components::shortcuts::Shortcuts;
+use components::teams::Teams;
+use components::toolbar::Toolbar;
 use components::train::Train;
 use state::AppState;
 use yew::prelude::*;
@@ -21,16 +32,30 @@ use yew::prelude::*;
 #[component]
 fn App() -> Html {
     let state = use_reducer(AppState::new);
+    api::use_page_api(&state);
     html! {
         <ContextProvider<state::AppContext> context={state}>
             <div class="app">
                 <Header />
                 <SessionBar />
+                <Toolbar />
                 <main class="stage">
-                    <ProducerPanel />
-                    <Train />
+                    <div class="stage-main">
+                        <ProducerPanel />
+                        <Platforms />
+                        <Train />
+                        <Teams />
+                    </div>
+                    <aside class="stage-side">
+                        <Controls />
+                        <Console />
+                        <Notebook />
+                        <Lag />
+                        <EventLog />
+                    </aside>
                     <Legend />
                 </main>
+                <Shortcuts />
                 <footer class="footer">
                     { "Offset Express simulates Apache Kafka in your browser. Nothing leaves this page." }
                 </footer>

@@ -1,24 +1,22 @@
 //! Keeping the learner's session across reloads: opening (or creating) the session in the
 //! store, rebuilding the world from its snapshot and command log, and writing each new step.
 //!
-//! A session is a seed, a world config and the commands applied, in order; the world is
-//! rebuilt by replaying them. Each new command is appended as one step in its own short
+//! A session is a seed, a world config and its console lines, in order; the world is rebuilt
+//! by running them on a fresh console. Each new line is appended as one step in its own short
 //! transaction, in order, by a single writer queue.
 //!
 //! The page replays the whole log rather than restoring a stored snapshot: replaying is fast
 //! (see the README's figures) and leaving the snapshot decoder out of the page keeps the site
 //! inside its download budget. The store still keeps snapshot records for tools that want them.
 
-use crate::state::{demo_setup, Restored, SessionInfo};
-use serde_json::Value;
-use sim::{Command, World, WorldConfig};
+use crate::session::{Rebuilt, Sandbox, NEW_SESSION_SEED, STARTER_LINES};
+use crate::state::{Restored, SessionInfo};
+use sim::WorldConfig;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 use store::{LoadedSession, NewSession, Role, Store};
 
-/// The seed of a new session: the first page always starts from the same world.
-pub const NEW_SESSION_SEED: u64 = 42;
 const SESSION_NAME: &str = "Sandbox";
 
 /// The namespace of the database: the page's directory, so two sites on one origin (for
@@ -31,9 +29,10 @@ pub fn namespace() -> String {
     format!("site{dir}/")
 }
 
-/// Rebuilds the world of a stored session. A step that cannot be decoded or applied ends the
-/// replay there: everything before it is kept, and the problem is reported.
-pub fn rebuild(loaded: &LoadedSession) -> (World, Vec<Command>, Option<String>) {
+/// Rebuilds the sandbox of a stored session by running its lines on a fresh console. A line
+/// that no longer runs ends the replay there: everything before it is kept, and the problem
+/// is reported.
+pub fn rebuild(loaded: &LoadedSession) -> Rebuilt {
     let mut problem = None;
     let config: WorldConfig = match serde_json::from_value(loaded.meta.config.clone()) {
         Ok(c) => c,
@@ -44,27 +43,11 @@ pub fn rebuild(loaded: &LoadedSession) -> (World, Vec<Command>, Option<String>) 
             WorldConfig::default()
         }
     };
-    let mut commands = Vec::new();
-    let mut world = World::new(loaded.meta.seed, config);
-    for (index, step) in loaded.steps.iter().enumerate() {
-        let command: Command = match serde_json::from_value(step.clone()) {
-            Ok(c) => c,
-            Err(e) => {
-                problem = Some(format!(
-                    "step {index} could not be read ({e}); the session stops before it"
-                ));
-                break;
-            }
-        };
-        if let Err(e) = world.apply(command.clone()) {
-            problem = Some(format!(
-                "step {index} no longer applies ({e}); the session stops before it"
-            ));
-            break;
-        }
-        commands.push(command);
+    let mut rebuilt = Sandbox::rebuild(loaded.meta.seed, config, &loaded.steps);
+    if rebuilt.problem.is_none() {
+        rebuilt.problem = problem;
     }
-    (world, commands, problem)
+    rebuilt
 }
 
 /// The session named in the page's address (`#session=ID`), if any.
@@ -84,15 +67,13 @@ pub fn show_session_in_address(id: &str) {
 /// Opens a stored session by id, rebuilding its world.
 pub async fn open_by_id(store: &Store, id: &str) -> Result<Restored, String> {
     let (loaded, role) = store.open_session(id).await.map_err(|e| e.to_string())?;
-    let (world, log, problem) = rebuild(&loaded);
+    let rebuilt = rebuild(&loaded);
     Ok(Restored {
-        world,
-        log,
+        rebuilt,
         session: SessionInfo {
             id: loaded.meta.id.clone(),
             writer: role == Role::Writer,
         },
-        problem,
         persisted_steps: loaded.steps.len() as u64,
     })
 }
@@ -119,16 +100,13 @@ pub async fn open(store: &Store) -> Result<Restored, String> {
         })
         .await
         .map_err(|e| e.to_string())?;
-    let mut world = World::new(NEW_SESSION_SEED, config);
-    let log = demo_setup(&mut world);
+    let lines: Vec<String> = STARTER_LINES.iter().map(|l| l.to_string()).collect();
     Ok(Restored {
-        world,
-        log,
+        rebuilt: Sandbox::rebuild(NEW_SESSION_SEED, config, &lines),
         session: SessionInfo {
             id: meta.id,
             writer: true,
         },
-        problem: None,
         persisted_steps: 0,
     })
 }
@@ -161,7 +139,7 @@ pub fn download(name: &str, text: &str) -> Result<(), String> {
 pub struct Writer {
     store: Rc<Store>,
     session: String,
-    queue: RefCell<VecDeque<(u64, Value)>>,
+    queue: RefCell<VecDeque<(u64, String)>>,
     busy: Cell<bool>,
     /// How many steps are written or queued.
     queued: Cell<u64>,
@@ -189,22 +167,18 @@ impl Writer {
         &self.session
     }
 
-    /// Queues every command of `log` not yet written.
-    pub fn sync(self: &Rc<Self>, log: &[Command]) {
+    /// Queues every line of `lines` not yet written.
+    pub fn sync(self: &Rc<Self>, lines: &[String]) {
         let from = self.queued.get();
-        let to = log.len() as u64;
+        let to = lines.len() as u64;
         if to <= from {
             return;
         }
         for index in from..to {
-            let Some(command) = usize::try_from(index).ok().and_then(|i| log.get(i)) else {
+            let Some(line) = usize::try_from(index).ok().and_then(|i| lines.get(i)) else {
                 break;
             };
-            let Ok(json) = serde_json::to_value(command) else {
-                (self.on_error)(format!("step {index} could not be encoded"));
-                return;
-            };
-            self.queue.borrow_mut().push_back((index, json));
+            self.queue.borrow_mut().push_back((index, line.clone()));
         }
         self.queued.set(to);
         if !self.busy.get() {

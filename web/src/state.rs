@@ -1,26 +1,17 @@
-//! The application state: one [`Reducible`] around the core world, shared through a context.
-//! Components dispatch [`Action`]s; the reducer turns them into core commands and keeps the
-//! log of the commands that succeeded (the session, as it is saved).
+//! The application state: one [`Reducible`] around the page's [`Sandbox`] (a
+//! `script::Console` and its lines), shared through a context.
+//!
+//! Every change to the world is a console line: components dispatch [`Action::Run`] with the
+//! canonical line a button stands for, the console box dispatches what the learner typed,
+//! `window.offsetExpress.run` runs its line on the same sandbox. The sandbox sits behind an
+//! `Rc<RefCell<…>>` so an action never copies the world; a revision number tells Yew that
+//! something changed.
 
+use crate::session::{Rebuilt, Sandbox};
 use crate::vocab::Vocabulary;
-use sim::{Command, Event, World, WorldConfig};
+use std::cell::{Ref, RefCell};
 use std::rc::Rc;
 use yew::prelude::*;
-
-/// The topic the first page shows.
-pub const DEMO_TOPIC: &str = "orders";
-pub const DEMO_PARTITIONS: i64 = 3;
-
-/// What the last action did, for the status line.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Outcome {
-    Appended {
-        partition: i32,
-        offset: i64,
-        key: Option<String>,
-    },
-    Failed(String),
-}
 
 /// The saved session this page shows.
 #[derive(Clone, Debug, PartialEq)]
@@ -39,83 +30,99 @@ pub enum Persistence {
 }
 
 /// A session rebuilt from the store.
-#[derive(Clone, Debug, PartialEq)]
 pub struct Restored {
-    pub world: World,
-    pub log: Vec<Command>,
+    pub rebuilt: Rebuilt,
     pub session: SessionInfo,
-    /// What went wrong while rebuilding, if anything (the rest was kept).
-    pub problem: Option<String>,
-    /// How many steps of `log` the store already holds.
+    /// How many lines the store already holds.
     pub persisted_steps: u64,
 }
 
-#[derive(Clone, Debug)]
+/// How fast play runs: virtual milliseconds per real millisecond.
+pub const SPEEDS: &[f64] = &[0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0];
+
+#[derive(Clone)]
 pub struct AppState {
-    /// Bumped by every action: two states are equal exactly when their revisions are, so the
-    /// context compares one number instead of two whole worlds on every change.
+    /// Bumped by every action that changed what is shown.
     revision: u64,
-    pub world: World,
-    /// The commands that changed the world, in order: replaying them rebuilds it.
-    pub log: Vec<Command>,
+    sandbox: Rc<RefCell<Sandbox>>,
     pub vocabulary: Vocabulary,
-    pub last: Option<Outcome>,
     pub persistence: Persistence,
     /// Messages for the learner about saving (in memory only, read-only, damaged data …).
     pub notices: Vec<String>,
+    pub playing: bool,
+    /// An index into [`SPEEDS`].
+    pub speed: usize,
+    /// Replicas drawn under each compartment.
+    pub show_replicas: bool,
+    /// The shortcut overlay.
+    pub show_help: bool,
+    /// The latest message for the learner from a button (the console shows its own).
+    pub status: Option<Result<String, String>>,
 }
 
 pub enum Action {
-    Send {
-        key: Option<String>,
-        value: Option<String>,
-    },
+    /// Run one console line (a button's canonical line, or what the learner typed).
+    Run(String),
+    /// Something ran on the sandbox outside the reducer (the page's JS API): redraw.
+    Changed,
+    /// One play tick of this many virtual milliseconds.
+    Tick(u64),
+    SetPlaying(bool),
+    /// Store the growing play line (the page does this every few seconds of play).
+    Settle,
+    SetSpeed(usize),
     ToggleVocabulary,
     SetVocabulary(Vocabulary),
+    ToggleReplicas,
+    SetHelp(bool),
     Restore(Box<Restored>),
     Notice(String),
-}
-
-/// Creates the demo topic in a new world; returns the commands applied.
-pub fn demo_setup(world: &mut World) -> Vec<Command> {
-    let create = Command::CreateTopic {
-        name: DEMO_TOPIC.into(),
-        partitions: DEMO_PARTITIONS,
-        replication_factor: None,
-        config: Default::default(),
-    };
-    match world.apply(create.clone()) {
-        Ok(_) => vec![create],
-        Err(_) => Vec::new(),
-    }
+    DismissNotices,
 }
 
 impl AppState {
     pub fn new() -> Self {
-        let mut world = World::new(crate::persistence::NEW_SESSION_SEED, WorldConfig::default());
-        let log = demo_setup(&mut world);
         Self {
-            world,
-            log,
+            revision: 0,
+            sandbox: Rc::new(RefCell::new(Sandbox::starter())),
             vocabulary: Vocabulary::default(),
-            last: None,
             persistence: Persistence::Opening,
             notices: Vec::new(),
-            revision: 0,
+            playing: false,
+            speed: 4,
+            show_replicas: false,
+            show_help: false,
+            status: None,
         }
     }
 
-    /// Records sent so far (to name the next one).
-    pub fn appended(&self) -> usize {
-        self.log
-            .iter()
-            .filter(|c| matches!(c, Command::Produce { .. }))
-            .count()
+    /// The sandbox, to read (views, the console transcript).
+    pub fn sandbox(&self) -> Ref<'_, Sandbox> {
+        self.sandbox.borrow()
+    }
+
+    /// The shared sandbox itself, for the page's JS API.
+    pub fn sandbox_cell(&self) -> Rc<RefCell<Sandbox>> {
+        Rc::clone(&self.sandbox)
+    }
+
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    pub fn speed_factor(&self) -> f64 {
+        SPEEDS.get(self.speed).copied().unwrap_or(1.0)
     }
 
     /// Whether this page may change the world (its session is open and it is the writer).
     pub fn can_write(&self) -> bool {
         matches!(&self.persistence, Persistence::Ready(s) if s.writer)
+    }
+
+    fn refuse(&mut self) {
+        self.status = Some(Err(
+            "This tab is only following the session; take it over to make changes.".into(),
+        ));
     }
 }
 
@@ -127,7 +134,7 @@ impl Default for AppState {
 
 impl PartialEq for AppState {
     fn eq(&self, other: &Self) -> bool {
-        self.revision == other.revision
+        self.revision == other.revision && Rc::ptr_eq(&self.sandbox, &other.sandbox)
     }
 }
 
@@ -140,67 +147,55 @@ impl Reducible for AppState {
         match action {
             Action::ToggleVocabulary => next.vocabulary = next.vocabulary.toggled(),
             Action::SetVocabulary(v) => next.vocabulary = v,
+            Action::ToggleReplicas => next.show_replicas = !next.show_replicas,
+            Action::SetHelp(on) => next.show_help = on,
             Action::Notice(message) => next.notices.push(message),
+            Action::DismissNotices => next.notices.clear(),
+            Action::SetSpeed(i) => next.speed = i.min(SPEEDS.len() - 1),
+            Action::Changed => {}
             Action::Restore(restored) => {
                 let Restored {
-                    world,
-                    log,
-                    session,
-                    problem,
-                    ..
+                    rebuilt, session, ..
                 } = *restored;
-                next.world = world;
-                next.log = log;
+                next.sandbox = Rc::new(RefCell::new(rebuilt.sandbox));
                 next.persistence = Persistence::Ready(session);
-                next.notices.extend(problem);
+                next.playing = false;
+                next.notices.extend(rebuilt.problem);
             }
-            Action::Send { key, value } => {
+            Action::Run(line) => {
                 if !next.can_write() {
-                    next.last = Some(Outcome::Failed(
-                        "This tab is only following the session; take it over to make changes."
-                            .into(),
-                    ));
+                    next.refuse();
                     return Rc::new(next);
                 }
-                let command = Command::Produce {
-                    topic: DEMO_TOPIC.into(),
-                    partition: None,
-                    key,
-                    value,
-                    headers: Vec::new(),
-                    timestamp_ms: None,
-                    acks: None,
-                };
-                next.last = Some(match next.world.apply(command.clone()) {
-                    Ok(events) => {
-                        next.log.push(command);
-                        appended_outcome(&events)
-                    }
-                    Err(e) => Outcome::Failed(e.to_string()),
+                let result = next.sandbox.borrow_mut().run(&line);
+                next.status = Some(match result {
+                    Ok(out) => Ok(out.text.trim_end().to_string()),
+                    Err(e) => Err(e.message()),
                 });
+            }
+            Action::SetPlaying(on) => {
+                if on && !next.can_write() {
+                    next.refuse();
+                    return Rc::new(next);
+                }
+                next.playing = on;
+                if !on {
+                    next.sandbox.borrow_mut().settle();
+                }
+            }
+            Action::Settle => next.sandbox.borrow_mut().settle(),
+            Action::Tick(millis) => {
+                if !next.playing || !next.can_write() {
+                    return Rc::new(next);
+                }
+                if let Err(e) = next.sandbox.borrow_mut().tick(millis) {
+                    next.playing = false;
+                    next.status = Some(Err(e.message()));
+                }
             }
         }
         Rc::new(next)
     }
-}
-
-fn appended_outcome(events: &[Event]) -> Outcome {
-    events
-        .iter()
-        .find_map(|e| match e {
-            Event::RecordAppended {
-                partition,
-                offset,
-                key,
-                ..
-            } => Some(Outcome::Appended {
-                partition: *partition,
-                offset: offset.0,
-                key: key.clone(),
-            }),
-            _ => None,
-        })
-        .unwrap_or_else(|| Outcome::Failed("the record was not appended".into()))
 }
 
 pub type AppContext = UseReducerHandle<AppState>;
@@ -208,77 +203,59 @@ pub type AppContext = UseReducerHandle<AppState>;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::session::NEW_SESSION_SEED;
+    use sim::WorldConfig;
 
     fn ready() -> Rc<AppState> {
         let state = AppState::new();
+        let lines = state.sandbox().lines().to_vec();
         let restored = Restored {
-            world: state.world.clone(),
-            log: state.log.clone(),
+            rebuilt: Sandbox::rebuild(NEW_SESSION_SEED, WorldConfig::default(), &lines),
             session: SessionInfo {
                 id: "s".into(),
                 writer: true,
             },
-            problem: None,
             persisted_steps: 0,
         };
         Rc::new(state).reduce(Action::Restore(Box::new(restored)))
     }
 
     #[test]
-    fn sending_appends_at_the_next_offset_and_logs_the_command() {
+    fn a_button_runs_its_console_line_and_the_session_keeps_it() {
         let state = ready();
-        let state = state.reduce(Action::Send {
-            key: Some("alice".into()),
-            value: Some("1".into()),
-        });
-        let Some(Outcome::Appended {
-            partition, offset, ..
-        }) = state.last.clone()
-        else {
-            panic!("expected an append, got {:?}", state.last);
-        };
-        assert_eq!(offset, 0);
-        let state = state.reduce(Action::Send {
-            key: Some("alice".into()),
-            value: Some("2".into()),
-        });
-        assert_eq!(
-            state.last,
-            Some(Outcome::Appended {
-                partition,
-                offset: 1,
-                key: Some("alice".into())
-            })
-        );
-        assert_eq!(state.appended(), 2);
-        assert_eq!(state.log.len(), 3, "create topic + two sends");
+        let state = state.reduce(Action::Run(
+            "kafka-console-producer --topic orders --key alice --value 1".into(),
+        ));
+        assert!(matches!(state.status, Some(Ok(_))), "{:?}", state.status);
+        assert_eq!(state.sandbox().lines().len(), 2);
+        let state = state.reduce(Action::Run("poll nobody".into()));
+        assert!(matches!(state.status, Some(Err(_))));
+        assert_eq!(state.sandbox().lines().len(), 2);
     }
 
     #[test]
-    fn replaying_the_log_rebuilds_the_same_world() {
-        let mut state = ready();
-        for key in ["a", "b", "c", "a"] {
-            state = state.reduce(Action::Send {
-                key: Some(key.into()),
-                value: None,
-            });
-        }
-        let mut replayed = World::new(crate::persistence::NEW_SESSION_SEED, WorldConfig::default());
-        for command in &state.log {
-            replayed.apply(command.clone()).unwrap();
-        }
-        assert_eq!(replayed.state_hash(), state.world.state_hash());
-    }
-
-    #[test]
-    fn a_follower_tab_cannot_send() {
+    fn a_follower_tab_cannot_change_the_world() {
         let state = Rc::new(AppState::new());
-        let state = state.reduce(Action::Send {
-            key: None,
-            value: None,
-        });
-        assert!(matches!(state.last, Some(Outcome::Failed(_))));
-        assert_eq!(state.appended(), 0);
+        let state = state.reduce(Action::Run(
+            "kafka-console-producer --topic orders --value 1".into(),
+        ));
+        assert!(matches!(state.status, Some(Err(_))));
+        assert_eq!(state.sandbox().lines().len(), 1);
+    }
+
+    #[test]
+    fn ticks_advance_only_while_playing() {
+        let state = ready();
+        let before = state.sandbox().world().now_ms();
+        let state = state.reduce(Action::Tick(500));
+        assert_eq!(state.sandbox().world().now_ms(), before);
+        let state = state
+            .reduce(Action::SetPlaying(true))
+            .reduce(Action::Tick(500));
+        assert_eq!(state.sandbox().world().now_ms(), before + 500);
+        let state = state.reduce(Action::SetPlaying(false));
+        let sandbox = state.sandbox();
+        assert_eq!(sandbox.settled_lines(), sandbox.lines().len());
     }
 
     #[test]
@@ -286,12 +263,6 @@ mod tests {
         let before = Rc::new(AppState::new());
         let after = Rc::clone(&before).reduce(Action::ToggleVocabulary);
         assert!(*before != *after);
-        assert!(*after == (*after).clone());
-    }
-
-    #[test]
-    fn toggling_vocabulary_switches_between_train_and_kafka_words() {
-        let state = Rc::new(AppState::new()).reduce(Action::ToggleVocabulary);
-        assert_eq!(state.vocabulary, Vocabulary::Kafka);
+        assert_eq!(after.vocabulary, Vocabulary::Kafka);
     }
 }

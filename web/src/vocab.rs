@@ -51,7 +51,70 @@ pub enum Term {
     LogStart,
     HighWatermark,
     LogEnd,
+    Consumer,
+    Group,
+    Position,
+    Committed,
+    OffsetsTopic,
+    Poll,
+    Process,
+    Commit,
+    Crash,
+    Restart,
+    Rebalance,
+    Generation,
+    Lag,
+    Broker,
+    Replica,
+    Leader,
+    Isr,
+    Batch,
+    Coordinator,
+    Idle,
+    Duplicate,
+    Skipped,
+    Retention,
+    Compaction,
 }
+
+/// Every term, for tests and the glossary.
+pub const ALL_TERMS: &[Term] = &[
+    Term::Topic,
+    Term::Partition,
+    Term::Offset,
+    Term::Record,
+    Term::Producer,
+    Term::Key,
+    Term::Value,
+    Term::Send,
+    Term::LogStart,
+    Term::HighWatermark,
+    Term::LogEnd,
+    Term::Consumer,
+    Term::Group,
+    Term::Position,
+    Term::Committed,
+    Term::OffsetsTopic,
+    Term::Poll,
+    Term::Process,
+    Term::Commit,
+    Term::Crash,
+    Term::Restart,
+    Term::Rebalance,
+    Term::Generation,
+    Term::Lag,
+    Term::Broker,
+    Term::Replica,
+    Term::Leader,
+    Term::Isr,
+    Term::Batch,
+    Term::Coordinator,
+    Term::Idle,
+    Term::Duplicate,
+    Term::Skipped,
+    Term::Retention,
+    Term::Compaction,
+];
 
 impl Term {
     /// The word for this concept in the chosen vocabulary.
@@ -77,6 +140,30 @@ impl Term {
             Term::LogStart => ("first seat still on board", "log start offset"),
             Term::HighWatermark => ("boarding complete up to", "high watermark"),
             Term::LogEnd => ("next free seat", "log end offset"),
+            Term::Consumer => ("ticket checker", "consumer"),
+            Term::Group => ("team of checkers", "consumer group"),
+            Term::Position => ("where the checker stands", "position"),
+            Term::Committed => ("line in the notebook", "committed offset"),
+            Term::OffsetsTopic => ("the notebook", "__consumer_offsets"),
+            Term::Poll => ("collect tickets", "poll"),
+            Term::Process => ("check", "process"),
+            Term::Commit => ("write in the notebook", "commit"),
+            Term::Crash => ("faint", "crash"),
+            Term::Restart => ("wake up", "restart"),
+            Term::Rebalance => ("reshuffle the team", "rebalance"),
+            Term::Generation => ("shift", "generation"),
+            Term::Lag => ("passengers still to check", "lag"),
+            Term::Broker => ("depot", "broker"),
+            Term::Replica => ("copy of the compartment", "replica"),
+            Term::Leader => ("lead copy", "leader"),
+            Term::Isr => ("copies keeping up", "in-sync replicas (ISR)"),
+            Term::Batch => ("group boarding", "batch"),
+            Term::Coordinator => ("notebook keeper", "group coordinator"),
+            Term::Idle => ("waiting on the platform", "idle (no partitions)"),
+            Term::Duplicate => ("checked twice", "processed twice (duplicate)"),
+            Term::Skipped => ("never checked", "never processed (skipped)"),
+            Term::Retention => ("passengers leaving the train", "retention"),
+            Term::Compaction => ("only the newest passenger per ticket stays", "compaction"),
         }
     }
 
@@ -102,6 +189,36 @@ impl Term {
                 "Records below it are on every in-sync replica: consumers may read up to here."
             }
             Term::LogEnd => "The offset the next appended record will get (LEO).",
+            Term::Consumer => "Reads records in order from the partitions it is assigned.",
+            Term::Group => {
+                "Consumers sharing a group.id split the partitions: each partition has one owner."
+            }
+            Term::Position => "The offset of the next record this consumer will fetch.",
+            Term::Committed => {
+                "The next offset to read, saved for the group: where a restarted consumer resumes."
+            }
+            Term::OffsetsTopic => {
+                "The internal, compacted topic where the coordinator keeps committed offsets."
+            }
+            Term::Poll => "Fetch the next batch of records from the position onwards.",
+            Term::Process => "The application handles the records it polled.",
+            Term::Commit => "Save the position as the group's committed offset.",
+            Term::Crash => "The consumer stops without committing or leaving the group.",
+            Term::Restart => "A new consumer process starts and resumes from the committed offset.",
+            Term::Rebalance => "The group reassigns partitions after a member joins or leaves.",
+            Term::Generation => "Each completed rebalance starts a new generation of the group.",
+            Term::Lag => "Log end offset minus committed offset: records not yet consumed.",
+            Term::Broker => "A Kafka server; each partition has replicas on several brokers.",
+            Term::Replica => "A copy of a partition's log on one broker.",
+            Term::Leader => "The replica that takes writes and serves reads.",
+            Term::Isr => "Replicas caught up with the leader; the high watermark waits for them.",
+            Term::Batch => "Records the producer groups before sending (linger.ms, batch.size).",
+            Term::Coordinator => "The broker that leads the group's __consumer_offsets partition.",
+            Term::Idle => "More consumers than partitions: the extra consumer gets nothing.",
+            Term::Duplicate => "Processed again after a crash: at-least-once delivery.",
+            Term::Skipped => "Committed before processing, then lost in a crash: at-most-once.",
+            Term::Retention => "Old segments are deleted by time or size; the log start moves up.",
+            Term::Compaction => "Only the latest record per key is kept; offsets keep their gaps.",
         }
     }
 }
@@ -121,20 +238,7 @@ mod tests {
 
     #[test]
     fn every_term_has_distinct_train_and_kafka_words() {
-        let all = [
-            Term::Topic,
-            Term::Partition,
-            Term::Offset,
-            Term::Record,
-            Term::Producer,
-            Term::Key,
-            Term::Value,
-            Term::Send,
-            Term::LogStart,
-            Term::HighWatermark,
-            Term::LogEnd,
-        ];
-        for term in all {
+        for &term in ALL_TERMS {
             let (train, kafka) = term.words();
             assert_ne!(train, kafka, "{term:?}");
             assert_eq!(term.word(Vocabulary::Train), train);

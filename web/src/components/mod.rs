@@ -1,8 +1,18 @@
 //! One small component per file.
 
 pub mod compartment;
+pub mod console;
+pub mod controls;
+pub mod event_log;
 pub mod header;
+pub mod lag;
 pub mod legend;
+pub mod notebook;
+pub mod platforms;
 pub mod producer_panel;
+pub mod replicas;
 pub mod session_bar;
+pub mod shortcuts;
+pub mod teams;
+pub mod toolbar;
 pub mod train;

@@ -1,9 +1,20 @@
 //! The platform: where a passenger (record) with an optional ticket (key) boards the train.
 
-use crate::state::{Action, AppContext, Outcome, DEMO_TOPIC};
+use crate::state::{Action, AppContext};
+use crate::view;
 use crate::vocab::{capitalised, Term};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
+
+/// The console line the send form stands for.
+pub fn send_line(topic: &str, key: Option<&str>, value: &str) -> String {
+    let mut line = format!("kafka-console-producer --topic {}", script::quote(topic));
+    if let Some(key) = key {
+        line.push_str(&format!(" --key {}", script::quote(key)));
+    }
+    line.push_str(&format!(" --value {}", script::quote(value)));
+    line
+}
 
 #[component]
 pub fn ProducerPanel() -> Html {
@@ -13,8 +24,14 @@ pub fn ProducerPanel() -> Html {
     let v = state.vocabulary;
     let key_ref = use_node_ref();
     let value_ref = use_node_ref();
+    let topic = view::first_topic(state.sandbox().world()).unwrap_or_default();
     let onsubmit = {
-        let (state, key_ref, value_ref) = (state.clone(), key_ref.clone(), value_ref.clone());
+        let (state, key_ref, value_ref, topic) = (
+            state.clone(),
+            key_ref.clone(),
+            value_ref.clone(),
+            topic.clone(),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let read = |r: &NodeRef| {
@@ -23,20 +40,18 @@ pub fn ProducerPanel() -> Html {
                     .filter(|s| !s.is_empty())
             };
             let key = read(&key_ref);
-            let value =
-                read(&value_ref).or_else(|| Some(format!("order-{}", state.appended() + 1)));
-            state.dispatch(Action::Send { key, value });
+            let sent = view::records_on_board(state.sandbox().world(), &topic);
+            let value = read(&value_ref).unwrap_or_else(|| format!("order-{}", sent + 1));
+            state.dispatch(Action::Run(send_line(&topic, key.as_deref(), &value)));
         })
     };
-    let status = match &state.last {
-        None => {
-            html! { <p class="status" data-testid="status">{ "The train is empty: board the first passenger." }</p> }
+    let latest = view::newest_append(state.sandbox().latest());
+    let status = match (&state.status, latest) {
+        (Some(Err(message)), _) => {
+            html! { <p class="status status-error" data-testid="status" role="alert">{ message }</p> }
         }
-        Some(Outcome::Appended {
-            partition,
-            offset,
-            key,
-        }) => {
+        (_, Some((_, partition, offset))) => {
+            let key = view::newest_key(state.sandbox().latest());
             let why = match key {
                 Some(k) => format!(
                     "key \"{k}\" hashes (murmur2) to {} {partition}",
@@ -54,13 +69,13 @@ pub fn ProducerPanel() -> Html {
                 </p>
             }
         }
-        Some(Outcome::Failed(message)) => {
-            html! { <p class="status status-error" data-testid="status" role="alert">{ message }</p> }
+        _ => {
+            html! { <p class="status" data-testid="status">{ "Board a passenger: the key (optional) picks the compartment." }</p> }
         }
     };
     html! {
         <section class="panel platform" aria-labelledby="platform-title">
-            <h2 id="platform-title">{ format!("{} → {} \"{DEMO_TOPIC}\"", capitalised(Term::Producer.word(v)), Term::Topic.word(v)) }</h2>
+            <h2 id="platform-title">{ format!("{} → {} \"{topic}\"", capitalised(Term::Producer.word(v)), Term::Topic.word(v)) }</h2>
             <form class="send-form" onsubmit={onsubmit}>
                 <label>
                     <span>{ capitalised(Term::Key.word(v)) }</span>

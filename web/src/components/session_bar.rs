@@ -114,14 +114,15 @@ pub fn SessionBar() -> Html {
     // Write every new step (only the writer tab has a ready session it may change).
     {
         let writer_slot = writer_slot.clone();
-        let key = state.as_ref().map(|s| (s.log.len(), s.can_write()));
+        let key = state.as_ref().map(|s| (s.revision(), s.can_write()));
         let state = state.clone();
         use_effect_with(key, move |_| {
             if let (Some(state), Some(writer)) = (state, writer_slot.borrow().as_ref()) {
                 if state.can_write()
                     && matches!(&state.persistence, Persistence::Ready(s) if s.id == writer.session())
                 {
-                    writer.sync(&state.log);
+                    let sandbox = state.sandbox();
+                    writer.sync(&sandbox.lines()[..sandbox.settled_lines()]);
                 }
             }
         });
@@ -247,7 +248,10 @@ pub fn SessionBar() -> Html {
     let (status, class) = match &state.persistence {
         Persistence::Opening => ("Opening your saved session…".to_string(), "session-opening"),
         Persistence::Ready(s) if s.writer => (
-            format!("Saved in this browser · {} steps", state.log.len()),
+            format!(
+                "Saved in this browser · {} steps",
+                state.sandbox().lines().len()
+            ),
             "session-saved",
         ),
         Persistence::Ready(_) => (

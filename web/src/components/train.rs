@@ -1,7 +1,7 @@
 //! The train: one topic drawn as a locomotive pulling its compartments (partitions).
 
 use crate::components::compartment::Compartment;
-use crate::state::{AppContext, Outcome, DEMO_TOPIC};
+use crate::state::AppContext;
 use crate::view;
 use crate::vocab::{capitalised, Term};
 use yew::prelude::*;
@@ -12,26 +12,23 @@ pub fn Train() -> Html {
         return html! {};
     };
     let v = state.vocabulary;
-    let newest = match &state.last {
-        Some(Outcome::Appended {
-            partition, offset, ..
-        }) => Some((*partition, *offset)),
-        _ => None,
-    };
-    let compartments = view::compartments(&state.world, DEMO_TOPIC);
+    let sandbox = state.sandbox();
+    let newest = view::newest_append(sandbox.latest());
+    let topic = view::first_topic(sandbox.world()).unwrap_or_default();
+    let compartments = view::compartments(sandbox.world(), &topic);
     html! {
         <section class="panel train" aria-labelledby="train-title">
             <div class="locomotive">
                 <span class="locomotive-body" aria-hidden="true"></span>
                 <h2 id="train-title">
                     <span class="term">{ capitalised(Term::Topic.word(v)) }</span>
-                    <span class="topic-name">{ DEMO_TOPIC }</span>
+                    <span class="topic-name">{ topic.clone() }</span>
                 </h2>
             </div>
             <ol class="compartments">
                 { for compartments.into_iter().map(|c| {
                     let partition = c.partition;
-                    let newest_offset = newest.filter(|(p, _)| *p == partition).map(|(_, o)| o);
+                    let newest_offset = newest.as_ref().filter(|(t, p, _)| *t == topic && *p == partition).map(|(_, _, o)| *o);
                     html! { <Compartment key={partition} view={c} vocabulary={v} {newest_offset} /> }
                 }) }
             </ol>

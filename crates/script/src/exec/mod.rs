@@ -732,7 +732,9 @@ fn commit_steps(
 }
 
 /// Whether an accepted command belongs in the session log (views do not).
-fn changes_state(command: &Command) -> bool {
+/// Whether running `command` can change the world or its clients (and so belongs in the
+/// session log): queries such as `describe`, `state`, `help` or `position` do not.
+pub fn changes_state(command: &Command) -> bool {
     !matches!(
         command,
         Command::Describe { .. }

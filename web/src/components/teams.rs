@@ -1,0 +1,8 @@
+//! (in progress)
+
+use yew::prelude::*;
+
+#[component]
+pub fn Teams() -> Html {
+    html! {}
+}
