@@ -43,6 +43,9 @@ pub fn encode<T: Serialize>(record: &T) -> Result<String, StoreError> {
 
 /// A record type that carries its schema version.
 pub trait Versioned {
+    /// The oldest schema whose records of this type read as they are (the type did not change
+    /// since); older ones were rewritten by a migration.
+    const OLDEST_READABLE: u32 = SCHEMA_VERSION;
     fn schema(&self) -> u32;
 }
 
@@ -55,20 +58,30 @@ macro_rules! versioned {
         }
     )*};
 }
-versioned!(
-    SessionMeta,
-    StepRecord,
-    SnapshotRecord,
-    crate::model::ChapterProgress,
-    crate::model::Preferences
-);
+versioned!(SessionMeta, StepRecord, SnapshotRecord);
 
-/// Decodes a record written at schema version [`SCHEMA_VERSION`]. The common case (a good
+// Progress and preferences are the same in schemas 2 and 3: v2 records are read as they are.
+impl Versioned for crate::model::ChapterProgress {
+    const OLDEST_READABLE: u32 = 2;
+    fn schema(&self) -> u32 {
+        self.schema
+    }
+}
+
+impl Versioned for crate::model::Preferences {
+    const OLDEST_READABLE: u32 = 2;
+    fn schema(&self) -> u32 {
+        self.schema
+    }
+}
+
+/// Decodes a record written at schema version [`SCHEMA_VERSION`] (or at an older one its type
+/// reads as it is, see [`Versioned::OLDEST_READABLE`]). The common case (a good
 /// record) is parsed once, straight into its type; only a record that fails is looked at again
 /// to say why.
 pub fn decode<T: DeserializeOwned + Versioned>(raw: &str) -> Result<T, Problem> {
     if let Ok(record) = serde_json::from_str::<T>(raw) {
-        if record.schema() == SCHEMA_VERSION {
+        if (T::OLDEST_READABLE..=SCHEMA_VERSION).contains(&record.schema()) {
             return Ok(record);
         }
     }
@@ -89,7 +102,7 @@ pub fn decode<T: DeserializeOwned + Versioned>(raw: &str) -> Result<T, Problem> 
     if schema > SCHEMA_VERSION {
         return Err(Problem::Newer(schema));
     }
-    if schema < SCHEMA_VERSION {
+    if schema < T::OLDEST_READABLE {
         return Err(Problem::Corrupt(format!(
             "a schema {schema} record where schema {SCHEMA_VERSION} is expected"
         )));
@@ -194,7 +207,7 @@ pub fn decode_snapshot(session: &str, step: u64, raw: &str) -> Result<Snapshot, 
 }
 
 /// Turns the raw step records of a session, read in key order from step `from`, into the
-/// commands to replay: the contiguous run `from, from + 1 …` up to the log end `step_count`.
+/// lines to replay: the contiguous run `from, from + 1 …` up to the log end `step_count`.
 /// A damaged or missing step ends the run there (the session resumes at its last complete
 /// step, as after a crash) and is reported.
 pub fn assemble_steps(
@@ -202,7 +215,7 @@ pub fn assemble_steps(
     from: u64,
     step_count: u64,
     raws: Vec<(u64, String)>,
-) -> (Vec<Value>, Vec<DamagedRecord>) {
+) -> (Vec<String>, Vec<DamagedRecord>) {
     let mut commands = Vec::with_capacity(raws.len());
     let mut damaged = Vec::new();
     let mut want = from;
@@ -211,7 +224,7 @@ pub fn assemble_steps(
             break;
         }
         match decode_step(session, index, &raw) {
-            Ok(step) => commands.push(step.command),
+            Ok(step) => commands.push(step.line),
             Err(d) => {
                 damaged.push(d);
                 return (commands, damaged);
@@ -233,7 +246,7 @@ pub fn assemble_steps(
 }
 
 /// The fast way to read a long log: the stored texts of `count` consecutive steps from `from`,
-/// joined with commas, parsed in one pass. Returns the commands only if every record is a
+/// joined with commas, parsed in one pass. Returns the lines only if every record is a
 /// current-schema step of `session` at exactly its expected index; otherwise `None`, and the
 /// caller reads record by record (which says what is wrong where).
 pub fn decode_joined_steps(
@@ -241,7 +254,7 @@ pub fn decode_joined_steps(
     from: u64,
     count: usize,
     joined: &str,
-) -> Option<Vec<Value>> {
+) -> Option<Vec<String>> {
     let mut text = String::with_capacity(joined.len() + 2);
     text.push('[');
     text.push_str(joined);
@@ -258,7 +271,7 @@ pub fn decode_joined_steps(
         {
             return None;
         }
-        commands.push(record.command);
+        commands.push(record.line);
     }
     Some(commands)
 }
@@ -286,12 +299,12 @@ pub fn snapshot_record(session: &str, step: u64, state: &Value) -> SnapshotRecor
 }
 
 /// A step record to store.
-pub fn step_record(session: &str, index: u64, command: &Value) -> StepRecord {
+pub fn step_record(session: &str, index: u64, line: &str) -> StepRecord {
     StepRecord {
         schema: SCHEMA_VERSION,
         session: session.to_string(),
         index,
-        command: command.clone(),
+        line: line.to_string(),
     }
 }
 
@@ -313,14 +326,29 @@ mod tests {
 
     #[test]
     fn a_record_from_a_newer_schema_is_reported_as_newer_not_corrupt() {
-        let raw = json!({"schema": 3, "id": "a"}).to_string();
-        assert_eq!(decode::<SessionMeta>(&raw), Err(Problem::Newer(3)));
+        let raw = json!({"schema": 4, "id": "a"}).to_string();
+        assert_eq!(decode::<SessionMeta>(&raw), Err(Problem::Newer(4)));
     }
 
     #[test]
     fn a_record_from_a_newer_schema_that_still_fits_the_type_is_reported_as_newer() {
-        let raw = json!({"schema": 3, "session": "a", "index": 0, "command": 1}).to_string();
-        assert_eq!(decode::<StepRecord>(&raw), Err(Problem::Newer(3)));
+        let raw = json!({"schema": 4, "session": "a", "index": 0, "line": "x"}).to_string();
+        assert_eq!(decode::<StepRecord>(&raw), Err(Problem::Newer(4)));
+    }
+
+    #[test]
+    fn a_v2_step_is_not_read_as_a_line_but_v2_progress_is_read_as_it_is() {
+        let raw = json!({"schema": 2, "session": "a", "index": 0, "command": {}}).to_string();
+        assert!(
+            matches!(decode::<StepRecord>(&raw), Err(Problem::Corrupt(m)) if m.contains("schema 2"))
+        );
+        let raw = json!({"schema": 2, "chapter": "c", "step": 1, "completed": false,
+            "updated_at_ms": 0})
+        .to_string();
+        assert_eq!(
+            decode::<crate::model::ChapterProgress>(&raw).unwrap().step,
+            1
+        );
     }
 
     #[test]
@@ -340,7 +368,7 @@ mod tests {
 
     #[test]
     fn a_step_stored_under_the_wrong_key_is_corrupt() {
-        let raw = json!({"schema": 2, "session": "a", "index": 3, "command": {}}).to_string();
+        let raw = json!({"schema": 3, "session": "a", "index": 3, "line": "x"}).to_string();
         let err = decode_step("a", 4, &raw).unwrap_err();
         assert_eq!(err.key, "steps/a/4");
         assert_eq!(err.session.as_deref(), Some("a"));
@@ -349,33 +377,35 @@ mod tests {
 
     #[test]
     fn a_hole_in_the_log_ends_the_replay_at_the_last_complete_step() {
-        let raw =
-            |i: u64| json!({"schema": 2, "session": "a", "index": i, "command": i}).to_string();
+        let raw = |i: u64| {
+            json!({"schema": 3, "session": "a", "index": i, "line": i.to_string()}).to_string()
+        };
         let raws = vec![(0, raw(0)), (1, raw(1)), (3, raw(3))];
         let (commands, damaged) = assemble_steps("a", 0, 4, raws);
-        assert_eq!(commands, vec![json!(0), json!(1)]);
+        assert_eq!(commands, vec!["0", "1"]);
         assert_eq!(damaged.len(), 1);
         assert_eq!(damaged[0].key, "steps/a/2");
     }
 
     #[test]
     fn a_damaged_step_ends_the_replay_and_is_reported_with_its_raw_text() {
-        let good = json!({"schema": 2, "session": "a", "index": 0, "command": "x"}).to_string();
+        let good = json!({"schema": 3, "session": "a", "index": 0, "line": "x"}).to_string();
         let raws = vec![(0, good), (1, "garbage".to_string())];
         let (commands, damaged) = assemble_steps("a", 0, 2, raws);
-        assert_eq!(commands, vec![json!("x")]);
+        assert_eq!(commands, vec!["x"]);
         assert_eq!(damaged[0].raw, "garbage");
         assert_eq!(damaged[0].session.as_deref(), Some("a"));
     }
 
     #[test]
     fn joined_steps_decode_in_one_pass_only_when_every_record_is_in_place() {
-        let raw =
-            |i: u64| json!({"schema": 2, "session": "a", "index": i, "command": i}).to_string();
+        let raw = |i: u64| {
+            json!({"schema": 3, "session": "a", "index": i, "line": i.to_string()}).to_string()
+        };
         let joined = [raw(3), raw(4)].join(",");
         assert_eq!(
             decode_joined_steps("a", 3, 2, &joined),
-            Some(vec![json!(3), json!(4)])
+            Some(vec!["3".to_string(), "4".to_string()])
         );
         // A record out of place, of another session, or one text holding two records.
         assert_eq!(decode_joined_steps("a", 2, 2, &joined), None);
@@ -390,17 +420,18 @@ mod tests {
 
     #[test]
     fn steps_beyond_the_log_end_are_ignored() {
-        let raw =
-            |i: u64| json!({"schema": 2, "session": "a", "index": i, "command": i}).to_string();
+        let raw = |i: u64| {
+            json!({"schema": 3, "session": "a", "index": i, "line": i.to_string()}).to_string()
+        };
         let (commands, damaged) = assemble_steps("a", 1, 2, vec![(1, raw(1)), (2, raw(2))]);
-        assert_eq!(commands, vec![json!(1)]);
+        assert_eq!(commands, vec!["1"]);
         assert!(damaged.is_empty());
     }
 
     #[test]
     fn appending_checks_the_sequence_number_like_an_idempotent_producer() {
         let meta = SessionMeta {
-            schema: 2,
+            schema: 3,
             id: "a".into(),
             name: "n".into(),
             created_at_ms: 1,

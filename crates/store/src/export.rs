@@ -6,15 +6,21 @@
 //! ```json
 //! {
 //!   "format": "offset-express/sessions",
-//!   "schema": 2,
+//!   "schema": 3,
 //!   "sessions": [{
 //!     "id": "s-1", "name": "First ride", "created_at_ms": 1700000000000,
 //!     "updated_at_ms": 1700000005000, "seed": 42, "config": {},
-//!     "steps": [{"index": 0, "command": {"produce": {"topic": "t"}}}],
+//!     "steps": [{"index": 0, "line": "kafka-topics --create --topic orders --partitions 3"}],
 //!     "snapshots": [{"step": 1, "state": {}}]
 //!   }]
 //! }
 //! ```
+//!
+//! Files of schema 2 (written before sessions were console lines) are read too: their steps
+//! hold `"command"` (a simulator command as JSON) instead of `"line"`, and each is turned into
+//! its console line ([`crate::convert::command_line`]); a step that cannot be is refused, naming
+//! its place (`sessions[0].steps[4].command: …`), and nothing is imported. Their snapshots
+//! (world JSON of an older format) are left out, as the v2 → v3 migration drops them.
 //!
 //! Importing validates the whole file before anything is written, and every error names the
 //! place in the file (`sessions[2].steps[14]: expected an object`). Files are size-bounded
@@ -26,7 +32,9 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
+use crate::convert::command_line;
 use crate::error::StoreError;
+use crate::migrate;
 use crate::model::{Snapshot, SCHEMA_VERSION};
 
 /// The `format` field of an export file.
@@ -37,6 +45,10 @@ pub const MAX_IMPORT_BYTES: usize = 32 * 1024 * 1024;
 pub const MAX_IMPORT_SESSIONS: usize = 1_000;
 /// Longest session id or name accepted, in characters.
 pub const MAX_TEXT_CHARS: usize = 200;
+/// Longest console line accepted, in characters.
+pub const MAX_LINE_CHARS: usize = 100_000;
+/// The oldest export schema an import reads (schema 2 steps are converted to lines).
+pub const OLDEST_IMPORTED: u64 = 2;
 
 /// One session of an export file, validated.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,8 +59,8 @@ pub struct ExportedSession {
     pub updated_at_ms: u64,
     pub seed: u64,
     pub config: Value,
-    /// The commands, in log order.
-    pub steps: Vec<Value>,
+    /// The console lines, in log order.
+    pub steps: Vec<String>,
     /// Snapshots, in increasing `step`.
     pub snapshots: Vec<Snapshot>,
 }
@@ -113,10 +125,10 @@ fn session_to_json(s: &ExportedSession) -> Value {
         .steps
         .iter()
         .enumerate()
-        .map(|(i, command)| {
+        .map(|(i, line)| {
             let mut m = Map::new();
             m.insert("index".into(), Value::from(i as u64));
-            m.insert("command".into(), command.clone());
+            m.insert("line".into(), Value::from(line.as_str()));
             Value::Object(m)
         })
         .collect();
@@ -173,12 +185,16 @@ pub fn parse_export(text: &str) -> Result<Vec<ExportedSession>, ImportError> {
             supported: SCHEMA_VERSION,
         });
     }
-    if schema != u64::from(SCHEMA_VERSION) {
+    if schema < OLDEST_IMPORTED {
         return Err(invalid(
             "schema",
-            format!("expected {SCHEMA_VERSION}, found {schema}"),
+            format!(
+                "expected {OLDEST_IMPORTED} to {SCHEMA_VERSION}, found {schema} (a file this old \
+                 cannot be imported)"
+            ),
         ));
     }
+    let v2 = schema == u64::from(migrate::V2);
     let sessions = array(field(top, "(file)", "sessions")?, "sessions")?;
     if sessions.len() > MAX_IMPORT_SESSIONS {
         return Err(invalid(
@@ -192,11 +208,11 @@ pub fn parse_export(text: &str) -> Result<Vec<ExportedSession>, ImportError> {
     sessions
         .iter()
         .enumerate()
-        .map(|(i, s)| parse_session(s, &format!("sessions[{i}]")))
+        .map(|(i, s)| parse_session(s, &format!("sessions[{i}]"), v2))
         .collect()
 }
 
-fn parse_session(value: &Value, path: &str) -> Result<ExportedSession, ImportError> {
+fn parse_session(value: &Value, path: &str, v2: bool) -> Result<ExportedSession, ImportError> {
     let m = object(value, path)?;
     only_fields(
         m,
@@ -231,7 +247,7 @@ fn parse_session(value: &Value, path: &str) -> Result<ExportedSession, ImportErr
     let steps = array(field(m, path, "steps")?, &steps_path)?
         .iter()
         .enumerate()
-        .map(|(i, step)| parse_step(step, i, &format!("{steps_path}[{i}]")))
+        .map(|(i, step)| parse_step(step, i, &format!("{steps_path}[{i}]"), v2))
         .collect::<Result<Vec<_>, _>>()?;
     let snaps_path = format!("{path}.snapshots");
     let mut seen = BTreeSet::new();
@@ -260,7 +276,10 @@ fn parse_session(value: &Value, path: &str) -> Result<ExportedSession, ImportErr
             ));
         }
         let state = field(s, &here, "state")?.clone();
-        snapshots.push(Snapshot { step, state });
+        // A v2 snapshot holds the world in an older format: checked, then left out.
+        if !v2 {
+            snapshots.push(Snapshot { step, state });
+        }
     }
     snapshots.sort_by_key(|s| s.step);
     Ok(ExportedSession {
@@ -275,9 +294,10 @@ fn parse_session(value: &Value, path: &str) -> Result<ExportedSession, ImportErr
     })
 }
 
-fn parse_step(value: &Value, position: usize, path: &str) -> Result<Value, ImportError> {
+fn parse_step(value: &Value, position: usize, path: &str, v2: bool) -> Result<String, ImportError> {
     let m = object(value, path)?;
-    only_fields(m, path, &["index", "command"])?;
+    let content = if v2 { "command" } else { "line" };
+    only_fields(m, path, &["index", content])?;
     let index = unsigned(field(m, path, "index")?, &format!("{path}.index"))?;
     if index != position as u64 {
         return Err(invalid(
@@ -285,12 +305,30 @@ fn parse_step(value: &Value, position: usize, path: &str) -> Result<Value, Impor
             format!("expected {position} (steps are in log order, from 0), found {index}"),
         ));
     }
-    match field(m, path, "command")? {
-        Value::Null => Err(invalid(
-            format!("{path}.command"),
-            "expected a command, found null",
+    let here = format!("{path}.{content}");
+    match field(m, path, content)? {
+        Value::String(line) if !v2 => {
+            if line.chars().count() > MAX_LINE_CHARS {
+                return Err(invalid(
+                    here,
+                    format!("longer than {MAX_LINE_CHARS} characters"),
+                ));
+            }
+            Ok(line.clone())
+        }
+        other if !v2 => Err(invalid(
+            here,
+            format!(
+                "expected a console line (a text), found {}",
+                describe(other)
+            ),
         )),
-        command => Ok(command.clone()),
+        command => command_line(command).map_err(|why| {
+            invalid(
+                here,
+                format!("this schema 2 step cannot be turned into a console line: {why}"),
+            )
+        }),
     }
 }
 

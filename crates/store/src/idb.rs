@@ -1,7 +1,9 @@
 //! The IndexedDB backend (wasm only), on the `idb` crate.
 //!
 //! One database per namespace (see [`crate::database_name`]), at IndexedDB version
-//! [`SCHEMA_VERSION`], with one object store per record type and out-of-line keys:
+//! [`SCHEMA_VERSION`], with one object store per record type and out-of-line keys. Opening a
+//! database of an older version migrates it inside the upgrade transaction (see
+//! [`crate::migrate`]):
 //!
 //! | store | key | value |
 //! | --- | --- | --- |
@@ -11,6 +13,7 @@
 //! | `progress` | chapter | [`crate::ChapterProgress`] as JSON text |
 //! | `preferences` | `"preferences"` | [`crate::Preferences`] as JSON text |
 //! | `v1_sessions` | id | only after a v1 upgrade: v1 records that could not be migrated |
+//! | `v2_steps` | `[id, index]` | only after a v1 or v2 upgrade: steps that did not become console lines |
 //!
 //! Each operation is one transaction that awaits nothing but its own requests (a transaction
 //! commits by itself as soon as its task awaits anything else). Writes wait for the
@@ -37,7 +40,9 @@ use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbTransaction};
 use crate::codec::{self, DamagedRecord};
 use crate::error::StoreError;
 use crate::memory::{decode_preferences, decode_progress};
-use crate::migrate::{migrate_v1_session, V1_LEGACY_STORE};
+use crate::migrate::{
+    plan_v1_upgrade, plan_v2_upgrade, UpgradePlan, V1_LEGACY_STORE, V2_LEGACY_STEPS,
+};
 use crate::model::{ChapterProgress, Preferences, SessionMeta, Snapshot, SCHEMA_VERSION};
 use crate::storage::{SessionRead, Storage};
 
@@ -48,8 +53,8 @@ pub const PROGRESS: &str = "progress";
 pub const PREFERENCES: &str = "preferences";
 /// The key of the one preferences record.
 pub const PREFERENCES_KEY: &str = "preferences";
-/// The object stores of schema version 2.
-pub const V2_STORES: [&str; 5] = [SESSIONS, STEPS, SNAPSHOTS, PROGRESS, PREFERENCES];
+/// The object stores of the current schema (the same as version 2's; only records changed).
+pub const STORES: [&str; 5] = [SESSIONS, STEPS, SNAPSHOTS, PROGRESS, PREFERENCES];
 
 /// How long opening may wait on another tab (an old version that does not let go of the
 /// database) before the app goes on in memory.
@@ -199,7 +204,7 @@ pub async fn open_database(name: &str) -> Result<Opened, String> {
     match opened {
         Ok(db) => {
             let names = db.store_names();
-            if let Some(missing) = V2_STORES.iter().find(|s| !names.iter().any(|n| n == *s)) {
+            if let Some(missing) = STORES.iter().find(|s| !names.iter().any(|n| n == *s)) {
                 db.close();
                 return Err(format!(
                     "the saved data is incomplete (no `{missing}` store); it is left as it is"
@@ -255,7 +260,7 @@ async fn open_newer(factory: &Factory, name: &str) -> Result<Opened, String> {
     })
 }
 
-/// The `upgradeneeded` handler: creates the v2 stores and migrates v1 data in the same
+/// The `upgradeneeded` handler: creates the stores and migrates v1 or v2 data in the same
 /// (atomic) upgrade transaction.
 fn upgrade(
     event: &idb::event::VersionChangeEvent,
@@ -276,8 +281,16 @@ fn upgrade(
         v1.set_name(V1_LEGACY_STORE);
         report.borrow_mut().migrated_from = Some(1);
     }
+    let migrate_v2 = old == 2 && existing.iter().any(|n| n == SESSIONS);
+    if migrate_v2 {
+        report.borrow_mut().migrated_from = Some(2);
+    }
     let existing = db.store_names();
-    for name in V2_STORES {
+    let mut wanted = STORES.to_vec();
+    if migrate_v1 || migrate_v2 {
+        wanted.push(V2_LEGACY_STEPS);
+    }
+    for name in wanted {
         if !existing.iter().any(|n| n == name) {
             db.create_object_store(name, ObjectStoreParams::new())
                 .map_err(|e| e.to_string())?;
@@ -285,7 +298,93 @@ fn upgrade(
     }
     if migrate_v1 {
         start_v1_migration(raw_tx, report.clone()).map_err(|e| js_detail(&e))?;
+    } else if migrate_v2 {
+        start_v2_migration(raw_tx, report.clone()).map_err(|e| js_detail(&e))?;
     }
+    Ok(())
+}
+
+/// Reads every v2 session and step record and rewrites them at schema 3, inside the upgrade
+/// transaction (request callbacks keep it active). Migrated sessions' snapshots are dropped
+/// (see [`crate::migrate`]); steps that do not become lines move to [`V2_LEGACY_STEPS`].
+fn start_v2_migration(
+    tx: IdbTransaction,
+    report: Rc<RefCell<UpgradeReport>>,
+) -> Result<(), JsValue> {
+    let sessions = tx.object_store(SESSIONS)?;
+    let steps = tx.object_store(STEPS)?;
+    let requests = [
+        sessions.get_all_keys()?,
+        sessions.get_all()?,
+        steps.get_all_keys()?,
+        steps.get_all()?,
+    ];
+    let last = requests[3].clone();
+    // Requests of one transaction complete in order: when the last is in, so are the others.
+    let on_done = Closure::once_into_js(move |_event: web_sys::Event| {
+        let outcome = (|| {
+            let [session_keys, session_values, step_keys, step_values] =
+                [0, 1, 2, 3].map(|i| requests[i].result().map(|v| Array::from(&v)));
+            let (session_keys, session_values) = (session_keys?, session_values?);
+            let (step_keys, step_values) = (step_keys?, step_values?);
+            let metas = (0..session_keys.length())
+                .filter_map(|i| {
+                    let key = session_keys.get(i).as_string()?;
+                    Some((key, value_text(&session_values.get(i))))
+                })
+                .collect();
+            let steps = (0..step_keys.length())
+                .filter_map(|i| {
+                    let key = step_keys.get(i);
+                    let session = Array::from(&key).get(0).as_string()?;
+                    let index = key_index(&key)?;
+                    Some((session, index, value_text(&step_values.get(i))))
+                })
+                .collect();
+            apply_plan(&tx, plan_v2_upgrade(metas, steps), &report)
+        })();
+        if let Err(e) = outcome {
+            report.borrow_mut().error = Some(js_detail(&e));
+            let _ = tx.abort();
+        }
+    });
+    last.set_onsuccess(Some(on_done.unchecked_ref()));
+    Ok(())
+}
+
+/// Writes an upgrade plan in the upgrade transaction and reports what it did.
+fn apply_plan(
+    tx: &IdbTransaction,
+    plan: UpgradePlan,
+    report: &Rc<RefCell<UpgradeReport>>,
+) -> Result<(), JsValue> {
+    let sessions = tx.object_store(SESSIONS)?;
+    let steps = tx.object_store(STEPS)?;
+    let legacy_steps = tx.object_store(V2_LEGACY_STEPS)?;
+    let snapshots = tx.object_store(SNAPSHOTS)?;
+    for (id, raw) in &plan.sessions {
+        sessions.put_with_key(&JsValue::from_str(raw), &JsValue::from_str(id))?;
+        // A migrated session's snapshots held an older world format: dropped.
+        let range = session_range(id, 0, None).map_err(|e| JsValue::from_str(&e.to_string()))?;
+        snapshots.delete(&JsValue::from(Query::KeyRange(range)))?;
+    }
+    for (id, index, raw) in &plan.steps {
+        steps.put_with_key(&JsValue::from_str(raw), &step_key(id, *index))?;
+    }
+    for (id, index, raw) in &plan.kept {
+        let key = step_key(id, *index);
+        steps.delete(&key)?;
+        legacy_steps.put_with_key(&JsValue::from_str(raw), &key)?;
+    }
+    if !plan.v1_done.is_empty() {
+        let v1 = tx.object_store(V1_LEGACY_STORE)?;
+        for key in &plan.v1_done {
+            v1.delete(&JsValue::from_str(key))?;
+        }
+    }
+    let mut report = report.borrow_mut();
+    report.migrated_sessions += plan.migrated;
+    report.damaged.extend(plan.damaged);
     Ok(())
 }
 
@@ -323,32 +422,14 @@ fn finish_v1_migration(
 ) -> Result<(), JsValue> {
     let keys = Array::from(keys);
     let values = Array::from(values);
-    let sessions = tx.object_store(SESSIONS)?;
-    let steps = tx.object_store(STEPS)?;
-    let legacy = tx.object_store(V1_LEGACY_STORE)?;
-    let text = |r: Result<String, StoreError>| r.map_err(|e| JsValue::from_str(&e.to_string()));
-    for i in 0..keys.length() {
-        let key = keys.get(i);
-        let key_text = key.as_string().unwrap_or_else(|| value_text(&key));
-        let raw = value_text(&values.get(i));
-        match migrate_v1_session(&key_text, &raw) {
-            Ok(m) => {
-                let meta = text(codec::encode(&m.meta))?;
-                sessions.add_with_key(&JsValue::from_str(&meta), &JsValue::from_str(&m.meta.id))?;
-                for step in &m.steps {
-                    let raw = text(codec::encode(step))?;
-                    steps.add_with_key(
-                        &JsValue::from_str(&raw),
-                        &step_key(&m.meta.id, step.index),
-                    )?;
-                }
-                legacy.delete(&key)?;
-                report.borrow_mut().migrated_sessions += 1;
-            }
-            Err(d) => report.borrow_mut().damaged.push(d),
-        }
-    }
-    Ok(())
+    let records = (0..keys.length())
+        .map(|i| {
+            let key = keys.get(i);
+            let key_text = key.as_string().unwrap_or_else(|| value_text(&key));
+            (key_text, value_text(&values.get(i)))
+        })
+        .collect();
+    apply_plan(tx, plan_v1_upgrade(records), report)
 }
 
 impl IdbStorage {
@@ -639,7 +720,7 @@ impl Storage for IdbStorage {
     async fn insert_session(
         &self,
         meta: &SessionMeta,
-        steps: &[Value],
+        steps: &[String],
         snapshots: &[Snapshot],
     ) -> Result<(), StoreError> {
         self.known.borrow_mut().remove(&meta.id);
@@ -665,8 +746,8 @@ impl Storage for IdbStorage {
         sessions
             .add(&text_value(&meta_raw), Some(&JsValue::from_str(&meta.id)))
             .map_err(storage_error)?;
-        for (i, command) in steps.iter().enumerate() {
-            let raw = codec::encode(&codec::step_record(&meta.id, i as u64, command))?;
+        for (i, line) in steps.iter().enumerate() {
+            let raw = codec::encode(&codec::step_record(&meta.id, i as u64, line))?;
             step_store
                 .add(&text_value(&raw), Some(&step_key(&meta.id, i as u64)))
                 .map_err(storage_error)?;
@@ -684,10 +765,10 @@ impl Storage for IdbStorage {
         &self,
         session: &str,
         index: u64,
-        command: &Value,
+        line: &str,
         now_ms: u64,
     ) -> Result<SessionMeta, StoreError> {
-        let step_raw = codec::encode(&codec::step_record(session, index, command))?;
+        let step_raw = codec::encode(&codec::step_record(session, index, line))?;
         let known = self.known.borrow().get(session).cloned();
         if let Some(known) = known {
             if let Some(next) = self
@@ -948,7 +1029,12 @@ impl Storage for IdbStorage {
     }
 
     async fn raw_session(&self, session: &str) -> Result<Vec<(String, String)>, StoreError> {
-        let tx = self.read(&[SESSIONS, STEPS, SNAPSHOTS])?;
+        // Steps kept aside by a migration belong to the session's raw data too.
+        let mut stores = vec![SESSIONS, STEPS, SNAPSHOTS];
+        if self.db.object_store_names().contains(V2_LEGACY_STEPS) {
+            stores.push(V2_LEGACY_STEPS);
+        }
+        let tx = self.read(&stores)?;
         let sessions = tx.object_store(SESSIONS).map_err(storage_error)?;
         let mut out = Vec::new();
         let meta = sessions
@@ -959,7 +1045,7 @@ impl Storage for IdbStorage {
         if let Some(meta) = meta.filter(|v| !v.is_undefined()) {
             out.push((format!("sessions/{session}"), value_text(&meta)));
         }
-        for name in [STEPS, SNAPSHOTS] {
+        for name in stores.into_iter().skip(1) {
             let store = tx.object_store(name).map_err(storage_error)?;
             for (key, raw) in self
                 .keyed_raws(&store, session_range(session, 0, None)?)

@@ -1,8 +1,8 @@
 //! Persistence for Offset Express: nothing a learner did is ever lost.
 //!
 //! A learner closes the tab, the phone kills the page, the laptop sleeps: on the next visit
-//! everything is where it was. This crate keeps sessions (seed, config, the command log written
-//! step by step, periodic snapshots), tutorial progress and preferences — in IndexedDB in a
+//! everything is where it was. This crate keeps sessions (seed, config, the log of console
+//! lines written step by step, periodic snapshots), tutorial progress and preferences — in IndexedDB in a
 //! browser, in memory elsewhere or when IndexedDB cannot be used.
 //!
 //! The app uses one type, [`Store`]:
@@ -14,20 +14,21 @@
 //! let meta = store
 //!     .create_session(NewSession { name: "First ride".into(), seed: 42, config: serde_json::json!({}) })
 //!     .await?;
-//! store.append_step(&meta.id, 0, &serde_json::json!({"produce": {"topic": "t"}})).await?;
+//! store.append_step(&meta.id, 0, "kafka-topics --create --topic orders --partitions 3").await?;
 //! let (loaded, role) = store.open_session(&meta.id).await?; // role: Writer or Follower
 //! # let _ = (notices, loaded, role); Ok(()) }
 //! ```
 //!
 //! The map: [`model`] (what is stored), [`codec`] (records as JSON text, shared checks),
 //! [`storage`] (the `Storage` trait), [`memory`] (the in-memory backend), `idb` (IndexedDB,
-//! wasm only), [`migrate`] (schema versions), [`export`] (export/import files), [`guard`] (two
-//! tabs), [`notice`] and [`error`].
+//! wasm only), [`migrate`] (schema versions), [`convert`] (v2 simulator commands as console
+//! lines), [`export`] (export/import files), [`guard`] (two tabs), [`notice`] and [`error`].
 //!
-//! The store does not depend on the simulator: commands, configs and snapshots are opaque JSON
-//! the app serialises.
+//! The store depends neither on the simulator nor on the console language: a step is a line of
+//! text, configs and snapshots are opaque JSON the app serialises.
 
 pub mod codec;
+pub mod convert;
 pub mod error;
 pub mod export;
 pub mod guard;

@@ -2,7 +2,8 @@
 //! maps. Used by native tests, and by the app when IndexedDB is unavailable, blocked or full.
 //!
 //! An optional quota (in bytes of stored text) makes the "storage full" path testable without a
-//! browser. The `put_raw_*` methods store text as-is, to test what happens to damaged records.
+//! browser. The `put_raw_*` methods store text as-is, to test what happens to damaged records
+//! (and, with [`MemoryStorage::upgrade_v2_records`], to records of an older schema).
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -11,6 +12,7 @@ use serde_json::Value;
 
 use crate::codec::{self, DamagedRecord};
 use crate::error::StoreError;
+use crate::migrate::{self, UpgradePlan, V2_LEGACY_STEPS};
 use crate::model::{ChapterProgress, Preferences, SessionMeta, Snapshot};
 use crate::storage::{SessionRead, Storage};
 
@@ -23,6 +25,8 @@ struct Records {
     snapshots: BTreeMap<StepKey, String>,
     progress: BTreeMap<String, String>,
     preferences: Option<String>,
+    /// v2 steps that could not become console lines (see [`crate::migrate`]).
+    legacy_steps: BTreeMap<StepKey, String>,
 }
 
 impl Records {
@@ -39,6 +43,7 @@ impl Records {
             .sum::<usize>()
             + keyed(&self.steps)
             + keyed(&self.snapshots)
+            + keyed(&self.legacy_steps)
             + self.preferences.as_ref().map_or(0, String::len)
     }
 
@@ -121,6 +126,45 @@ impl MemoryStorage {
             .insert((id.to_string(), step), raw.to_string());
     }
 
+    /// Upgrades the v2 records stored here (with the `put_raw_*` methods) to the current
+    /// schema, as opening a v2 IndexedDB database does: the same [`migrate::plan_v2_upgrade`],
+    /// applied all or nothing. Returns the plan (what was migrated, kept aside, damaged).
+    pub fn upgrade_v2_records(&self) -> Result<UpgradePlan, StoreError> {
+        self.write(|r| {
+            let sessions = r
+                .sessions
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            let steps = r
+                .steps
+                .iter()
+                .map(|((s, i), v)| (s.clone(), *i, v.clone()))
+                .collect();
+            let plan = migrate::plan_v2_upgrade(sessions, steps);
+            for (id, raw) in &plan.sessions {
+                r.sessions.insert(id.clone(), raw.clone());
+                let doomed: Vec<StepKey> = r
+                    .snapshots
+                    .range(Records::session_range(id))
+                    .map(|(k, _)| k.clone())
+                    .collect();
+                for k in doomed {
+                    r.snapshots.remove(&k);
+                }
+            }
+            for (id, index, raw) in &plan.steps {
+                r.steps.insert((id.clone(), *index), raw.clone());
+            }
+            for (id, index, raw) in &plan.kept {
+                let key = (id.clone(), *index);
+                r.steps.remove(&key);
+                r.legacy_steps.insert(key, raw.clone());
+            }
+            Ok(plan)
+        })
+    }
+
     /// Applies `change` to a copy of the records and keeps it only if it succeeds and fits the
     /// quota: every write is all or nothing, like an IndexedDB transaction. Without a quota
     /// the change works in place (every change checks before it mutates); with one, it works
@@ -162,14 +206,14 @@ impl Storage for MemoryStorage {
     async fn insert_session(
         &self,
         meta: &SessionMeta,
-        steps: &[Value],
+        steps: &[String],
         snapshots: &[Snapshot],
     ) -> Result<(), StoreError> {
         let meta_raw = codec::encode(meta)?;
         let mut step_raws = Vec::with_capacity(steps.len());
-        for (i, command) in steps.iter().enumerate() {
+        for (i, line) in steps.iter().enumerate() {
             step_raws.push(codec::encode(&codec::step_record(
-                &meta.id, i as u64, command,
+                &meta.id, i as u64, line,
             ))?);
         }
         let mut snap_raws = Vec::with_capacity(snapshots.len());
@@ -205,10 +249,10 @@ impl Storage for MemoryStorage {
         &self,
         session: &str,
         index: u64,
-        command: &Value,
+        line: &str,
         now_ms: u64,
     ) -> Result<SessionMeta, StoreError> {
-        let step_raw = codec::encode(&codec::step_record(session, index, command))?;
+        let step_raw = codec::encode(&codec::step_record(session, index, line))?;
         self.write(|r| {
             let meta = r.meta(session)?;
             let next = codec::next_meta_after_append(&meta, index, now_ms)?;
@@ -373,6 +417,9 @@ impl Storage for MemoryStorage {
         }
         for ((_, i), raw) in records.snapshots.range(Records::session_range(session)) {
             out.push((format!("snapshots/{session}/{i}"), raw.clone()));
+        }
+        for ((_, i), raw) in records.legacy_steps.range(Records::session_range(session)) {
+            out.push((format!("{V2_LEGACY_STEPS}/{session}/{i}"), raw.clone()));
         }
         if out.is_empty() {
             return Err(StoreError::UnknownSession {

@@ -1,13 +1,15 @@
 //! What is stored: sessions, their steps and snapshots, tutorial progress and preferences.
 //!
-//! The store knows nothing of the simulator: a session's seed is a number, its config, its
-//! commands and its snapshots are opaque JSON that the web app serialises from `sim` types.
+//! A session is a seed plus console lines: each step is one line of the console language in
+//! its canonical form (`kafka-console-producer --topic orders --key alice --value 1`), the text
+//! `script` prints a command as. The store knows nothing of the simulator or the console
+//! language: a line is text, the config and snapshots are opaque JSON the app serialises.
 //! A session is kept as separate records so that writing a step never rewrites the session:
 //!
 //! | record | key | holds |
 //! | --- | --- | --- |
 //! | [`SessionMeta`] | `id` | name, times, seed, config, the number of steps written |
-//! | [`StepRecord`] | `[id, index]` | one command of the log |
+//! | [`StepRecord`] | `[id, index]` | one console line of the log |
 //! | [`SnapshotRecord`] | `[id, step]` | the world after `step` commands |
 //! | [`ChapterProgress`] | `chapter` | how far the learner got in a tutorial chapter |
 //! | [`Preferences`] | `"preferences"` | vocabulary, speed, reduced motion |
@@ -18,12 +20,13 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// The schema version this code writes. Version 1 was the pre-release layout (see
-/// [`crate::migrate`]); version 2 is the current one.
-pub const SCHEMA_VERSION: u32 = 2;
+/// The schema version this code writes. Version 1 was the pre-release layout, version 2 kept
+/// simulator commands as JSON (see [`crate::migrate`]); version 3, the current one, keeps
+/// console lines.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// How often the app should store a snapshot: after every this many steps. Opening a session
-/// then replays at most this many commands on top of the latest snapshot.
+/// then replays at most this many lines on top of the latest snapshot.
 pub const SNAPSHOT_INTERVAL: u64 = 500;
 
 /// Whether a snapshot is due once the log has `step_count` steps.
@@ -46,17 +49,18 @@ pub struct SessionMeta {
     pub step_count: u64,
 }
 
-/// One command of a session's log, at position `index` (0-based).
+/// One step of a session's log, at position `index` (0-based): a console line.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StepRecord {
     pub schema: u32,
     pub session: String,
     pub index: u64,
-    pub command: Value,
+    /// The console line, in the console language's canonical form.
+    pub line: String,
 }
 
-/// The serialised world after the first `step` commands of a session were applied.
+/// The serialised world after the first `step` lines of a session were run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SnapshotRecord {
@@ -69,7 +73,7 @@ pub struct SnapshotRecord {
 /// A snapshot as the app sees it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Snapshot {
-    /// How many commands had been applied when the snapshot was taken.
+    /// How many lines had been run when the snapshot was taken.
     pub step: u64,
     pub state: Value,
 }
@@ -148,19 +152,19 @@ pub struct NewSession {
     pub config: Value,
 }
 
-/// A session read back: its metadata, its log (the commands, in order, from step 0) and the
-/// latest snapshot within the log, if any. To resume, start from the snapshot (or from the
-/// seed and config) and replay `steps[snapshot.step..]`.
+/// A session read back: its metadata, its log (the console lines, in order, from step 0) and
+/// the latest snapshot within the log, if any. To resume, start from the snapshot (or from the
+/// seed and config) and run `steps[snapshot.step..]`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LoadedSession {
     pub meta: SessionMeta,
-    pub steps: Vec<Value>,
+    pub steps: Vec<String>,
     pub snapshot: Option<Snapshot>,
 }
 
 impl LoadedSession {
-    /// The commands still to replay on top of the snapshot (all of them without one).
-    pub fn steps_after_snapshot(&self) -> &[Value] {
+    /// The lines still to run on top of the snapshot (all of them without one).
+    pub fn steps_after_snapshot(&self) -> &[String] {
         let from = self
             .snapshot
             .as_ref()
@@ -194,13 +198,13 @@ mod tests {
                 config: Value::Null,
                 step_count: 3,
             },
-            steps: vec![Value::from(0), Value::from(1), Value::from(2)],
+            steps: vec!["a".into(), "b".into(), "c".into()],
             snapshot: Some(Snapshot {
                 step: 2,
                 state: Value::Null,
             }),
         };
-        assert_eq!(loaded.steps_after_snapshot(), &[Value::from(2)]);
+        assert_eq!(loaded.steps_after_snapshot(), &["c".to_string()]);
         let without = LoadedSession {
             snapshot: None,
             ..loaded

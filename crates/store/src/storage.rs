@@ -19,8 +19,8 @@ use crate::model::{ChapterProgress, Preferences, SessionMeta, Snapshot};
 #[derive(Debug, Clone, PartialEq)]
 pub struct SessionRead {
     pub meta: SessionMeta,
-    /// Commands from the requested start to the last complete step.
-    pub steps: Vec<Value>,
+    /// Console lines from the requested start to the last complete step.
+    pub steps: Vec<String>,
     /// The latest readable snapshot within the loaded log, when one was asked for.
     pub snapshot: Option<Snapshot>,
     pub damaged: Vec<DamagedRecord>,
@@ -38,24 +38,25 @@ pub trait Storage {
     async fn insert_session(
         &self,
         meta: &SessionMeta,
-        steps: &[Value],
+        steps: &[String],
         snapshots: &[Snapshot],
     ) -> Result<(), StoreError>;
 
-    /// Appends step `index` to the log and advances the session's log end, in one transaction.
+    /// Appends step `index` (a console line) to the log and advances the session's log end,
+    /// in one transaction.
     async fn append_step(
         &self,
         session: &str,
         index: u64,
-        command: &Value,
+        line: &str,
         now_ms: u64,
     ) -> Result<SessionMeta, StoreError>;
 
-    /// Stores the world after `step` commands (`step` ≤ the log end).
+    /// Stores the world after `step` lines (`step` ≤ the log end).
     async fn put_snapshot(&self, session: &str, step: u64, state: &Value)
         -> Result<(), StoreError>;
 
-    /// Reads a session's metadata and its commands from `from` to the last complete step; with
+    /// Reads a session's metadata and its lines from `from` to the last complete step; with
     /// `with_snapshot`, also the latest readable snapshot within them.
     async fn read_session(
         &self,

@@ -89,7 +89,7 @@ impl Storage for Active {
     async fn insert_session(
         &self,
         meta: &SessionMeta,
-        steps: &[Value],
+        steps: &[String],
         snapshots: &[crate::model::Snapshot],
     ) -> Result<(), StoreError> {
         on_active!(self, b => b.insert_session(meta, steps, snapshots).await)
@@ -98,10 +98,10 @@ impl Storage for Active {
         &self,
         session: &str,
         index: u64,
-        command: &Value,
+        line: &str,
         now_ms: u64,
     ) -> Result<SessionMeta, StoreError> {
-        on_active!(self, b => b.append_step(session, index, command, now_ms).await)
+        on_active!(self, b => b.append_step(session, index, line, now_ms).await)
     }
     async fn put_snapshot(
         &self,
@@ -646,8 +646,8 @@ impl Store {
         })
     }
 
-    /// The commands of a session from step `from` on (a follower catching up).
-    pub async fn load_steps(&self, id: &str, from: u64) -> Result<Vec<Value>, StoreError> {
+    /// The console lines of a session from step `from` on (a follower catching up).
+    pub async fn load_steps(&self, id: &str, from: u64) -> Result<Vec<String>, StoreError> {
         let read = self.active().await.read_session(id, from, false).await?;
         for d in read.damaged {
             self.report(d);
@@ -656,17 +656,13 @@ impl Store {
     }
 
     /// Appends step `index` (the log's current length) to a session this tab writes: one
-    /// short transaction that adds the step and advances the log end.
-    pub async fn append_step(
-        &self,
-        id: &str,
-        index: u64,
-        command: &Value,
-    ) -> Result<(), StoreError> {
+    /// short transaction that adds the console line and advances the log end. The line is
+    /// stored as given; the app writes the canonical form (`script`'s `Display`).
+    pub async fn append_step(&self, id: &str, index: u64, line: &str) -> Result<(), StoreError> {
         self.ensure_writer(id)?;
         let now = now_ms();
         let meta = self
-            .write(async |a: &Active| a.append_step(id, index, command, now).await)
+            .write(async |a: &Active| a.append_step(id, index, line, now).await)
             .await?;
         self.announce(
             id,
@@ -677,7 +673,7 @@ impl Store {
         Ok(())
     }
 
-    /// Stores the world after the first `step` commands of a session this tab writes.
+    /// Stores the world after the first `step` lines of a session this tab writes.
     pub async fn put_snapshot(&self, id: &str, step: u64, state: &Value) -> Result<(), StoreError> {
         self.ensure_writer(id)?;
         self.write(async |a: &Active| a.put_snapshot(id, step, state).await)

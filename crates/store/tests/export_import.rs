@@ -42,7 +42,8 @@ fn an_exported_session_imports_back_identical_under_a_new_id() {
     }))
     .unwrap();
     for i in 0..20u64 {
-        block_on(store.append_step(&meta.id, i, &json!({"step": i}))).unwrap();
+        let line = format!("kafka-console-producer --topic t --value {i}");
+        block_on(store.append_step(&meta.id, i, &line)).unwrap();
     }
     block_on(store.put_snapshot(&meta.id, 10, &json!({"at": 10}))).unwrap();
     let file = block_on(store.export_session(&meta.id)).unwrap();
@@ -96,11 +97,11 @@ fn importing_the_same_file_twice_never_replaces_the_first_import() {
 fn an_invalid_file_stores_nothing_at_all() {
     let store = Store::in_memory();
     let mut file = valid();
-    file["sessions"][1]["steps"] = json!([{"index": 0, "command": null}]);
+    file["sessions"][1]["steps"] = json!([{"index": 0, "line": null}]);
     let err = block_on(store.import_sessions(&file.to_string())).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "sessions[1].steps[0].command: expected a command, found null"
+        "sessions[1].steps[0].line: expected a console line (a text), found null"
     );
     assert!(block_on(store.list_sessions()).unwrap().is_empty());
 }
@@ -109,7 +110,7 @@ fn an_invalid_file_stores_nothing_at_all() {
 fn a_step_that_is_not_an_object_is_named_by_its_place() {
     let mut file = valid();
     let mut steps: Vec<Value> = (0..20)
-        .map(|i| json!({"index": i, "command": {"n": i}}))
+        .map(|i| json!({"index": i, "line": format!("advance {i}")}))
         .collect();
     steps[14] = json!("produce");
     let first = file["sessions"][0].clone();
@@ -160,7 +161,7 @@ fn numbers_must_be_whole_and_not_negative() {
 #[test]
 fn a_file_that_is_not_json_reports_line_and_column() {
     let text =
-        "{\n  \"format\": \"offset-express/sessions\",\n  \"schema\": 2,\n  \"sessions\": [,]\n}";
+        "{\n  \"format\": \"offset-express/sessions\",\n  \"schema\": 3,\n  \"sessions\": [,]\n}";
     match parse_export(text).unwrap_err() {
         ImportError::NotJson { line, column, .. } => assert_eq!((line, column), (4, 16)),
         other => panic!("expected NotJson, got {other:?}"),
@@ -188,13 +189,29 @@ fn a_file_of_another_kind_is_refused() {
 #[test]
 fn a_file_from_a_newer_version_is_refused_with_its_version() {
     let mut file = valid();
-    file["schema"] = json!(3);
+    file["schema"] = json!(4);
     assert_eq!(
         parse_export(&file.to_string()).unwrap_err(),
         ImportError::UnsupportedVersion {
-            found: 3,
-            supported: 2
+            found: 4,
+            supported: 3
         }
+    );
+}
+
+#[test]
+fn a_file_older_than_schema_2_is_refused_and_a_v3_step_must_be_a_line() {
+    let mut file = valid();
+    file["schema"] = json!(1);
+    assert!(error_of(&file).starts_with("schema: expected 2 to 3, found 1"));
+    let mut file = valid();
+    file["sessions"][0]["steps"][1] = json!({"index": 1, "command": {"type": "Advance"}});
+    assert!(error_of(&file).starts_with("sessions[0].steps[1]: unknown field `command`"));
+    let mut file = valid();
+    file["sessions"][0]["steps"][1]["line"] = json!({"type": "Advance"});
+    assert_eq!(
+        error_of(&file),
+        "sessions[0].steps[1].line: expected a console line (a text), found an object"
     );
 }
 

@@ -1,4 +1,5 @@
-//! The v1 (pre-release) fixtures migrate to v2: every session, every command, every field.
+//! The v1 (pre-release) fixtures migrate to v2 records (every session, every command, every
+//! field), which then go through the v2 → v3 conversion (`tests/v2_migration.rs`).
 //! The browser test `tests/browser.rs` writes the same fixtures into a real v1 IndexedDB
 //! database and opens it with the current code.
 
@@ -6,7 +7,7 @@
 
 use serde_json::Value;
 use store::migrate::migrate_v1_session;
-use store::{Problem, SCHEMA_VERSION};
+use store::Problem;
 
 fn records(fixture: &str) -> Vec<(String, Value)> {
     let dump: Value = serde_json::from_str(fixture).unwrap();
@@ -24,7 +25,7 @@ fn every_v1_fixture_session_migrates_with_its_whole_log() {
     let fixture = include_str!("../fixtures/v1/database.json");
     for (key, value) in records(fixture) {
         let m = migrate_v1_session(&key, &value.to_string()).unwrap();
-        assert_eq!(m.meta.schema, SCHEMA_VERSION);
+        assert_eq!(m.meta.schema, 2, "v1 becomes v2 records first");
         assert_eq!(m.meta.id, key);
         assert_eq!(m.meta.name, value["title"]);
         assert_eq!(m.meta.seed, value["seed"].as_u64().unwrap());
