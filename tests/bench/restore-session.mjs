@@ -30,10 +30,10 @@ try {
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-session"]')]);
   const exported = JSON.parse(readFileSync(await download.path(), 'utf8'));
   const session = exported.sessions[0];
-  const create = session.steps[0].command;
-  session.steps = [{ index: 0, command: create }];
+  // A session is a seed plus console lines: the topic, then one passenger per line.
+  session.steps = [session.steps[0]];
   for (let i = 1; i < STEPS; i += 1) {
-    session.steps.push({ index: i, command: { type: 'Produce', topic: 'orders', key: `customer-${i % 97}`, value: `order ${i}` } });
+    session.steps.push(`kafka-console-producer --topic orders --key customer-${i % 97} --value "order ${i}"`);
   }
   session.snapshots = [];
   const file = join(mkdtempSync(join(tmpdir(), 'oe-bench-')), 'long-session.json');

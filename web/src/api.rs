@@ -2,6 +2,10 @@
 //! package (`run`, `runScript`, `state`, `stateJson`, `log`, `stateHash`). A test, a teacher
 //! or a curious learner in the devtools drives exactly what the buttons drive: the same
 //! sandbox, the same saved session, and the page redraws.
+//!
+//! Two members more than the package, for benchmarks and teachers: `play(ms)` advances the
+//! clock as the play button does (in 100 ms ticks, kept as one `advance` line), and
+//! `memoryBytes()` is the size of the wasm heap.
 
 use crate::state::{Action, AppContext};
 use yew::prelude::*;
@@ -32,6 +36,34 @@ fn run_json(state: &AppContext, line: &str) -> Result<String, LineFailure> {
     let output = result.map_err(|e| LineFailure::exec(&e))?;
     serde_json::to_string(&output).map_err(|e| LineFailure::plain(&e.to_string()))
 }
+
+/// Advances the virtual clock by `millis` as play does: 100 ms ticks kept as one stored line.
+fn play(state: &AppContext, millis: u64) -> Result<(), LineFailure> {
+    if !state.can_write() {
+        return Err(LineFailure::plain(FOLLOWING));
+    }
+    let result = {
+        let cell = state.sandbox_cell();
+        let mut sandbox = cell.borrow_mut();
+        let mut left = millis;
+        let mut result = Ok(());
+        while left > 0 {
+            let tick = left.min(PLAY_TICK_MS);
+            if let Err(e) = sandbox.tick(tick) {
+                result = Err(LineFailure::exec(&e));
+                break;
+            }
+            left -= tick;
+        }
+        sandbox.settle();
+        result
+    };
+    state.dispatch(Action::Changed);
+    result
+}
+
+/// The tick `play(ms)` uses: what the play button advances per frame at 6× speed.
+const PLAY_TICK_MS: u64 = 100;
 
 #[derive(serde::Serialize)]
 struct LineResult<'a> {
@@ -211,6 +243,24 @@ mod wasm {
             let state = current(&l)?;
             let hash = state.sandbox().state_hash();
             Ok(JsValue::from_str(&hash))
+        });
+        let l = Rc::clone(&latest);
+        member(&api, "play", move |millis| {
+            let state = current(&l)?;
+            let millis = millis.as_f64().filter(|m| m.is_finite() && *m >= 0.0);
+            let Some(millis) = millis else {
+                return Err(
+                    js_sys::Error::new("play(ms) needs a number of milliseconds ≥ 0").into(),
+                );
+            };
+            play(&state, millis as u64)
+                .map(|_| JsValue::UNDEFINED)
+                .map_err(throw)
+        });
+        member(&api, "memoryBytes", move |_| {
+            let memory = wasm_bindgen::memory();
+            let buffer = js_sys::Reflect::get(&memory, &JsValue::from_str("buffer"))?;
+            js_sys::Reflect::get(&buffer, &JsValue::from_str("byteLength"))
         });
         let _ = js_sys::Reflect::set(&window, &JsValue::from_str("offsetExpress"), &api);
     }
