@@ -283,4 +283,32 @@ pub enum Command {
     CloseProducer {
         producer: String,
     },
+    // ----- played clients (simulator) -------------------------------------------------
+    /// Simulator: the consumer runs its application loop on its own (see
+    /// [`crate::clients`]'s `apps`): poll, process each record for `process_ms` (default
+    /// `processing.ms.per.record`), commit by `commit` (default `auto` with
+    /// `enable.auto.commit=true`, else `sync-per-batch`); an empty poll waits `idle_ms`
+    /// (default 100).
+    RunConsumer {
+        consumer: String,
+        #[serde(default)]
+        commit: Option<crate::clients::CommitPolicy>,
+        #[serde(default)]
+        process_ms: Option<i64>,
+        #[serde(default)]
+        idle_ms: Option<i64>,
+    },
+    /// Simulator: the producer sends `rate` records per second to `topic`, keys cycling
+    /// through `key-0` … `key-(keys-1)` (0: no key), values numbered from `"0"`.
+    RunProducer {
+        producer: String,
+        topic: String,
+        rate: u32,
+        #[serde(default)]
+        keys: u32,
+    },
+    /// Simulator: stop a client's application; the client is under manual control again.
+    StopApp {
+        client: String,
+    },
 }

@@ -249,6 +249,17 @@ pub enum Event {
     Group {
         event: GroupEvent,
     },
+    /// Simulator: a client's application started (`RunConsumer`, `RunProducer`).
+    AppStarted {
+        client: String,
+        app: crate::clients::AppView,
+    },
+    /// Simulator: a client's application stopped (`StopApp`, a crash, a close, or an error
+    /// the loop could not go on from); the client is under manual control again.
+    AppStopped {
+        client: String,
+        reason: String,
+    },
     /// A producer client was created; `producer_id` is set when it is idempotent.
     ProducerCreated {
         producer: String,

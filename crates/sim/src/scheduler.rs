@@ -37,6 +37,8 @@ pub enum Timer {
     ConsumerTimer { consumer: String },
     /// A producer's `linger.ms`, retry backoff or delivery timeout.
     ProducerTimer { producer: String },
+    /// A played client's next step (poll, process, commit, send).
+    AppTimer { client: String },
 }
 
 /// A timer with the virtual time it fires at.

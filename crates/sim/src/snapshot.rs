@@ -19,8 +19,10 @@ use serde::{Deserialize, Serialize};
 
 /// The snapshot format this build writes and reads.
 /// Version 2 added the clients (consumer groups, consumers, producers) to the world; a
-/// version 1 snapshot is refused as `UNSUPPORTED_VERSION`.
-pub const SNAPSHOT_VERSION: u32 = 2;
+/// version 1 snapshot is refused as `UNSUPPORTED_VERSION`. Version 3 added played clients
+/// (applications and their timers) and the delivery ledger's pruned totals; a version 2
+/// snapshot is refused the same way (a session's command log replays it instead).
+pub const SNAPSHOT_VERSION: u32 = 3;
 /// The session format this build writes and reads.
 pub const SESSION_VERSION: u32 = 1;
 

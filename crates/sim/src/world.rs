@@ -1247,6 +1247,7 @@ impl World {
             Timer::GroupTimer { group } => self.fire_group_timer(&group, events),
             Timer::ConsumerTimer { consumer } => self.fire_consumer_timer(&consumer, events),
             Timer::ProducerTimer { producer } => self.fire_producer_timer(&producer, events),
+            Timer::AppTimer { client } => self.fire_app_timer(&client, events),
         }
     }
 

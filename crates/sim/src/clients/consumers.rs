@@ -476,6 +476,19 @@ impl World {
             )?,
             Command::Flush { producer } => self.flush(&producer, &mut events)?,
             Command::CloseProducer { producer } => self.close_producer(&producer, &mut events)?,
+            Command::RunConsumer {
+                consumer,
+                commit,
+                process_ms,
+                idle_ms,
+            } => self.run_consumer(&consumer, commit, process_ms, idle_ms, &mut events)?,
+            Command::RunProducer {
+                producer,
+                topic,
+                rate,
+                keys,
+            } => self.run_producer(&producer, &topic, rate, keys, &mut events)?,
+            Command::StopApp { client } => self.stop_app_command(&client, &mut events)?,
             other => {
                 return Err(SimError::InvalidRequest {
                     reason: format!("{other:?} is not a client command"),
@@ -537,7 +550,7 @@ impl World {
     /// the commits it made and reports its events. If `f` fails, the consumer must have
     /// changed nothing (every consumer method checks before it acts), and the world
     /// changes nothing either.
-    fn consumer_call<R>(
+    pub(crate) fn consumer_call<R>(
         &mut self,
         name: &str,
         events: &mut Vec<Event>,
@@ -687,7 +700,7 @@ impl World {
         self.coordinator_output(&group, out, events);
     }
 
-    fn poll(
+    pub(crate) fn poll(
         &mut self,
         name: &str,
         max_records: Option<usize>,
@@ -711,6 +724,12 @@ impl World {
         })?;
         match result {
             Ok(records) => {
+                let group = self.group_of(name);
+                for (tp, offsets) in &records {
+                    if let Some(&first) = offsets.first() {
+                        self.clients.ledger.fetched(group.as_deref(), tp, first);
+                    }
+                }
                 if let Some(s) = self.clients.consumers.get_mut(name) {
                     s.last_batch = records;
                 }
@@ -897,7 +916,7 @@ impl World {
         }
     }
 
-    fn process(
+    pub(crate) fn process(
         &mut self,
         name: &str,
         count: Option<usize>,
@@ -927,7 +946,7 @@ impl World {
     }
 
     /// Records whose processing is done by now go into the delivery ledger.
-    fn finish_processing(&mut self, name: &str, events: &mut Vec<Event>) {
+    pub(crate) fn finish_processing(&mut self, name: &str, events: &mut Vec<Event>) {
         let now = self.now_ms;
         let Some(slot) = self.clients.consumers.get_mut(name) else {
             return;
@@ -1094,6 +1113,7 @@ impl World {
             return Ok(());
         }
         self.ensure_running(name)?;
+        self.stop_app(name, "closed", events);
         self.finish_processing(name, events);
         self.abandon_processing(name, events);
         let now = self.now_ms;
@@ -1104,6 +1124,7 @@ impl World {
 
     fn crash(&mut self, name: &str, events: &mut Vec<Event>) -> Result<(), SimError> {
         self.ensure_running(name)?;
+        self.stop_app(name, "crashed", events);
         self.finish_processing(name, events);
         self.abandon_processing(name, events);
         self.with_consumer(name, events, |c, _, _| c.crash())?;
@@ -1290,6 +1311,7 @@ impl World {
             }
         }
         self.reschedule_producers();
+        self.reschedule_apps();
     }
 
     /// An Empty group whose committed offsets were all deleted or expired is Dead (Kafka
@@ -1378,6 +1400,7 @@ impl World {
                 return Err(format!("consumer {name} is down but still processing"));
             }
         }
-        self.check_producers()
+        self.check_producers()?;
+        self.check_apps()
     }
 }

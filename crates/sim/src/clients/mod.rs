@@ -42,9 +42,14 @@
 //! leads its `__consumer_offsets` partition, but a coordinator failover does not reset
 //! the membership (commits do fail while that partition has no leader).
 
+mod apps;
 mod config;
 mod consumers;
 mod producer;
+
+pub use apps::{
+    AppStep, AppView, CommitPolicy, ConsumerApp, ProducerApp, DEFAULT_IDLE_MS, MAX_APP_MS, MAX_RATE,
+};
 
 pub use config::{consumer_settings, producer_settings, ConsumerSettings, ProducerSettings};
 pub use consumers::{ClientState, ConsumerPartitionView, ConsumerView, LagRow};
@@ -107,6 +112,13 @@ pub(crate) struct ConsumerSlot {
     pub(crate) wake: Option<i64>,
 }
 
+/// A client's application (see [`apps`]): what runs it when no one types.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) enum App {
+    Consumer(ConsumerApp),
+    Producer(ProducerApp),
+}
+
 /// Everything client-side the world holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Clients {
@@ -117,4 +129,6 @@ pub struct Clients {
     pub(crate) ledger: DeliveryLedger,
     /// The next idempotent producer id the broker hands out.
     pub(crate) next_producer_id: i64,
+    /// The applications running, by client name.
+    pub(crate) apps: BTreeMap<String, App>,
 }

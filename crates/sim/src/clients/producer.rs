@@ -427,6 +427,7 @@ impl World {
         events: &mut Vec<Event>,
     ) -> Result<(), SimError> {
         self.open_producer(name)?;
+        self.stop_app(name, "closed", events);
         self.drain_producer(name, true, events);
         if let Some(p) = self.clients.producers.get_mut(name) {
             p.closed = true;
@@ -691,6 +692,7 @@ impl World {
     /// lost writes; groups that their last offsets are gone.
     pub(crate) fn clients_observe(&mut self, events: &mut Vec<Event>) {
         self.remove_forgotten_groups(events);
+        self.prune_below_log_start(events);
         if self.clients.producers.is_empty() {
             return;
         }
@@ -746,6 +748,29 @@ impl World {
         }
         events.extend(extra);
         self.reschedule_producers();
+    }
+
+    /// Records below a partition's new log start offset can never be fetched or written
+    /// again: the delivery ledger folds their counts into totals, and idempotent producers
+    /// forget the sequences written there, so a long played session stays bounded.
+    fn prune_below_log_start(&mut self, events: &[Event]) {
+        for e in events {
+            let Event::LogStartOffsetAdvanced {
+                topic,
+                partition,
+                to,
+                ..
+            } = e
+            else {
+                continue;
+            };
+            let tp = TopicPartition::new(topic.clone(), *partition);
+            self.clients.ledger.prune(&tp, to.0);
+            for p in self.clients.producers.values_mut() {
+                p.written
+                    .retain(|(t, _), offset| *t != tp || *offset >= to.0);
+            }
+        }
     }
 
     pub(crate) fn reschedule_producers(&mut self) {

@@ -3,6 +3,20 @@
 //! At-least-once shows up as records processed twice (a crash after processing but before
 //! the commit), at-most-once as records never processed (a commit before processing,
 //! then a crash).
+//!
+//! **Bounded**: once retention (or `kafka-delete-records`) moves a partition's log start
+//! offset, no group can process the records below it again, so [`DeliveryLedger::prune`]
+//! folds their counts into per (group, partition) totals and forgets them. The totals
+//! ([`DeliveryLedger::totals`]) are the same before and after pruning; per-record questions
+//! ([`DeliveryLedger::times_processed`], [`DeliveryLedger::skipped`]) are answered for the
+//! records still counted, at or above [`DeliveryLedger::pruned_below`].
+//!
+//! A **skipped** record, in the totals, is an offset from the first one the group fetched
+//! from a partition ([`DeliveryLedger::fetched`]) up to the last one it processed there,
+//! that the group never processed: it moved past it (a commit before processing, then a
+//! crash; or retention deleted it before the group got there). Offsets
+//! that are gaps in the log itself (removed by compaction) count too, so the totals are
+//! meant for topics with `cleanup.policy=delete`.
 
 use crate::types::TopicPartition;
 use serde::{Deserialize, Serialize};
@@ -24,6 +38,49 @@ pub struct ProcessedRecord {
 pub struct DeliveryLedger {
     #[serde(with = "crate::assignor::serde_pairs")]
     counts: BTreeMap<(Option<String>, TopicPartition, i64), u32>,
+    /// What was folded away below each partition's pruning point, per group.
+    #[serde(with = "crate::assignor::serde_pairs")]
+    pruned: BTreeMap<(Option<String>, TopicPartition), PrunedCounts>,
+    /// The lowest offset each group ever fetched from each partition: where it started.
+    #[serde(with = "crate::assignor::serde_pairs")]
+    fetched_from: BTreeMap<(Option<String>, TopicPartition), i64>,
+}
+
+/// The counts of the records a ledger no longer holds one by one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrunedCounts {
+    /// Records below this offset are folded into the counts.
+    pub below: i64,
+    pub processed_records: u64,
+    pub deliveries: u64,
+    pub duplicate_records: u64,
+    pub skipped_records: u64,
+    /// The highest offset folded that the group processed (where the next gap starts), or
+    /// the one before the first it fetched.
+    pub last_processed: Option<i64>,
+}
+
+/// How a group's processing went, over every partition.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryTotals {
+    /// Distinct records processed at least once.
+    pub processed_records: u64,
+    /// Processings in all (a record processed twice counts two).
+    pub deliveries: u64,
+    /// Records processed more than once (at-least-once showing).
+    pub duplicate_records: u64,
+    /// Records the group moved past without processing them (at-most-once showing).
+    pub skipped_records: u64,
+}
+
+impl DeliveryTotals {
+    fn add_record(&mut self, times: u32) {
+        self.processed_records += 1;
+        self.deliveries += u64::from(times);
+        if times > 1 {
+            self.duplicate_records += 1;
+        }
+    }
 }
 
 impl DeliveryLedger {
@@ -36,6 +93,104 @@ impl DeliveryLedger {
             .or_insert(0);
         *n += 1;
         *n
+    }
+
+    /// Entries held one by one (the pruned ones are not).
+    pub fn len(&self) -> usize {
+        self.counts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty()
+    }
+
+    /// `group` fetched records of `partition` starting at `offset`.
+    pub fn fetched(&mut self, group: Option<&str>, partition: &TopicPartition, offset: i64) {
+        let from = self
+            .fetched_from
+            .entry((group.map(str::to_string), partition.clone()))
+            .or_insert(offset);
+        *from = (*from).min(offset);
+    }
+
+    /// The offset before the first one `group` may process in `partition` (gaps after it
+    /// are skips), if it fetched there.
+    fn start(&self, key: &(Option<String>, TopicPartition)) -> Option<i64> {
+        self.fetched_from.get(key).map(|o| o - 1)
+    }
+
+    /// Records of `partition` below this offset are only counted in the totals.
+    pub fn pruned_below(&self, group: Option<&str>, partition: &TopicPartition) -> i64 {
+        self.pruned
+            .get(&(group.map(str::to_string), partition.clone()))
+            .map_or(0, |p| p.below)
+    }
+
+    /// Folds every group's counts of `partition` below `log_start` into its totals (no
+    /// group can process those records again: they left the log).
+    pub fn prune(&mut self, partition: &TopicPartition, log_start: i64) {
+        let keys: Vec<(Option<String>, TopicPartition, i64)> = self
+            .counts
+            .keys()
+            .filter(|(_, tp, o)| tp == partition && *o < log_start)
+            .cloned()
+            .collect();
+        for key in keys {
+            let Some(times) = self.counts.remove(&key) else {
+                continue;
+            };
+            let (group, tp, offset) = key;
+            let pkey = (group, tp);
+            let start = self.start(&pkey);
+            let p = self.pruned.entry(pkey).or_insert_with(|| PrunedCounts {
+                last_processed: start,
+                ..PrunedCounts::default()
+            });
+            if let Some(last) = p.last_processed {
+                p.skipped_records += u64::try_from(offset - last - 1).unwrap_or(0);
+            }
+            p.last_processed = Some(offset);
+            p.processed_records += 1;
+            p.deliveries += u64::from(times);
+            if times > 1 {
+                p.duplicate_records += 1;
+            }
+        }
+        for ((_, tp), p) in self.pruned.iter_mut() {
+            if tp == partition && p.below < log_start {
+                p.below = log_start;
+            }
+        }
+    }
+
+    /// `group`'s totals over every partition, pruned records included.
+    pub fn totals(&self, group: Option<&str>) -> DeliveryTotals {
+        let group = group.map(str::to_string);
+        let mut t = DeliveryTotals::default();
+        let mut last: BTreeMap<&TopicPartition, Option<i64>> = BTreeMap::new();
+        for ((g, tp), p) in &self.pruned {
+            if *g == group {
+                t.processed_records += p.processed_records;
+                t.deliveries += p.deliveries;
+                t.duplicate_records += p.duplicate_records;
+                t.skipped_records += p.skipped_records;
+                last.insert(tp, p.last_processed);
+            }
+        }
+        for ((g, tp, o), n) in &self.counts {
+            if *g != group {
+                continue;
+            }
+            t.add_record(*n);
+            let prev = last
+                .entry(tp)
+                .or_insert_with(|| self.start(&(g.clone(), tp.clone())));
+            if let Some(l) = *prev {
+                t.skipped_records += u64::try_from(o - l - 1).unwrap_or(0);
+            }
+            *prev = Some(*o);
+        }
+        t
     }
 
     /// How often `group` processed record `offset` of `partition`.
@@ -60,7 +215,8 @@ impl DeliveryLedger {
             .collect()
     }
 
-    /// Offsets in `from..to` of `partition` that `group` never processed.
+    /// Offsets in `from..to` of `partition` that `group` never processed (from the pruning
+    /// point on: what lies below it is only in the totals).
     pub fn skipped(
         &self,
         group: Option<&str>,
@@ -68,7 +224,7 @@ impl DeliveryLedger {
         from: i64,
         to: i64,
     ) -> Vec<i64> {
-        (from..to)
+        (from.max(self.pruned_below(group, partition))..to)
             .filter(|o| self.times_processed(group, partition, *o) == 0)
             .collect()
     }

@@ -157,7 +157,19 @@ impl Consumer {
         self.assignment.get(tp).and_then(|s| s.position)
     }
 
-    /// Records returned by `poll` that the application has not processed yet, in order.
+    /// How many records returned by `poll` the application has not processed yet.
+    pub fn unprocessed_count(&self) -> usize {
+        self.delivered.iter().map(|r| r.offsets.len()).sum()
+    }
+
+    /// The next polled record the application has not processed yet.
+    pub fn next_unprocessed(&self) -> Option<(TopicPartition, i64)> {
+        self.delivered
+            .iter()
+            .find_map(|r| r.offsets.front().map(|o| (r.partition.clone(), *o)))
+    }
+
+    /// Polled records the application has not processed yet, in order.
     pub fn unprocessed(&self) -> Vec<(TopicPartition, i64)> {
         self.delivered
             .iter()

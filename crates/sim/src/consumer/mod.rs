@@ -49,7 +49,7 @@ mod accounting;
 mod client;
 mod types;
 
-pub use accounting::{DeliveryLedger, ProcessedRecord};
+pub use accounting::{DeliveryLedger, DeliveryTotals, ProcessedRecord, PrunedCounts};
 pub use client::Consumer;
 pub use types::*;
 
