@@ -29,6 +29,8 @@ const EVENT_LOG_LIMIT: usize = 400;
 /// One exchange in the console transcript.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Exchange {
+    /// Counts every exchange of the session from 1 (the transcript keeps only the latest).
+    pub seq: u64,
     /// The line as the learner typed it (or the button wrote it).
     pub line: String,
     pub result: Result<String, LineError>,
@@ -69,6 +71,7 @@ pub struct Sandbox {
     /// Whether the last line is a play advance that later ticks may still grow.
     open_advance: Option<u64>,
     transcript: VecDeque<Exchange>,
+    exchanges: u64,
     events: VecDeque<LoggedEvent>,
     /// The events of the latest step (what the page animates now).
     latest: Vec<Event>,
@@ -105,6 +108,7 @@ impl Sandbox {
             lines: Vec::new(),
             open_advance: None,
             transcript: VecDeque::new(),
+            exchanges: 0,
             events: VecDeque::new(),
             latest: Vec::new(),
             step: 0,
@@ -184,7 +188,9 @@ impl Sandbox {
     /// A line that changes something is added to the session; a failing line changes nothing.
     pub fn run(&mut self, line: &str) -> Result<Output, ExecError> {
         let result = self.run_quiet(line);
+        self.exchanges += 1;
         self.transcript.push_back(Exchange {
+            seq: self.exchanges,
             line: line.trim().to_string(),
             result: match &result {
                 Ok(out) => Ok(out.text.clone()),
