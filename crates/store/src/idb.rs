@@ -283,6 +283,13 @@ fn upgrade(
     }
     let migrate_v2 = old == 2 && existing.iter().any(|n| n == SESSIONS);
     if migrate_v2 {
+        // A v2 database without all its stores is not migrated by guesswork: the upgrade is
+        // aborted and the database left as it is.
+        if let Some(missing) = STORES.iter().find(|s| !existing.iter().any(|n| n == *s)) {
+            return Err(format!(
+                "the saved data is incomplete (no `{missing}` store); it is left as it is"
+            ));
+        }
         report.borrow_mut().migrated_from = Some(2);
     }
     let existing = db.store_names();

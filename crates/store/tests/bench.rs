@@ -14,10 +14,12 @@ use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_config
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// A command of about the size the simulator writes (a produce with key and value).
-fn command(i: u64) -> Value {
-    json!({"produce": {"topic": "orders", "key": format!("customer-{}", i % 97),
-        "value": format!("order #{i}"), "partition": null, "headers": []}})
+/// A step of about the size the console writes (a produce with key and value).
+fn command(i: u64) -> String {
+    format!(
+        "kafka-console-producer --topic orders --key customer-{} --value \"order #{i}\"",
+        i % 97
+    )
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -72,7 +74,8 @@ async fn bench_persist_one_step() {
     let db = support::raw_open(store.database_name(), None, &[]).await;
     let mut floor = Vec::new();
     for i in 0..1_000u64 {
-        let value = wasm_bindgen::JsValue::from_str(&command(i).to_string());
+        let record = json!({"schema": 3, "session": "bench-floor", "index": i, "line": command(i)});
+        let value = wasm_bindgen::JsValue::from_str(&record.to_string());
         let key = support::step_key("bench-floor", i);
         let t0 = now();
         support::raw_put(&db, "steps", &key, &value).await;
@@ -87,7 +90,7 @@ async fn bench_persist_one_step() {
 async fn bench_restore_a_10000_step_session() {
     let ns = unique("bench-restore");
     let steps: Vec<Value> = (0..10_000)
-        .map(|i| json!({"index": i, "command": command(i)}))
+        .map(|i| json!({"index": i, "line": command(i)}))
         .collect();
     // A snapshot every 500 steps, each a world of about 20 KB.
     let state = json!({"partitions": (0..12).map(|p| json!({"partition": p,
@@ -96,7 +99,7 @@ async fn bench_restore_a_10000_step_session() {
     let snapshots: Vec<Value> = (1..=20)
         .map(|k| json!({"step": k * 500, "state": state}))
         .collect();
-    let file = json!({"format": "offset-express/sessions", "schema": 2, "sessions": [{
+    let file = json!({"format": "offset-express/sessions", "schema": 3, "sessions": [{
         "id": "s-long", "name": "long", "created_at_ms": 0, "updated_at_ms": 0, "seed": 3,
         "config": {}, "steps": steps, "snapshots": snapshots}]})
     .to_string();
