@@ -775,7 +775,8 @@ impl Store {
 
     /// Everything stored for a session, readable or not, as JSON text
     /// (`{"format": "offset-express/raw", "session": …, "records": {key: stored text}}`), so a
-    /// damaged session can be saved before anything is done to it.
+    /// damaged session can be saved before anything is done to it. It includes the v2 steps a
+    /// migration kept aside (`v2_steps/<id>/<index>`) because they did not become lines.
     pub async fn export_raw_session(&self, id: &str) -> Result<String, StoreError> {
         let records = self.active().await.raw_session(id).await?;
         let mut map = serde_json::Map::new();
