@@ -75,6 +75,7 @@ pub enum Term {
     Skipped,
     Retention,
     Compaction,
+    InHand,
 }
 
 /// Every term, for tests and the glossary.
@@ -114,6 +115,7 @@ pub const ALL_TERMS: &[Term] = &[
     Term::Skipped,
     Term::Retention,
     Term::Compaction,
+    Term::InHand,
 ];
 
 impl Term {
@@ -164,6 +166,7 @@ impl Term {
             Term::Skipped => ("never checked", "never processed (skipped)"),
             Term::Retention => ("passengers leaving the train", "retention"),
             Term::Compaction => ("only the newest passenger per ticket stays", "compaction"),
+            Term::InHand => ("tickets in hand", "polled, not processed yet"),
         }
     }
 
@@ -219,6 +222,9 @@ impl Term {
             Term::Skipped => "Committed before processing, then lost in a crash: at-most-once.",
             Term::Retention => "Old segments are deleted by time or size; the log start moves up.",
             Term::Compaction => "Only the latest record per key is kept; offsets keep their gaps.",
+            Term::InHand => {
+                "Records a poll returned that the application has not processed yet: a crash loses them."
+            }
         }
     }
 }
