@@ -315,3 +315,46 @@ fn an_export_of_schema_2_with_an_unconvertible_step_is_refused_naming_it() {
     );
     assert!(block_on(store.list_sessions()).unwrap().is_empty());
 }
+
+mod properties {
+    use proptest::prelude::*;
+    use serde_json::json;
+    use store::convert::command_line;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Whatever key and value a record had, its line is the console's canonical text and
+        /// parses back to the same topic, key and value.
+        #[test]
+        fn any_produced_record_converts_to_a_canonical_line_that_says_the_same(
+            topic in "[a-zA-Z0-9._-]{1,40}",
+            key in proptest::option::of(any::<String>()),
+            value in any::<String>(),
+        ) {
+            let command = json!({"type": "Produce", "topic": topic, "partition": null,
+                "key": key, "value": value, "headers": [], "timestamp_ms": null, "acks": null});
+            let line = command_line(&command).unwrap();
+            let parsed = script::parse_line(&line)
+                .map_err(|e| TestCaseError::fail(format!("{line}: {e}")))?
+                .unwrap();
+            prop_assert_eq!(parsed.to_string(), line.clone());
+            let script::Command::ConsoleProducer(p) = parsed else {
+                return Err(TestCaseError::fail(format!("{line}: not a console producer")));
+            };
+            prop_assert_eq!(p.topic.to_string(), topic);
+            prop_assert_eq!(p.key, key);
+            prop_assert_eq!(p.values, vec![value]);
+        }
+
+        /// Any JSON at all: converted or refused with a reason, never a panic.
+        #[test]
+        fn any_json_is_converted_or_refused_without_panicking(
+            text in r#"\{"type":"(Produce|CreateTopic|Advance)"(,"[a-z_]{1,12}":(null|1|-3|"x y"|\[\]|\{\}|true))*\}"#,
+        ) {
+            if let Ok(command) = serde_json::from_str::<serde_json::Value>(&text) {
+                let _ = command_line(&command);
+            }
+        }
+    }
+}
