@@ -33,7 +33,7 @@ try {
   // A session is a seed plus console lines: the topic, then one passenger per line.
   session.steps = [session.steps[0]];
   for (let i = 1; i < STEPS; i += 1) {
-    session.steps.push(`kafka-console-producer --topic orders --key customer-${i % 97} --value "order ${i}"`);
+    session.steps.push({ index: i, line: `kafka-console-producer --topic orders --key customer-${i % 97} --value "order ${i}"` });
   }
   session.snapshots = [];
   const file = join(mkdtempSync(join(tmpdir(), 'oe-bench-')), 'long-session.json');
