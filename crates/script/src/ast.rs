@@ -148,6 +148,14 @@ pub enum Command {
     Restart { client: ClientName },
     /// `advance 5s` — move the virtual clock forward.
     Advance { millis: u64 },
+    /// `run c1 [--commit POLICY] [--process-ms N] [--poll-timeout-ms N]` — the consumer
+    /// runs its application loop on its own as the clock moves (poll, process, commit).
+    RunConsumer(RunConsumer),
+    /// `run p1 --topic orders --rate N [--keys K]` — the producer sends N records per
+    /// second on its own as the clock moves.
+    RunProducer(RunProducer),
+    /// `stop c1` — the client's application stops; the client is under manual control.
+    Stop { client: ClientName },
     /// `kill-broker 1` — the broker stops; its partitions elect new leaders from the ISR.
     KillBroker { broker: u32 },
     /// `restart-broker 1`
@@ -166,6 +174,70 @@ pub enum Command {
     State { format: StateFormat },
     /// `help [command]`
     Help { topic: Option<String> },
+}
+
+/// How a played consumer commits (`run c1 --commit …`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CommitPolicy {
+    /// `auto`: `enable.auto.commit=true` commits at a poll every `auto.commit.interval.ms`.
+    Auto,
+    /// `sync-per-batch`: `commitSync()` after processing each batch.
+    SyncPerBatch,
+    /// `sync-per-record`: `commitSync(offset + 1)` after each record.
+    SyncPerRecord,
+    /// `before-processing`: `commitSync()` right after `poll`, before processing.
+    BeforeProcessing,
+    /// `async-per-batch`: `commitAsync()` after processing each batch.
+    AsyncPerBatch,
+}
+
+impl CommitPolicy {
+    pub const ALL: [CommitPolicy; 5] = [
+        CommitPolicy::Auto,
+        CommitPolicy::SyncPerBatch,
+        CommitPolicy::SyncPerRecord,
+        CommitPolicy::BeforeProcessing,
+        CommitPolicy::AsyncPerBatch,
+    ];
+
+    /// The console's name (`sync-per-batch`).
+    pub fn name(self) -> &'static str {
+        match self {
+            CommitPolicy::Auto => "auto",
+            CommitPolicy::SyncPerBatch => "sync-per-batch",
+            CommitPolicy::SyncPerRecord => "sync-per-record",
+            CommitPolicy::BeforeProcessing => "before-processing",
+            CommitPolicy::AsyncPerBatch => "async-per-batch",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<CommitPolicy> {
+        CommitPolicy::ALL.into_iter().find(|p| p.name() == name)
+    }
+}
+
+/// `run CONSUMER [--commit POLICY] [--process-ms N] [--poll-timeout-ms N]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunConsumer {
+    pub consumer: ClientName,
+    /// `None`: `auto` if the consumer has `enable.auto.commit=true`, else `sync-per-batch`.
+    pub commit: Option<CommitPolicy>,
+    /// Processing time per record; `None`: the consumer's `processing.ms.per.record`.
+    pub process_ms: Option<u64>,
+    /// How long a poll that returned nothing waits; `None`: 100 ms.
+    pub poll_timeout_ms: Option<u64>,
+}
+
+/// `run PRODUCER --topic T --rate N [--keys K]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunProducer {
+    pub producer: ClientName,
+    pub topic: TopicName,
+    /// Records per second.
+    pub rate: u32,
+    /// Keys `key-0` … `key-(K-1)` in turn; `None`: records without a key.
+    pub keys: Option<u32>,
 }
 
 /// `commitSync` or `commitAsync`.

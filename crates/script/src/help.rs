@@ -228,6 +228,20 @@ pub const COMMANDS: &[CommandInfo] = &[
         "restart c1",
     ),
     info(
+        "run",
+        "run CONSUMER [--commit auto|sync-per-batch|sync-per-record|before-processing|async-per-batch] [--process-ms N] [--poll-timeout-ms N] | run PRODUCER --topic T --rate N [--keys K]",
+        "simulator: the client runs as an application on its own while the clock advances (a consumer's poll-process-commit loop; a producer sending N records/s)",
+        "the application's own loop: while (true) { poll; process; commit } / send at a rate",
+        "run c1 --commit sync-per-batch --process-ms 50",
+    ),
+    info(
+        "stop",
+        "stop CLIENT",
+        "simulator: stop a client's application; the client is under manual control again",
+        "stopping the application's loop (the client stays open)",
+        "stop c1",
+    ),
+    info(
         "advance",
         "advance DURATION",
         "move the virtual clock (units ms, s, m, h, d; e.g. 1m30s)",

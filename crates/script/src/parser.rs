@@ -132,6 +132,8 @@ pub fn parse_statement(statement: &Statement) -> Result<Command, ParseError> {
         "close" => one_client(&parse(&[])?, "CLIENT", |client| Command::Close { client }),
         "crash" => one_client(&parse(&[])?, "CLIENT", |client| Command::Crash { client }),
         "restart" => one_client(&parse(&[])?, "CLIENT", |client| Command::Restart { client }),
+        "run" => run(&parse(RUN_FLAGS)?),
+        "stop" => one_client(&parse(&[])?, "CLIENT", |client| Command::Stop { client }),
         "advance" => {
             let args = parse(&[])?;
             let words = args.positionals_exactly(&["a duration"], usage("advance"))?;
@@ -414,6 +416,72 @@ fn process(args: &Args) -> Result<Command, ParseError> {
         .map(|w| values::bounded(w, "--count", 1, u64::MAX))
         .transpose()?;
     Ok(Command::Process { consumer, count })
+}
+
+const RUN_FLAGS: &[FlagSpec] = &[
+    valued(
+        "commit",
+        "auto, sync-per-batch, sync-per-record, before-processing or async-per-batch",
+    ),
+    valued("process-ms", "milliseconds of processing per record"),
+    valued("poll-timeout-ms", "milliseconds an empty poll waits"),
+    valued("topic", "the topic to send to"),
+    valued("rate", "records per second"),
+    valued("keys", "how many keys to cycle through"),
+];
+
+/// `run CLIENT …`: a producer with `--topic`/`--rate`/`--keys`, else a consumer.
+fn run(args: &Args) -> Result<Command, ParseError> {
+    let words = args.positionals_exactly(&["CLIENT"], usage("run"))?;
+    let client = values::client_name(words[0])?;
+    let producer = ["topic", "rate", "keys"].iter().any(|f| args.has(f));
+    if producer {
+        for used in ["commit", "process-ms", "poll-timeout-ms"] {
+            args.check_invalid(used, &["topic", "rate", "keys"])?;
+        }
+        let topic = values::topic_name(args.require("topic")?)?;
+        let rate = values::bounded(
+            args.require("rate")?,
+            "--rate (records per second)",
+            1,
+            1000,
+        )?;
+        let keys = args
+            .value("keys")
+            .map(|w| values::bounded(w, "--keys", 0, 1_000_000))
+            .transpose()?;
+        return Ok(Command::RunProducer(crate::RunProducer {
+            producer: client,
+            topic,
+            rate: u32::try_from(rate).unwrap_or(1000),
+            keys: keys.map(|k| u32::try_from(k).unwrap_or(0)),
+        }));
+    }
+    let commit = match args.value("commit") {
+        None => None,
+        Some(w) => Some(crate::CommitPolicy::from_name(&w.text).ok_or_else(|| {
+            ParseError::new(
+                w.span,
+                ErrorKind::Usage {
+                    message: format!(
+                        "unknown commit policy '{}': use auto, sync-per-batch, sync-per-record, before-processing or async-per-batch",
+                        w.text
+                    ),
+                },
+            )
+        })?),
+    };
+    let ms = |flag: &str, min: u64| {
+        args.value(flag)
+            .map(|w| values::bounded(w, &format!("--{flag}"), min, 3_600_000))
+            .transpose()
+    };
+    Ok(Command::RunConsumer(crate::RunConsumer {
+        consumer: client,
+        commit,
+        process_ms: ms("process-ms", 0)?,
+        poll_timeout_ms: ms("poll-timeout-ms", 1)?,
+    }))
 }
 
 const COMMIT_FLAGS: &[FlagSpec] = &[valued(

@@ -459,6 +459,31 @@ impl Display for Command {
             Command::Crash { client } => write!(f, "crash {client}"),
             Command::Restart { client } => write!(f, "restart {client}"),
             Command::Advance { millis } => write!(f, "advance {}", format_duration(*millis)),
+            Command::RunConsumer(r) => {
+                write!(f, "run {}", r.consumer)?;
+                if let Some(c) = r.commit {
+                    write!(f, " --commit {}", c.name())?;
+                }
+                if let Some(ms) = r.process_ms {
+                    write!(f, " --process-ms {ms}")?;
+                }
+                if let Some(ms) = r.poll_timeout_ms {
+                    write!(f, " --poll-timeout-ms {ms}")?;
+                }
+                Ok(())
+            }
+            Command::RunProducer(r) => {
+                write!(
+                    f,
+                    "run {} --topic {} --rate {}",
+                    r.producer, r.topic, r.rate
+                )?;
+                if let Some(k) = r.keys {
+                    write!(f, " --keys {k}")?;
+                }
+                Ok(())
+            }
+            Command::Stop { client } => write!(f, "stop {client}"),
             Command::KillBroker { broker } => write!(f, "kill-broker {broker}"),
             Command::RestartBroker { broker } => write!(f, "restart-broker {broker}"),
             Command::PauseReplication { broker } => write!(f, "pause-replication {broker}"),

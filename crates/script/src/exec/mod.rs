@@ -493,6 +493,33 @@ impl Console {
                 )
             }
 
+            Command::RunConsumer(r) => {
+                let ms = |v: Option<u64>| v.map(|v| i64::try_from(v).unwrap_or(i64::MAX));
+                self.client(
+                    span,
+                    sim::Command::RunConsumer {
+                        consumer: r.consumer.clone(),
+                        commit: r.commit.map(sim_policy),
+                        process_ms: ms(r.process_ms),
+                        idle_ms: ms(r.poll_timeout_ms),
+                    },
+                )
+            }
+            Command::RunProducer(r) => self.client(
+                span,
+                sim::Command::RunProducer {
+                    producer: r.producer.clone(),
+                    topic: r.topic.clone(),
+                    rate: r.rate,
+                    keys: r.keys.unwrap_or(0),
+                },
+            ),
+            Command::Stop { client } => self.client(
+                span,
+                sim::Command::StopApp {
+                    client: client.clone(),
+                },
+            ),
             Command::Advance { millis } => {
                 let ms = i64::try_from(*millis).unwrap_or(i64::MAX);
                 let events = self.apply(span, sim::Command::Advance { ms })?;
@@ -775,10 +802,23 @@ fn verb(command: &Command) -> &'static str {
         Command::Close { .. } => "close",
         Command::Crash { .. } => "crash",
         Command::Restart { .. } => "restart",
+        Command::RunConsumer(_) | Command::RunProducer(_) => "run",
+        Command::Stop { .. } => "stop",
         Command::Topics(crate::TopicsCommand::Delete { .. }) => "kafka-topics --delete",
         Command::LeaderElection(_) => "kafka-leader-election",
         Command::Describe { .. } => "describe",
         _ => "this command",
+    }
+}
+
+fn sim_policy(p: crate::CommitPolicy) -> sim::clients::CommitPolicy {
+    use sim::clients::CommitPolicy as P;
+    match p {
+        crate::CommitPolicy::Auto => P::Auto,
+        crate::CommitPolicy::SyncPerBatch => P::SyncPerBatch,
+        crate::CommitPolicy::SyncPerRecord => P::SyncPerRecord,
+        crate::CommitPolicy::BeforeProcessing => P::BeforeProcessing,
+        crate::CommitPolicy::AsyncPerBatch => P::AsyncPerBatch,
     }
 }
 

@@ -159,6 +159,10 @@ pub(super) fn narrate(events: &[Event]) -> String {
                     .collect();
                 format!("{consumer}: processed {}", list.join(", "))
             }
+            Event::AppStarted { client, app } => format!("{client}: {}", app_line(app)),
+            Event::AppStopped { client, reason } => {
+                format!("{client}: application stopped ({reason}); manual control")
+            }
             Event::ProcessingAbandoned { consumer, records } => {
                 format!("{consumer}: {records} records were being processed and never finished")
             }
@@ -185,6 +189,34 @@ pub(super) fn narrate(events: &[Event]) -> String {
         let _ = writeln!(out, "clock at {to_ms} ms");
     }
     out
+}
+
+/// What a running application does, in one phrase.
+pub(super) fn app_line(app: &sim::clients::AppView) -> String {
+    match app {
+        sim::clients::AppView::Consumer {
+            commit,
+            process_ms,
+            idle_ms,
+            ..
+        } => format!(
+            "application running: poll, process ({process_ms} ms per record), commit {} (an empty poll waits {idle_ms} ms)",
+            commit.name()
+        ),
+        sim::clients::AppView::Producer {
+            topic,
+            rate,
+            keys,
+            ..
+        } => {
+            let keys = if *keys == 0 {
+                "no key".to_string()
+            } else {
+                format!("keys key-0 to key-{}", keys - 1)
+            };
+            format!("application running: {rate} records/s to {topic}, {keys}")
+        }
+    }
 }
 
 fn tps(list: &[sim::TopicPartition]) -> String {

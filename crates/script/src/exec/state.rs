@@ -88,6 +88,40 @@ pub struct GroupState {
     pub coordinator_partition: i32,
     pub members: Vec<String>,
     pub offsets: Vec<CommittedOffsetState>,
+    /// How the group's processing went (the delivery ledger's totals).
+    pub delivery: DeliveryState,
+}
+
+/// A group's processing totals: duplicates show at-least-once, skips at-most-once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryState {
+    pub processed_records: u64,
+    pub deliveries: u64,
+    pub duplicate_records: u64,
+    pub skipped_records: u64,
+}
+
+/// A client's application (`run`), as `app` of a consumer or producer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsumerAppState {
+    /// `auto`, `sync-per-batch`, `sync-per-record`, `before-processing`, `async-per-batch`.
+    pub commit: String,
+    pub process_ms: i64,
+    pub poll_timeout_ms: i64,
+    /// What the loop does next: `poll`, `process`, `processing` or `commit` (blocked in
+    /// `commitSync`).
+    pub step: String,
+    pub next_at_ms: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProducerAppState {
+    pub topic: String,
+    pub rate: u32,
+    /// 0: records without a key.
+    pub keys: u32,
+    pub sent: u64,
+    pub next_at_ms: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -132,6 +166,8 @@ pub struct ProducerState {
     pub in_flight_records: usize,
     pub acknowledged_records: u64,
     pub failed_records: u64,
+    /// Its application, while `run` drives it.
+    pub app: Option<ProducerAppState>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -147,6 +183,8 @@ pub struct ConsumerState {
     pub partitions: Vec<ConsumerPartitionState>,
     /// Records polled and not processed yet.
     pub unprocessed: Vec<OffsetRef>,
+    /// Its application, while `run` drives it.
+    pub app: Option<ConsumerAppState>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -254,6 +292,15 @@ pub fn state(console: &Console) -> State {
                     .map(|g| g.members().into_iter().map(|m| m.member_id).collect())
                     .unwrap_or_default(),
                 offsets,
+                delivery: {
+                    let t = world.delivery_ledger().totals(Some(&group));
+                    DeliveryState {
+                        processed_records: t.processed_records,
+                        deliveries: t.deliveries,
+                        duplicate_records: t.duplicate_records,
+                        skipped_records: t.skipped_records,
+                    }
+                },
                 group,
             }
         })
@@ -320,6 +367,22 @@ pub fn state(console: &Console) -> State {
                     in_flight_records: p.in_flight_records(),
                     acknowledged_records: p.acknowledged_records(),
                     failed_records: p.failed_records(),
+                    app: match world.app(name) {
+                        Some(sim::clients::AppView::Producer {
+                            topic,
+                            rate,
+                            keys,
+                            sent,
+                            next_at_ms,
+                        }) => Some(ProducerAppState {
+                            topic,
+                            rate,
+                            keys,
+                            sent,
+                            next_at_ms,
+                        }),
+                        _ => None,
+                    },
                 })
             })
             .collect(),
@@ -361,6 +424,22 @@ pub fn state(console: &Console) -> State {
                             offset: r.offset,
                         })
                         .collect(),
+                    app: match world.app(name) {
+                        Some(sim::clients::AppView::Consumer {
+                            commit,
+                            process_ms,
+                            idle_ms,
+                            step,
+                            next_at_ms,
+                        }) => Some(ConsumerAppState {
+                            commit: commit.name().to_string(),
+                            process_ms,
+                            poll_timeout_ms: idle_ms,
+                            step,
+                            next_at_ms,
+                        }),
+                        _ => None,
+                    },
                 })
             })
             .collect(),
