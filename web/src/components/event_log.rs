@@ -1,8 +1,199 @@
-//! (in progress)
+//! The event log: one plain sentence per event, newest first, with the step that caused it,
+//! in the chosen vocabulary. A polite live region announces what just happened; during play
+//! it speaks at most once every [`ANNOUNCE_EVERY_MS`], summarising what it skipped.
 
+use crate::state::AppContext;
+use crate::view::sentences::sentence;
+use crate::vocab::Vocabulary;
+use sim::Event;
 use yew::prelude::*;
+
+/// The fewest real milliseconds between two announcements during play.
+pub const ANNOUNCE_EVERY_MS: f64 = 2000.0;
+/// Rows drawn at first; "show more" adds as many again.
+const PAGE: usize = 40;
+
+/// Replication chatter: shown only on request, it would drown the rest during play.
+fn is_detail(e: &Event) -> bool {
+    matches!(
+        e,
+        Event::FollowerFetched { .. }
+            | Event::HighWatermarkAdvanced { .. }
+            | Event::SegmentRolled { .. }
+            | Event::ClockAdvanced { .. }
+    )
+}
+
+/// What the live region says about `sentences`, `skipped` more having happened since the
+/// last announcement.
+pub fn announcement(sentences: &[String], skipped: usize) -> String {
+    let total = sentences.len() + skipped;
+    match (sentences, total) {
+        ([], _) => String::new(),
+        ([one], 1) => one.clone(),
+        ([a, b], 2) => format!("{a} {b}"),
+        ([.., last], n) => format!("{n} things happened. The latest: {last}"),
+    }
+}
+
+#[derive(Default)]
+struct Announcer {
+    step: u64,
+    last_ms: f64,
+    skipped: usize,
+    text: String,
+}
+
+fn now_real_ms() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        js_sys::Date::now()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0.0
+    }
+}
 
 #[component]
 pub fn EventLog() -> Html {
-    html! {}
+    let announcer = use_mut_ref(Announcer::default);
+    let shown = use_state(|| PAGE);
+    let details = use_state(|| false);
+    let Some(state) = use_context::<AppContext>() else {
+        return html! {};
+    };
+    let v = state.vocabulary;
+    let sandbox = state.sandbox();
+    let live = {
+        let mut a = announcer.borrow_mut();
+        if a.step != sandbox.step() {
+            a.step = sandbox.step();
+            let news: Vec<&Event> = sandbox.latest().iter().filter(|e| !is_detail(e)).collect();
+            if !news.is_empty() {
+                let now = now_real_ms();
+                if !state.playing || now - a.last_ms >= ANNOUNCE_EVERY_MS {
+                    let sentences: Vec<String> = news.iter().map(|e| sentence(e, v)).collect();
+                    a.text = announcement(&sentences, a.skipped);
+                    a.last_ms = now;
+                    a.skipped = 0;
+                } else {
+                    a.skipped += news.len();
+                }
+            }
+        }
+        a.text.clone()
+    };
+    // Number each event within its step, so rows keep their identity as the log grows.
+    let mut rows: Vec<(String, u64, &Event)> = Vec::new();
+    let mut last_step = None;
+    let mut index = 0;
+    for logged in sandbox.events() {
+        if last_step == Some(logged.step) {
+            index += 1;
+        } else {
+            index = 0;
+            last_step = Some(logged.step);
+        }
+        if *details || !is_detail(&logged.event) {
+            rows.push((
+                format!("{}-{index}", logged.step),
+                logged.step,
+                &logged.event,
+            ));
+        }
+    }
+    let total = rows.len();
+    let limit = *shown;
+    let toggle_details = {
+        let details = details.clone();
+        Callback::from(move |_| details.set(!*details))
+    };
+    let more = {
+        let shown = shown.clone();
+        Callback::from(move |_| shown.set(*shown + PAGE))
+    };
+    html! {
+        <section class="panel event-log" aria-labelledby="event-log-title" data-testid="event-log">
+            <div class="event-log-head">
+                <h2 id="event-log-title">{ "What happened" }</h2>
+                <button type="button" class="chip-button" aria-pressed={(*details).to_string()} onclick={toggle_details}
+                        title="Followers copying and the high watermark moving: many small events">
+                    { "Replication details" }
+                </button>
+            </div>
+            <div class="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="live-region">{ live }</div>
+            if rows.is_empty() {
+                <p class="empty-hint">{ "Nothing yet: what you do appears here, one sentence per event." }</p>
+            } else {
+                <ol class="events">
+                    { for rows.into_iter().rev().take(limit).map(|(key, step, event)| html! {
+                        <EventRow key={key} step={step} event={event.clone()} vocabulary={v} />
+                    }) }
+                </ol>
+                if total > limit {
+                    <button type="button" class="chip-button more" onclick={more}>{ format!("Show older ({} more)", total - limit) }</button>
+                }
+            }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct RowProps {
+    step: u64,
+    event: Event,
+    vocabulary: Vocabulary,
+}
+
+#[component]
+fn EventRow(props: &RowProps) -> Html {
+    let text = sentence(&props.event, props.vocabulary);
+    html! {
+        <li class={classes!("event", event_class(&props.event))}>
+            <span class="event-step" title="The step (console line or play tick) that caused it">{ format!("#{}", props.step) }</span>
+            <span class="event-text">{ text }</span>
+        </li>
+    }
+}
+
+fn event_class(e: &Event) -> &'static str {
+    match e {
+        Event::RecordAppended { .. }
+        | Event::ProduceAcknowledged { .. }
+        | Event::Producer { .. } => "ev-produce",
+        Event::Consumer { .. }
+        | Event::ConsumerCreated { .. }
+        | Event::ConsumerRestarted { .. }
+        | Event::RecordsProcessed { .. }
+        | Event::ProcessingAbandoned { .. } => "ev-consume",
+        Event::Group { .. } => "ev-group",
+        Event::OffsetCommitAppended { .. } | Event::OffsetCommitted { .. } => "ev-commit",
+        Event::ConsumerFailed { .. }
+        | Event::ProduceFailed { .. }
+        | Event::OffsetCommitFailed { .. }
+        | Event::BrokerStopped { .. } => "ev-problem",
+        _ => "ev-other",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn announcements_summarise_what_play_skipped() {
+        let s = |t: &str| t.to_string();
+        assert_eq!(announcement(&[], 0), "");
+        assert_eq!(announcement(&[s("A.")], 0), "A.");
+        assert_eq!(announcement(&[s("A."), s("B.")], 0), "A. B.");
+        assert_eq!(
+            announcement(&[s("A.")], 4),
+            "5 things happened. The latest: A."
+        );
+        assert_eq!(
+            announcement(&[s("A."), s("B."), s("C.")], 0),
+            "3 things happened. The latest: C."
+        );
+    }
 }

@@ -1,8 +1,242 @@
-//! (in progress)
+//! The platforms (producers): passengers (records) queue in a group boarding (batch) per
+//! compartment until `linger.ms` passes or the batch is full, then board; the key picks the
+//! compartment (`toPositive(murmur2(key)) % compartments`, shown on request); what the
+//! latest step did — sent, acknowledged (`acks`), retried, rejected as a duplicate, failed —
+//! is shown as it happens.
 
+use crate::state::AppContext;
+use crate::view;
+use crate::view::sentences::{bare, count, duration, plural};
+use crate::view::teams::{self, Outcome, Platform, QueuedBatch};
+use crate::vocab::{capitalised, Term, Vocabulary};
 use yew::prelude::*;
 
 #[component]
 pub fn Platforms() -> Html {
-    html! {}
+    let Some(state) = use_context::<AppContext>() else {
+        return html! {};
+    };
+    let v = state.vocabulary;
+    let sandbox = state.sandbox();
+    let world = sandbox.world();
+    let list = teams::platforms(world, sandbox.latest());
+    let now = world.now_ms();
+    // How many compartments each train has, for the "why this compartment?" answer.
+    let partitions: Vec<(String, i32)> = world
+        .topics()
+        .map(|t| (t.name().to_string(), t.partition_count()))
+        .collect();
+    let step = sandbox.step();
+    html! {
+        <section class="panel platforms" aria-labelledby="platforms-title">
+            <h2 id="platforms-title" title={Term::Producer.explanation()}>{ capitalised(&plural(Term::Producer.word(v))) }</h2>
+            if list.is_empty() {
+                <p class="empty-hint">
+                    { format!("No {} client yet. In the console: ", bare(Term::Producer.word(v))) }
+                    <code>{ "producer p1 linger.ms=1000" }</code>{ ", then " }
+                    <code>{ "send p1 --topic orders --key alice --value hi" }</code>
+                </p>
+            } else {
+                <ul class="platform-list">
+                    { for list.into_iter().map(|p| {
+                        // Only the waiting batches need the clock: a quiet platform does not redraw.
+                        let clock = if p.batches.is_empty() { 0 } else { now };
+                        let key = p.name.clone();
+                        html! {
+                            <PlatformCard key={key} platform={p} vocabulary={v} now_ms={clock}
+                                partitions={partitions.clone()} step={step} />
+                        }
+                    }) }
+                </ul>
+            }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CardProps {
+    platform: Platform,
+    vocabulary: Vocabulary,
+    now_ms: i64,
+    partitions: Vec<(String, i32)>,
+    /// The session step the outcomes belong to (animations restart with each step).
+    step: u64,
+}
+
+#[component]
+fn PlatformCard(props: &CardProps) -> Html {
+    let CardProps {
+        platform: p,
+        vocabulary: v,
+        now_ms,
+        partitions,
+        step,
+    } = props;
+    let v = *v;
+    let waiting: usize = p.batches.iter().map(|b| b.records.len()).sum();
+    html! {
+        <li class={classes!("platform-card", p.closed.then_some("closed"))} data-testid="platform" data-producer={p.name.clone()}>
+            <header class="platform-head">
+                <span class="platform-sign" aria-hidden="true"></span>
+                <h3><span class="platform-term">{ capitalised(bare(Term::Producer.word(v))) }</span>{ " " }<span class="platform-name">{ &p.name }</span></h3>
+                if p.closed { <span class="platform-closed">{ "closed" }</span> }
+            </header>
+            <p class="platform-settings">
+                <code title="acks: how many copies must have a record before the producer hears it is written">{ format!("acks={}", p.acks) }</code>
+                <code title="linger.ms: how long a batch waits for more records">{ format!("linger.ms={}", p.linger_ms) }</code>
+                <code title="batch.size: a batch this full leaves at once">{ format!("batch.size={}", p.batch_size) }</code>
+                if p.idempotent { <code title="enable.idempotence: a retried record is never written twice">{ "idempotent" }</code> }
+                if let Some((topic, rate, keys)) = &p.app {
+                    <span class="platform-app">{ format!("sends on its own: {rate}/s to \"{topic}\"{}", if *keys > 0 { format!(", {keys} {}", plural(Term::Key.word(v))) } else { String::new() }) }</span>
+                }
+            </p>
+            <p class="platform-counts">
+                <span>{ format!("{} waiting", count(waiting as i128, Term::Record, v)) }</span>
+                <span title="Written, waiting for the acknowledgement">{ format!("{} in flight", p.in_flight) }</span>
+                <span class="ok">{ format!("✓ {} acknowledged", p.acknowledged) }</span>
+                if p.failed > 0 { <span class="bad">{ format!("✗ {} failed", p.failed) }</span> }
+            </p>
+            if !p.batches.is_empty() {
+                <ul class="batches" aria-label={capitalised(&plural(Term::Batch.word(v)))}>
+                    { for p.batches.iter().map(|b| {
+                        let n = partitions.iter().find(|(t, _)| *t == b.topic).map_or(0, |(_, n)| *n);
+                        batch_view(b, v, *now_ms, n)
+                    }) }
+                </ul>
+            }
+            if !p.outcomes.is_empty() {
+                <ul class="outcomes" key={step.to_string()} aria-label="Just now">
+                    { for p.outcomes.iter().enumerate().map(|(i, o)| outcome_view(i, o, v)) }
+                </ul>
+            }
+        </li>
+    }
+}
+
+fn batch_view(b: &QueuedBatch, v: Vocabulary, now: i64, partitions: i32) -> Html {
+    let leaves = if b.retry {
+        format!("retry at {}", duration(b.send_at_ms))
+    } else if b.send_at_ms > now {
+        format!("boards in {}", duration(b.send_at_ms - now))
+    } else {
+        "boarding now".to_string()
+    };
+    let keys: Vec<&str> = {
+        let mut ks: Vec<&str> = b.records.iter().filter_map(|r| r.key.as_deref()).collect();
+        ks.sort_unstable();
+        ks.dedup();
+        ks
+    };
+    html! {
+        <li key={format!("{}-{}-{}", b.topic, b.partition, b.retry)} class={classes!("batch", b.retry.then_some("retry"))}>
+            <div class="batch-head">
+                <span>{ format!("→ {} {} of \"{}\"", bare(Term::Partition.word(v)), b.partition, b.topic) }</span>
+                <span class="batch-when">{ leaves }</span>
+            </div>
+            <ol class="queue" aria-label={format!("{} waiting", count(b.records.len() as i128, Term::Record, v))}>
+                { for b.records.iter().enumerate().map(|(i, r)| {
+                    let title = format!("{}: {} · {}: {}",
+                        capitalised(bare(Term::Key.word(v))), r.key.as_deref().unwrap_or("none"),
+                        bare(Term::Value.word(v)), r.value.as_deref().unwrap_or("null"));
+                    html! {
+                        <li key={i} class={classes!("queued", view::key_colour_class(r.key.as_deref()))} title={title}>
+                            <span class="passenger" aria-hidden="true"></span>
+                            <span class="queued-key">{ r.key.clone().unwrap_or_else(|| "·".into()) }</span>
+                        </li>
+                    }
+                }) }
+            </ol>
+            if !keys.is_empty() && partitions > 0 {
+                <details class="why">
+                    <summary>{ format!("Why {} {}?", bare(Term::Partition.word(v)), b.partition) }</summary>
+                    <ul>
+                        { for keys.iter().filter_map(|k| teams::key_route(k, partitions).map(|r| (k, r))).map(|(k, r)| html! {
+                            <li>
+                                <code>{ format!("murmur2(\"{k}\") = {}", r.murmur2) }</code>{ " → " }
+                                <code>{ format!("toPositive = {}", r.positive) }</code>{ " → " }
+                                <code>{ format!("{} % {} = {}", r.positive, r.partitions, r.partition) }</code>
+                            </li>
+                        }) }
+                    </ul>
+                    <p>{ format!("The same {} always lands in the same {} while the number of {} stays the same.",
+                        bare(Term::Key.word(v)), bare(Term::Partition.word(v)), plural(Term::Partition.word(v))) }</p>
+                </details>
+            } else if keys.is_empty() {
+                <p class="why-keyless">{ format!("No {}: the sticky partitioner keeps filling one {} until the batch is full.", bare(Term::Key.word(v)), bare(Term::Partition.word(v))) }</p>
+            }
+        </li>
+    }
+}
+
+fn outcome_view(i: usize, o: &Outcome, v: Vocabulary) -> Html {
+    let place = |p: &i32| format!("{} {p}", bare(Term::Partition.word(v)));
+    let (class, icon, text) = match o {
+        Outcome::Sent {
+            partition,
+            records,
+            attempt,
+            ..
+        } => (
+            "sent",
+            "➜",
+            format!(
+                "{} boarded {}{}",
+                count(*records as i128, Term::Record, v),
+                place(partition),
+                if *attempt > 1 {
+                    format!(" (attempt {attempt})")
+                } else {
+                    String::new()
+                }
+            ),
+        ),
+        Outcome::Acknowledged {
+            partition, offset, ..
+        } => (
+            "acked",
+            "✓",
+            format!(
+                "acknowledged: {} {offset} in {}",
+                bare(Term::Offset.word(v)),
+                place(partition)
+            ),
+        ),
+        Outcome::Retrying {
+            partition,
+            error,
+            retry_at_ms,
+            ..
+        } => (
+            "retrying",
+            "↻",
+            format!(
+                "{error}: retry {} at {}",
+                place(partition),
+                duration(*retry_at_ms)
+            ),
+        ),
+        Outcome::DuplicateRejected {
+            partition, offset, ..
+        } => (
+            "duplicate",
+            "=",
+            format!(
+                "retry recognised: already at {} {offset} in {}, no second copy",
+                bare(Term::Offset.word(v)),
+                place(partition)
+            ),
+        ),
+        Outcome::Failed {
+            partition, error, ..
+        } => (
+            "failed",
+            "✗",
+            format!("failed for good ({error}) in {}", place(partition)),
+        ),
+    };
+    html! {
+        <li key={i} class={classes!("outcome", class)}>
+            <span class="outcome-icon" aria-hidden="true">{ icon }</span>{ text }
+        </li>
+    }
 }
