@@ -1,7 +1,15 @@
-//! One compartment (partition): its seats (offsets) with their passengers (records), and the
-//! markers for log start, high watermark and log end.
+//! One compartment (partition): a row of seats (offsets) with their passengers (records), the
+//! markers (log start, high watermark, log end), each team's notebook line (committed offset)
+//! above the seats, the ticket checkers (consumers) standing at their positions below them,
+//! the lag per team, and the replicas when they are shown.
+//!
+//! Every slot of the row is equally wide, so a marker stands at `--slot × --pitch` and slides
+//! (a CSS transform transition) when it moves; markers are keyed by consumer or group, so the
+//! DOM keeps them and only their transform changes.
 
-use crate::view::{key_colour_class, CompartmentView};
+use crate::components::replicas::Replicas;
+use crate::components::train::WindowMove;
+use crate::view::trains::{CheckerView, CompartmentView, Outside, SeatView, Slot};
 use crate::vocab::{capitalised, Term, Vocabulary};
 use yew::prelude::*;
 
@@ -9,8 +17,39 @@ use yew::prelude::*;
 pub struct Props {
     pub view: CompartmentView,
     pub vocabulary: Vocabulary,
-    /// The seat just taken, animated as boarding.
-    pub newest_offset: Option<i64>,
+    pub show_replicas: bool,
+    pub on_window: Callback<WindowMove>,
+}
+
+/// How long a fainted checker stays drawn (its CSS animation is shorter).
+const FAINT_MS: f64 = 2500.0;
+
+fn now_ms() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        js_sys::Date::now()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0.0
+    }
+}
+
+/// What the compartment remembers between drawings: the checkers it drew last (to draw a
+/// crashed one fainting where it stood) and the fainting ones.
+#[derive(Default)]
+struct Memory {
+    drawn: Vec<CheckerView>,
+    seen_fainted: Vec<String>,
+    fainting: Vec<(CheckerView, f64)>,
+}
+
+fn team_class(colour: Option<usize>) -> String {
+    colour.map_or_else(|| "team-none".to_string(), |c| format!("team-{c}"))
+}
+
+fn slot_style(slot: usize, row: usize) -> String {
+    format!("--slot:{slot};--row:{row}")
 }
 
 #[component]
@@ -18,58 +57,471 @@ pub fn Compartment(props: &Props) -> Html {
     let Props {
         view,
         vocabulary: v,
-        newest_offset,
+        show_replicas,
+        on_window,
     } = props;
     let v = *v;
-    let seats = view.seats.iter().map(|seat| {
-        let mut class = classes!("seat", "taken", key_colour_class(seat.key.as_deref()));
-        if Some(seat.offset) == *newest_offset {
-            class.push("boarding");
+    let selected = use_state(|| None::<i64>);
+    let memory = use_mut_ref(Memory::default);
+    let track = use_node_ref();
+
+    // Follow the newest seats: keep the row scrolled to its end while not scrolled back.
+    {
+        let track = track.clone();
+        let following = view.window_end.is_none();
+        use_effect_with((view.log_end, view.log_start, following), move |_| {
+            if following {
+                if let Some(el) = track.cast::<web_sys::Element>() {
+                    el.set_scroll_left(el.scroll_width());
+                }
+            }
+        });
+    }
+
+    // A checker that crashed in this step faints where it stood.
+    let fainting: Vec<CheckerView> = {
+        let mut m = memory.borrow_mut();
+        let now = now_ms();
+        if view.happened.fainted != m.seen_fainted {
+            m.seen_fainted.clone_from(&view.happened.fainted);
+            let gone: Vec<CheckerView> = m
+                .drawn
+                .iter()
+                .filter(|c| view.happened.fainted.contains(&c.consumer))
+                .filter(|c| !view.checkers.iter().any(|k| k.consumer == c.consumer))
+                .cloned()
+                .collect();
+            m.fainting
+                .extend(gone.into_iter().map(|c| (c, now + FAINT_MS)));
         }
-        if seat.offset >= view.high_watermark {
-            class.push("above-hw");
+        m.fainting.retain(|(c, until)| {
+            *until > now && !view.checkers.iter().any(|k| k.consumer == c.consumer)
+        });
+        m.drawn.clone_from(&view.checkers);
+        m.fainting.iter().map(|(c, _)| c.clone()).collect()
+    };
+
+    let partition = view.partition;
+    let topic = view.topic.clone();
+    let move_window = |end: Option<i64>| {
+        let on_window = on_window.clone();
+        let topic = topic.clone();
+        Callback::from(move |_: MouseEvent| on_window.emit((topic.clone(), partition, end)))
+    };
+    let compartment_word = Term::Partition.word(v);
+    let label = format!("{} {partition}", capitalised(compartment_word));
+
+    let floor_rows = view
+        .checkers
+        .iter()
+        .chain(fainting.iter())
+        .map(|c| c.place.row + 1)
+        .max()
+        .unwrap_or(0);
+    let ceiling_rows = view
+        .notebook
+        .iter()
+        .map(|n| n.place.row + 2)
+        .max()
+        .unwrap_or(1);
+    let track_style = format!(
+        "--slots:{};--floor-rows:{floor_rows};--ceiling-rows:{ceiling_rows}",
+        view.slots.len()
+    );
+
+    let select = {
+        let selected = selected.clone();
+        Callback::from(move |offset: Option<i64>| selected.set(offset))
+    };
+    // The seat that takes the keyboard focus (one tab stop per compartment; arrows move).
+    let focus_offset = (*selected).filter(|o| view.seat(*o).is_some()).or_else(|| {
+        view.slots.iter().rev().find_map(|s| match s {
+            Slot::Seat(seat) => Some(seat.offset),
+            _ => None,
+        })
+    });
+    let on_keydown = Callback::from(|e: KeyboardEvent| {
+        let forward = match e.key().as_str() {
+            "ArrowRight" => true,
+            "ArrowLeft" => false,
+            _ => return,
+        };
+        let Some(current) = e.target_dyn_into::<web_sys::Element>() else {
+            return;
+        };
+        let mut next = if forward {
+            current.next_element_sibling()
+        } else {
+            current.previous_element_sibling()
+        };
+        while let Some(el) = next {
+            if el.has_attribute("data-offset") {
+                if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
+                    e.prevent_default();
+                    let _ = el.focus();
+                }
+                return;
+            }
+            next = if forward {
+                el.next_element_sibling()
+            } else {
+                el.previous_element_sibling()
+            };
         }
-        let title = format!(
-            "{} {} · {}: {} · {}: {}",
-            capitalised(Term::Offset.word(v)),
-            seat.offset,
+    });
+
+    let slots = view
+        .slots
+        .iter()
+        .enumerate()
+        .map(|(i, slot)| draw_slot(view, i, slot, v, focus_offset, &select));
+
+    let hw_flag_right = view.hw_slot < 3;
+    let details = (*selected)
+        .and_then(|o| view.seat(o))
+        .map(|s| seat_sentence(view, s, v));
+
+    html! {
+        <li class="compartment" data-partition={partition.to_string()}>
+            <div class="compartment-head">
+                <h3>{ label.clone() }</h3>
+                <dl class="markers">
+                    <div title={Term::LogStart.explanation()}><dt><span class="marker-icon log-start-icon" aria-hidden="true"></span>{ Term::LogStart.word(v) }</dt><dd data-testid="log-start">{ view.log_start }</dd></div>
+                    <div title={Term::HighWatermark.explanation()}><dt><span class="marker-icon hw-icon" aria-hidden="true"></span>{ Term::HighWatermark.word(v) }</dt><dd data-testid="high-watermark">{ view.high_watermark }</dd></div>
+                    <div title={Term::LogEnd.explanation()}><dt><span class="marker-icon log-end-icon" aria-hidden="true"></span>{ Term::LogEnd.word(v) }</dt><dd data-testid="log-end">{ view.log_end }</dd></div>
+                </dl>
+                if !view.lags.is_empty() {
+                    <ul class="team-lags" aria-label={format!("{} per {}", capitalised(Term::Lag.word(v)), Term::Group.word(v))}>
+                        { for view.lags.iter().map(|l| {
+                            let value = l.lag.map_or("–".to_string(), |n| n.to_string());
+                            let title = format!("{}: {} {} ({})", l.team.group, value, Term::Lag.word(v), Term::Lag.explanation());
+                            html! {
+                                <li key={l.team.group.clone()} class={classes!("lag-chip", team_class(Some(l.team.colour)))} title={title}
+                                    data-testid="team-lag" data-group={l.team.group.clone()}>
+                                    <span class="team-shape" aria-hidden="true">{ l.team.letter }</span>
+                                    <span class="visually-hidden">{ format!("{} {}: ", Term::Lag.word(v), l.team.group) }</span>
+                                    <b>{ value }</b>
+                                </li>
+                            }
+                        }) }
+                    </ul>
+                }
+                if view.can_go_older() || view.can_go_newer() {
+                    <div class="window-nav" role="group" aria-label={format!("Scroll the seats of {label}")}>
+                        <button type="button" class="window-button" disabled={!view.can_go_older()}
+                                onclick={move_window(view.older_end())} data-testid="older-seats"
+                                aria-label={format!("Older {}s of {label}", Term::Offset.word(v))}>{ "‹ older" }</button>
+                        <button type="button" class="window-button" disabled={!view.can_go_newer()}
+                                onclick={move_window(view.newer_end())}
+                                aria-label={format!("Newer {}s of {label}", Term::Offset.word(v))}>{ "newer ›" }</button>
+                        if view.can_go_newer() {
+                            <button type="button" class="window-button" onclick={move_window(None)} data-testid="newest-seats"
+                                    aria-label={format!("The newest {}s of {label}", Term::Offset.word(v))}>{ "newest »" }</button>
+                        }
+                    </div>
+                }
+            </div>
+            <div class="track" ref={track} style={track_style}
+                 onmouseleave={{ let select = select.clone(); Callback::from(move |_: MouseEvent| select.emit(None)) }}>
+                <div class="rail">
+                    <div class="ceiling" aria-hidden="true">
+                        <div key="hw" class={classes!("hw-line", hw_flag_right.then_some("flag-right"))}
+                             style={slot_style(view.hw_slot, 0)} title={Term::HighWatermark.explanation()}>
+                            <span class="hw-flag">{ format!("{} {}", Term::HighWatermark.word(v), view.high_watermark) }</span>
+                        </div>
+                        { for view.notebook.iter().map(|n| {
+                            let arrow = match n.place.outside { Outside::Before => "← ", Outside::After => "→ ", Outside::No => "" };
+                            html! {
+                                <div key={n.team.group.clone()} class={classes!("notebook-line", team_class(Some(n.team.colour)))}
+                                     style={slot_style(n.place.slot, n.place.row + 1)}
+                                     data-testid="committed" data-group={n.team.group.clone()} data-offset={n.offset.to_string()}
+                                     title={format!("{} · {} {}: {} — {}", n.team.group, Term::Committed.word(v), label, n.offset, Term::Committed.explanation())}>
+                                    <span class="notebook-tab"><span class="notebook-icon"></span>{ format!("{arrow}{} {}", n.team.letter, n.offset) }</span>
+                                </div>
+                            }
+                        }) }
+                    </div>
+                    <ol class="seats" aria-label={format!("{label}: {}s {}–{}", Term::Offset.word(v), view.log_start, view.log_end)}
+                        onkeydown={on_keydown}>
+                        { for slots }
+                    </ol>
+                    <div class="floor">
+                        { for view.checkers.iter().map(|c| draw_checker(c, v, false)) }
+                        { for fainting.iter().map(|c| draw_checker(c, v, true)) }
+                    </div>
+                </div>
+            </div>
+            <p class="seat-details" aria-live="polite">
+                { details.unwrap_or_else(|| format!("Point at or focus a {} to see its {}.", Term::Offset.word(v), Term::Record.word(v))) }
+            </p>
+            if let Some((from, to)) = view.happened.departed {
+                <p key={format!("departed-{from}-{to}")} class="departed" role="status">
+                    { format!("{}: {} {from}–{} left the train.", capitalised(Term::Retention.word(v)), plural(Term::Offset.word(v)), to - 1) }
+                </p>
+            }
+            if let Some(n) = view.happened.compacted {
+                <p class="departed compacted" role="status">
+                    { format!("{}: {n} {} removed, their {} stay empty.", capitalised(Term::Compaction.word(v)), plural(Term::Record.word(v)), plural(Term::Offset.word(v))) }
+                </p>
+            }
+            if *show_replicas {
+                <Replicas replicas={view.replicas.clone()} changed={view.happened.replicas_changed}
+                          vocabulary={v} label={label.clone()} />
+            }
+        </li>
+    }
+}
+
+fn plural(word: &str) -> String {
+    format!("{word}s")
+}
+
+/// The full sentence for one seat: who sits there and what each team did with them.
+fn seat_sentence(view: &CompartmentView, s: &SeatView, v: Vocabulary) -> String {
+    let mut parts = vec![
+        format!("{} {}", capitalised(Term::Offset.word(v)), s.offset),
+        format!(
+            "{}: {}",
             Term::Key.word(v),
-            seat.key.as_deref().unwrap_or("none"),
+            s.key.as_deref().unwrap_or("none")
+        ),
+        format!(
+            "{}: {}",
             Term::Value.word(v),
-            seat.value.as_deref().unwrap_or("null"),
-        );
-        html! {
-            <li key={seat.offset} class={class} data-offset={seat.offset.to_string()} title={title}>
-                <span class="seat-number">{ seat.offset }</span>
-                <span class="passenger" aria-hidden="true"></span>
-                <span class="seat-key">{ seat.key.clone().unwrap_or_else(|| "·".into()) }</span>
+            s.value.as_deref().unwrap_or("null (tombstone)")
+        ),
+    ];
+    if s.above_hw {
+        parts.push(format!("past the {}", Term::HighWatermark.word(v)));
+    }
+    let process = Term::Process.word(v);
+    for c in &s.checks {
+        parts.push(match c.times {
+            0 => format!("{} by {}", Term::Skipped.word(v), c.team.group),
+            1 => format!("{process}ed by {}", c.team.group),
+            n => format!(
+                "{process}ed {n} times by {} ({})",
+                c.team.group,
+                Term::Duplicate.word(v)
+            ),
+        });
+    }
+    for (consumer, _) in &s.in_hand {
+        parts.push(format!("{} of {consumer}", Term::InHand.word(v)));
+    }
+    for (consumer, _) in &s.being_checked {
+        parts.push(format!(
+            "{consumer} is {}ing it",
+            Term::Process.word(v).trim_end_matches('e')
+        ));
+    }
+    if s.checks.is_empty() && view.notebook.is_empty() && view.checkers.is_empty() {
+        parts.push(format!("no {} yet", Term::Consumer.word(v)));
+    }
+    parts.join(" · ")
+}
+
+fn draw_slot(
+    view: &CompartmentView,
+    index: usize,
+    slot: &Slot,
+    v: Vocabulary,
+    focus_offset: Option<i64>,
+    select: &Callback<Option<i64>>,
+) -> Html {
+    let offsets = plural(Term::Offset.word(v));
+    match slot {
+        Slot::Earlier { from, to } => html! {
+            <li key="earlier" class="seat earlier" data-testid="earlier-seats"
+                title={format!("{} {from}–{} are on board before these", offsets, to - 1)}>
+                <span class="seat-number">{ format!("{from}…") }</span>
+                <span class="seat-key">{ format!("+{}", to - from) }</span>
             </li>
+        },
+        Slot::Later { from, to } => html! {
+            <li key="later" class="seat earlier later"
+                title={format!("{} {from}–{} are after these", offsets, to - 1)}>
+                <span class="seat-number">{ format!("…{}", to - 1) }</span>
+                <span class="seat-key">{ format!("+{}", to - from) }</span>
+            </li>
+        },
+        Slot::Gap { from, to } => {
+            let title = format!(
+                "{} {from}–{}: empty ({})",
+                offsets,
+                to - 1,
+                Term::Compaction.word(v)
+            );
+            html! {
+                <li key={slot.key()} class="seat gap" data-testid="gap" title={title}>
+                    <span class="seat-number">{ if to - from == 1 { from.to_string() } else { format!("{from}–{}", to - 1) } }</span>
+                    <span class="seat-key">{ "empty" }</span>
+                </li>
+            }
+        }
+        Slot::NextFree { offset } => html! {
+            <li key="next" class="seat next-free" data-testid="next-free" title={Term::LogEnd.explanation()}>
+                <span class="seat-number">{ offset }</span>
+                <span class="seat-key">{ "free" }</span>
+            </li>
+        },
+        Slot::Seat(s) => draw_seat(view, index, s, v, focus_offset, select),
+    }
+}
+
+fn draw_seat(
+    view: &CompartmentView,
+    index: usize,
+    s: &SeatView,
+    v: Vocabulary,
+    focus_offset: Option<i64>,
+    select: &Callback<Option<i64>>,
+) -> Html {
+    let mut class = classes!("seat", "taken");
+    match (s.look.hue, s.look.shape) {
+        (Some(h), Some(sh)) => {
+            class.push(format!("hue-{h}"));
+            class.push(format!("shape-{sh}"));
+        }
+        _ => class.push("keyless"),
+    }
+    if s.above_hw {
+        class.push("above-hw");
+    }
+    if view.happened.boarded == Some(s.offset) {
+        class.push("boarding");
+    }
+    if s.offset == view.log_start {
+        class.push("first-on-board");
+    }
+    if s.tombstone {
+        class.push("tombstone");
+    }
+    if let Some((_, colour)) = s.in_hand.first() {
+        class.push("in-hand");
+        class.push(format!("hand-{}", team_class(*colour)));
+    }
+    if !s.being_checked.is_empty() {
+        class.push("being-checked");
+    }
+    if s.checks.iter().any(|c| c.times == 0) {
+        class.push("never-checked-seat");
+    }
+    if s.checks.iter().any(|c| c.times > 1) {
+        class.push("checked-twice");
+    }
+    let sentence = seat_sentence(view, s, v);
+    let offset = s.offset;
+    let onfocus = {
+        let select = select.clone();
+        Callback::from(move |_: FocusEvent| select.emit(Some(offset)))
+    };
+    let onmouseenter = {
+        let select = select.clone();
+        Callback::from(move |_: MouseEvent| select.emit(Some(offset)))
+    };
+    let letter_of = |consumer: &str| {
+        view.checkers
+            .iter()
+            .find(|c| c.consumer == consumer)
+            .and_then(|c| c.team.as_ref().map(|t| t.letter))
+    };
+    let hands = s.in_hand.iter().map(|(consumer, colour)| {
+        html! {
+            <span class={classes!("check", "hand", team_class(*colour))}
+                  title={format!("{} of {consumer}", Term::InHand.word(v))}>
+                { letter_of(consumer).map_or('•', |l| l) }
+            </span>
+        }
+    });
+    let checks = s.checks.iter().map(|c| {
+        let team = team_class(Some(c.team.colour));
+        match c.times {
+            0 => html! {
+                <span class={classes!("check", "never", team)} data-testid="never-checked" data-group={c.team.group.clone()}
+                      title={format!("{} by {}: {}", Term::Skipped.word(v), c.team.group, Term::Skipped.explanation())}>
+                    { c.team.letter }
+                </span>
+            },
+            1 => html! {
+                <span class={classes!("check", team)} data-group={c.team.group.clone()}
+                      title={format!("{}ed by {}", Term::Process.word(v), c.team.group)}>
+                    { c.team.letter }
+                </span>
+            },
+            n => html! {
+                <span class={classes!("check", "dup", team)} data-testid="duplicate-badge" data-group={c.team.group.clone()}
+                      data-times={n.to_string()}
+                      title={format!("{} by {}: {n} times. {}", Term::Duplicate.word(v), c.team.group, Term::Duplicate.explanation())}>
+                    { format!("{}×{n}", c.team.letter) }
+                </span>
+            },
         }
     });
     html! {
-        <li class="compartment" data-partition={view.partition.to_string()}>
-            <div class="compartment-head">
-                <h3>{ format!("{} {}", capitalised(Term::Partition.word(v)), view.partition) }</h3>
-                <dl class="markers">
-                    <div title={Term::LogStart.explanation()}><dt>{ Term::LogStart.word(v) }</dt><dd data-testid="log-start">{ view.log_start }</dd></div>
-                    <div title={Term::HighWatermark.explanation()}><dt>{ Term::HighWatermark.word(v) }</dt><dd data-testid="high-watermark">{ view.high_watermark }</dd></div>
-                    <div title={Term::LogEnd.explanation()}><dt>{ Term::LogEnd.word(v) }</dt><dd data-testid="log-end">{ view.log_end }</dd></div>
-                </dl>
-            </div>
-            <ol class="seats" aria-label={format!("{} {}", Term::Partition.word(v), view.partition)}>
-                if view.earlier > 0 {
-                    <li key="earlier" class="seat earlier" data-testid="earlier-seats"
-                        title={format!("{} earlier {} still on board", view.earlier, Term::Record.word(v))}>
-                        <span class="seat-number">{ "…" }</span>
-                        <span class="seat-key">{ format!("+{}", view.earlier) }</span>
-                    </li>
-                }
-                { for seats }
-                <li key="next" class="seat next-free" data-testid="next-free" title={Term::LogEnd.explanation()}>
-                    <span class="seat-number">{ view.log_end }</span>
-                    <span class="seat-key">{ "free" }</span>
-                </li>
-            </ol>
+        <li key={offset} class={class} data-offset={offset.to_string()} data-slot={index.to_string()}
+            tabindex={if focus_offset == Some(offset) { "0" } else { "-1" }}
+            title={sentence.clone()} aria-label={sentence} {onfocus} {onmouseenter}>
+            <span class="seat-number">{ offset }</span>
+            <span class="passenger" aria-hidden="true"></span>
+            <span class="seat-key">{ s.key.clone().unwrap_or_else(|| "·".into()) }</span>
+            <span class="seat-checks" aria-hidden="true">{ for hands }{ for checks }</span>
         </li>
+    }
+}
+
+fn draw_checker(c: &CheckerView, v: Vocabulary, fainted: bool) -> Html {
+    let colour = c.team.as_ref().map(|t| t.colour);
+    let letter = c.team.as_ref().map_or('–', |t| t.letter);
+    let group = c
+        .team
+        .as_ref()
+        .map_or_else(|| "no group".to_string(), |t| t.group.clone());
+    let arrow = match c.place.outside {
+        Outside::Before => "← ",
+        Outside::After => "→ ",
+        Outside::No => "",
+    };
+    let mut title = format!(
+        "{} {} ({} {group}) · {}: {}",
+        capitalised(Term::Consumer.word(v)),
+        c.consumer,
+        Term::Group.word(v),
+        Term::Position.word(v),
+        c.position
+    );
+    if c.in_hand > 0 {
+        title.push_str(&format!(" · {} {}", c.in_hand, Term::InHand.word(v)));
+    }
+    if c.paused {
+        title.push_str(" · paused");
+    }
+    if let Some(step) = &c.app_step {
+        title.push_str(&format!(" · runs on its own (next: {step})"));
+    }
+    if fainted {
+        title = format!(
+            "{} {}: {}",
+            c.consumer,
+            Term::Crash.word(v),
+            Term::Crash.explanation()
+        );
+    }
+    let key = if fainted {
+        format!("fainted-{}", c.consumer)
+    } else {
+        c.consumer.clone()
+    };
+    html! {
+        <div key={key} class={classes!("checker", team_class(colour), c.paused.then_some("paused"), fainted.then_some("fainted"), c.app_step.is_some().then_some("running-app"))}
+             style={slot_style(c.place.slot, c.place.row)}
+             data-testid={if fainted { "fainted" } else { "position" }} data-consumer={c.consumer.clone()}
+             data-offset={c.position.to_string()} title={title.clone()} aria-label={title}>
+            <span class="team-shape" aria-hidden="true">{ letter }</span>
+            <span class="checker-name">{ format!("{arrow}{}", c.consumer) }</span>
+            if c.in_hand > 0 && !fainted {
+                <span class="checker-bag" aria-hidden="true">{ c.in_hand }</span>
+            }
+        </div>
     }
 }

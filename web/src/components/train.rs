@@ -1,37 +1,154 @@
-//! The train: one topic drawn as a locomotive pulling its compartments (partitions).
+//! The trains: every topic drawn as a locomotive pulling its compartments (partitions). The
+//! internal `__consumer_offsets` is the notebook panel's.
+//!
+//! The train keeps which compartments the learner scrolled back (a view choice, not a change
+//! to the world); everything else comes from [`crate::view::trains`].
 
 use crate::components::compartment::Compartment;
 use crate::state::AppContext;
-use crate::view;
-use crate::vocab::{capitalised, Term};
+use crate::view::trains::{self, TrainView, Windows};
+use crate::vocab::{capitalised, Term, Vocabulary};
+use std::rc::Rc;
 use yew::prelude::*;
+
+/// A compartment's window moved: (topic, partition, new window end; `None` follows the newest).
+pub type WindowMove = (String, i32, Option<i64>);
+
+#[derive(Default, PartialEq)]
+struct WindowState(Windows);
+
+impl Reducible for WindowState {
+    type Action = WindowMove;
+
+    fn reduce(self: Rc<Self>, (topic, partition, end): WindowMove) -> Rc<Self> {
+        let mut windows = self.0.clone();
+        match end {
+            Some(end) => windows.insert((topic, partition), end),
+            None => windows.remove(&(topic, partition)),
+        };
+        Rc::new(WindowState(windows))
+    }
+}
 
 #[component]
 pub fn Train() -> Html {
+    let windows = use_reducer(WindowState::default);
+    let on_window = {
+        let dispatcher = windows.dispatcher();
+        use_callback((), move |m: WindowMove, _| dispatcher.dispatch(m))
+    };
     let Some(state) = use_context::<AppContext>() else {
         return html! {};
     };
     let v = state.vocabulary;
     let sandbox = state.sandbox();
-    let newest = view::newest_append(sandbox.latest());
-    let topic = view::first_topic(sandbox.world()).unwrap_or_default();
-    let compartments = view::compartments(sandbox.world(), &topic);
+    let trains = trains::trains(sandbox.world(), sandbox.latest(), &windows.0);
+    if trains.is_empty() {
+        return html! {
+            <section class="panel train train-empty" data-testid="no-trains">
+                <h2>{ format!("No {} yet", plural(Term::Topic.word(v))) }</h2>
+                <p>{ "Create one in the console, for example " }
+                    <code>{ "kafka-topics --create --topic orders --partitions 3" }</code></p>
+            </section>
+        };
+    }
     html! {
-        <section class="panel train" aria-labelledby="train-title">
+        <div class="trains">
+            { for trains.into_iter().map(|t| {
+                let key = t.topic.clone();
+                html! {
+                    <OneTrain {key} vocabulary={v} train={t}
+                              show_replicas={state.show_replicas} on_window={on_window.clone()} />
+                }
+            }) }
+        </div>
+    }
+}
+
+fn plural(word: &str) -> String {
+    format!("{word}s")
+}
+
+#[derive(Properties, PartialEq)]
+struct OneTrainProps {
+    train: TrainView,
+    vocabulary: Vocabulary,
+    show_replicas: bool,
+    on_window: Callback<WindowMove>,
+}
+
+#[component]
+fn OneTrain(props: &OneTrainProps) -> Html {
+    let OneTrainProps {
+        train,
+        vocabulary: v,
+        show_replicas,
+        on_window,
+    } = props;
+    let v = *v;
+    let title_id = format!("train-title-{}", train.topic);
+    let count = train.compartments.len();
+    html! {
+        <section class="panel train" data-testid="train" data-topic={train.topic.clone()}
+                 aria-labelledby={title_id.clone()}>
             <div class="locomotive">
                 <span class="locomotive-body" aria-hidden="true"></span>
-                <h2 id="train-title">
+                <h2 id={title_id}>
                     <span class="term">{ capitalised(Term::Topic.word(v)) }</span>
-                    <span class="topic-name">{ topic.clone() }</span>
+                    <span class="topic-name">{ train.topic.clone() }</span>
                 </h2>
+                <span class="train-facts">
+                    { format!("{count} {}", if count == 1 { Term::Partition.word(v).to_string() } else { plural(Term::Partition.word(v)) }) }
+                    if train.compacted {
+                        <span class="compacted-badge" title={Term::Compaction.explanation()}>
+                            { capitalised(Term::Compaction.word(v)) }
+                        </span>
+                    }
+                </span>
             </div>
+            <TrainKey vocabulary={v} />
             <ol class="compartments">
-                { for compartments.into_iter().map(|c| {
-                    let partition = c.partition;
-                    let newest_offset = newest.as_ref().filter(|(t, p, _)| *t == topic && *p == partition).map(|(_, _, o)| *o);
-                    html! { <Compartment key={partition} view={c} vocabulary={v} {newest_offset} /> }
+                { for train.compartments.iter().map(|c| html! {
+                    <Compartment key={c.partition} view={c.clone()} vocabulary={v}
+                                 show_replicas={*show_replicas} on_window={on_window.clone()} />
                 }) }
             </ol>
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct TrainKeyProps {
+    vocabulary: Vocabulary,
+}
+
+/// What each mark on a compartment means, in the chosen words.
+#[component]
+fn TrainKey(props: &TrainKeyProps) -> Html {
+    let v = props.vocabulary;
+    let row = |sample: Html, term: Term, extra: &str| {
+        html! {
+            <li title={term.explanation()}>
+                <span class="key-sample" aria-hidden="true">{ sample }</span>
+                <span>{ format!("{}{extra}", capitalised(term.word(v))) }</span>
+            </li>
+        }
+    };
+    html! {
+        <details class="train-key">
+            <summary>{ "What the marks mean" }</summary>
+            <ul>
+                { row(html! { <span class="key-hw"></span> }, Term::HighWatermark, "") }
+                { row(html! { <span class="seat key-past-hw"></span> }, Term::HighWatermark, ": not yet (faded seats)") }
+                { row(html! { <span class="team-1"><span class="key-committed"></span></span> }, Term::Committed, " (per team, above the seats)") }
+                { row(html! { <span class="team-1"><span class="team-shape">{ "B" }</span></span> }, Term::Position, " (a named checker below its next seat)") }
+                { row(html! { <span class="team-1"><span class="key-hand"></span></span> }, Term::InHand, "") }
+                { row(html! { <span class="check team-1">{ "B" }</span> }, Term::Process, "ed by the team") }
+                { row(html! { <span class="check dup team-1">{ "B×2" }</span> }, Term::Duplicate, "") }
+                { row(html! { <span class="check never team-1">{ "B" }</span> }, Term::Skipped, "") }
+                { row(html! { <span class="key-gap"></span> }, Term::Compaction, ": empty seats") }
+                { row(html! { <span class="seat-number">{ "+N" }</span> }, Term::Retention, ": older seats before the window") }
+            </ul>
+        </details>
     }
 }
