@@ -3,17 +3,48 @@
 use crate::state::{Action, AppContext};
 use crate::view;
 use crate::vocab::{capitalised, Term};
+use script::{Command, ConsoleProducer, SendRecord};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-/// The console line the send form stands for.
-pub fn send_line(topic: &str, key: Option<&str>, value: &str) -> String {
-    let mut line = format!("kafka-console-producer --topic {}", script::quote(topic));
-    if let Some(key) = key {
-        line.push_str(&format!(" --key {}", script::quote(key)));
+/// What sends a record: a producer client (`send p1 …`) or Kafka's console producer tool.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Via<'a> {
+    Producer(&'a str),
+    ConsoleProducer,
+}
+
+/// The command that sends one record. `partition` is honoured by a producer client only (the
+/// console producer always lets the partitioner choose).
+pub fn send_command(
+    via: Via<'_>,
+    topic: &str,
+    partition: Option<u32>,
+    key: Option<&str>,
+    value: &str,
+) -> Command {
+    match via {
+        Via::Producer(producer) => Command::Send(SendRecord {
+            producer: producer.to_string(),
+            topic: topic.to_string(),
+            partition,
+            key: key.map(str::to_string),
+            value: Some(value.to_string()),
+            timestamp: None,
+            headers: Vec::new(),
+        }),
+        Via::ConsoleProducer => Command::ConsoleProducer(ConsoleProducer {
+            topic: topic.to_string(),
+            key: key.map(str::to_string),
+            values: vec![value.to_string()],
+            configs: Default::default(),
+        }),
     }
-    line.push_str(&format!(" --value {}", script::quote(value)));
-    line
+}
+
+/// The console line the quick send form stands for.
+pub fn send_line(topic: &str, key: Option<&str>, value: &str) -> String {
+    send_command(Via::ConsoleProducer, topic, None, key, value).to_string()
 }
 
 #[component]
@@ -22,27 +53,31 @@ pub fn ProducerPanel() -> Html {
         return html! {};
     };
     let v = state.vocabulary;
-    let key_ref = use_node_ref();
-    let value_ref = use_node_ref();
+    let key = use_state(String::new);
+    let value = use_state(String::new);
     let topic = view::first_topic(state.sandbox().world()).unwrap_or_default();
+    let sent = view::records_on_board(state.sandbox().world(), &topic);
+    let line = {
+        let key = Some(key.as_str()).filter(|k| !k.is_empty());
+        let value = if value.is_empty() {
+            format!("order-{}", sent + 1)
+        } else {
+            value.to_string()
+        };
+        send_line(&topic, key, &value)
+    };
     let onsubmit = {
-        let (state, key_ref, value_ref, topic) = (
-            state.clone(),
-            key_ref.clone(),
-            value_ref.clone(),
-            topic.clone(),
-        );
+        let (state, line) = (state.clone(), line.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let read = |r: &NodeRef| {
-                r.cast::<HtmlInputElement>()
-                    .map(|i| i.value())
-                    .filter(|s| !s.is_empty())
-            };
-            let key = read(&key_ref);
-            let sent = view::records_on_board(state.sandbox().world(), &topic);
-            let value = read(&value_ref).unwrap_or_else(|| format!("order-{}", sent + 1));
-            state.dispatch(Action::Run(send_line(&topic, key.as_deref(), &value)));
+            state.dispatch(Action::Run(line.clone()));
+        })
+    };
+    let on_input = |field: &UseStateHandle<String>| {
+        let field = field.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            field.set(input.value());
         })
     };
     let latest = view::newest_append(state.sandbox().latest());
@@ -79,14 +114,17 @@ pub fn ProducerPanel() -> Html {
             <form class="send-form" onsubmit={onsubmit}>
                 <label>
                     <span>{ capitalised(Term::Key.word(v)) }</span>
-                    <input ref={key_ref} data-testid="key-input" placeholder="e.g. alice (optional)" maxlength="64" autocomplete="off" />
+                    <input data-testid="key-input" placeholder="e.g. alice (optional)" maxlength="64" autocomplete="off"
+                           value={(*key).clone()} oninput={on_input(&key)} />
                 </label>
                 <label>
                     <span>{ capitalised(Term::Value.word(v)) }</span>
-                    <input ref={value_ref} data-testid="value-input" placeholder="e.g. 2 coffees" maxlength="64" autocomplete="off" />
+                    <input data-testid="value-input" placeholder="e.g. 2 coffees" maxlength="64" autocomplete="off"
+                           value={(*value).clone()} oninput={on_input(&value)} />
                 </label>
                 <button type="submit" class="primary" data-testid="send-button" disabled={!state.can_write()}>{ Term::Send.word(v) }</button>
             </form>
+            <p class="runs" data-testid="send-preview"><span>{ "runs: " }</span><code>{ line }</code></p>
             { status }
         </section>
     }
