@@ -19,9 +19,24 @@ pub fn Notebook() -> Html {
     let sandbox = state.sandbox();
     let world = sandbox.world();
     let pages = teams::notebook(world, sandbox.latest());
-    let colours: Vec<(String, usize)> = crate::view::trains::teams(world)
+    let mut groups: Vec<&str> = pages
+        .iter()
+        .flat_map(|p| p.entries.iter())
+        .filter_map(|e| match e {
+            NotebookEntry::Line { group, .. } => Some(group.as_str()),
+            _ => None,
+        })
+        .chain(
+            pages
+                .iter()
+                .flat_map(|p| p.groups.iter().map(String::as_str)),
+        )
+        .collect();
+    groups.sort_unstable();
+    groups.dedup();
+    let colours: Vec<(String, usize)> = groups
         .into_iter()
-        .map(|t| (t.group, t.colour))
+        .map(|g| (g.to_string(), teams::team_colour_index(world, g)))
         .collect();
     html! {
         <section class="panel notebook" aria-labelledby="notebook-title">

@@ -239,7 +239,7 @@ fn CheckerView(props: &CheckerProps) -> Html {
             <div class="checker-body">
                 <div class="checker-line">
                     <strong class="checker-name">{ &c.name }</strong>
-                    <span class="checker-state">{ label }</span>
+                    <span class="checker-state" title={(c.state == CheckerState::Idle).then(|| Term::Idle.explanation())}>{ label }</span>
                     if c.leader {
                         <span class="checker-tag" title="The group leader runs the assignor for the team">{ "leader" }</span>
                     }

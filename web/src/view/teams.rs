@@ -740,20 +740,13 @@ impl Ring {
         }
     }
 
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.samples.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.samples.is_empty()
-    }
-
     pub fn samples(&self) -> impl Iterator<Item = (i64, i64)> + '_ {
         self.samples.iter().copied()
-    }
-
-    pub fn max(&self) -> i64 {
-        self.samples.iter().map(|s| s.1).max().unwrap_or(0)
     }
 }
 
