@@ -165,6 +165,21 @@ const CASES: &[(&str, &str)] = &[
     // simulator
     ("crash c1", "crash c1"),
     ("restart c1", "restart c1"),
+    ("run c1", "run c1"),
+    (
+        "run c1 --commit sync-per-batch --process-ms 50",
+        "run c1 --commit sync-per-batch --process-ms 50",
+    ),
+    (
+        "run c1 --poll-timeout-ms 250 --commit before-processing --process-ms 0",
+        "run c1 --commit before-processing --process-ms 0 --poll-timeout-ms 250",
+    ),
+    ("run c1 --commit=async-per-batch", "run c1 --commit async-per-batch"),
+    ("run c1 --commit sync-per-record", "run c1 --commit sync-per-record"),
+    ("run c1 --commit auto", "run c1 --commit auto"),
+    ("run p1 --rate 5 --topic orders --keys 4", "run p1 --topic orders --rate 5 --keys 4"),
+    ("run p1 --topic orders --rate 1000", "run p1 --topic orders --rate 1000"),
+    ("stop c1", "stop c1"),
     ("advance 5s", "advance 5s"),
     ("advance 90s", "advance 1m30s"),
     ("advance 1500ms", "advance 1s500ms"),
@@ -439,5 +454,48 @@ fn a_topic_whose_name_starts_with_dashes_prints_quoted_and_parses_back() {
     ] {
         let command = parse(input);
         assert_eq!(parse(&command.to_string()), command, "{input}");
+    }
+}
+
+#[test]
+fn run_takes_a_consumer_loop_or_a_producer_rate() {
+    assert_eq!(
+        parse("run c1 --commit sync-per-record --process-ms 20"),
+        Command::RunConsumer(RunConsumer {
+            consumer: "c1".into(),
+            commit: Some(CommitPolicy::SyncPerRecord),
+            process_ms: Some(20),
+            poll_timeout_ms: None,
+        })
+    );
+    assert_eq!(
+        parse("run p1 --topic orders --rate 5"),
+        Command::RunProducer(RunProducer {
+            producer: "p1".into(),
+            topic: "orders".into(),
+            rate: 5,
+            keys: None,
+        })
+    );
+    for policy in CommitPolicy::ALL {
+        let line = format!("run c1 --commit {}", policy.name());
+        assert_eq!(parse(&line).to_string(), line);
+    }
+    for bad in [
+        "run",
+        "run c1 c2",
+        "run c1 --commit sometimes",
+        "run c1 --process-ms -5",
+        "run c1 --poll-timeout-ms 0",
+        "run p1 --topic orders",
+        "run p1 --rate 5",
+        "run p1 --topic orders --rate 0",
+        "run p1 --topic orders --rate 1001",
+        "run p1 --topic orders --rate 5 --commit auto",
+        "run c1 --keys 3 --process-ms 5",
+        "stop",
+        "stop c1 c2",
+    ] {
+        assert!(parse_line(bad).is_err(), "{bad} should not parse");
     }
 }

@@ -107,6 +107,18 @@ const VOCABULARY: &[&str] = &[
     "crash",
     "restart",
     "advance",
+    "run",
+    "stop",
+    "--commit",
+    "--process-ms",
+    "--poll-timeout-ms",
+    "--rate",
+    "--keys",
+    "auto",
+    "sync-per-batch",
+    "sync-per-record",
+    "before-processing",
+    "async-per-batch",
     "kill-broker",
     "restart-broker",
     "seed",
@@ -454,6 +466,42 @@ fn valid_line() -> impl Strategy<Value = (String, Option<Command>)> {
             (format!("seek {c} {} {o}", quote(&format!("{t}:{p}"))), Some(expected))
         }),
         any::<u64>().prop_map(|ms| (format!("advance {ms}ms"), Some(Command::Advance { millis: ms }))),
+        (client(), prop::option::of(0usize..5), prop::option::of(0u64..=3_600_000), prop::option::of(1u64..=3_600_000)).prop_map(
+            |(c, policy, process, timeout)| {
+                let commit = policy.map(|i| script::CommitPolicy::ALL[i]);
+                let mut line = format!("run {c}");
+                if let Some(p) = commit {
+                    line.push_str(&format!(" --commit {}", p.name()));
+                }
+                if let Some(ms) = process {
+                    line.push_str(&format!(" --process-ms {ms}"));
+                }
+                if let Some(ms) = timeout {
+                    line.push_str(&format!(" --poll-timeout-ms {ms}"));
+                }
+                let expected = Command::RunConsumer(script::RunConsumer {
+                    consumer: c,
+                    commit,
+                    process_ms: process,
+                    poll_timeout_ms: timeout,
+                });
+                (line, Some(expected))
+            }
+        ),
+        (client(), topic(), 1u32..=1000, prop::option::of(0u32..=1_000_000)).prop_map(|(c, t, rate, keys)| {
+            let mut line = format!("run {c} --topic {} --rate {rate}", quote(&t));
+            if let Some(k) = keys {
+                line.push_str(&format!(" --keys {k}"));
+            }
+            let expected = Command::RunProducer(script::RunProducer {
+                producer: c,
+                topic: t,
+                rate,
+                keys,
+            });
+            (line, Some(expected))
+        }),
+        client().prop_map(|c| (format!("stop {c}"), Some(Command::Stop { client: c }))),
         (0i64..10_000, 1i64..=12, 1i64..=28, 0i64..24, 0i64..60, 0i64..60, 0i64..1000, -18i64..=18).prop_map(
             |(y, mo, d, h, mi, s, ms, zone)| {
                 let sign = if zone < 0 { '-' } else { '+' };

@@ -220,6 +220,11 @@ impl Console {
     }
 
     /// The canonical lines accepted so far that changed the world or its clients.
+    ///
+    /// Consecutive `advance` lines are kept as one (`advance 100ms` then `advance 200ms` is
+    /// logged as `advance 300ms`), so a played minute driven by many small advances is one
+    /// line. This is exact: splitting an advance never changes the world (the property
+    /// test `crates/sim/tests/advance_split.rs`), so replaying the log gives the same world.
     pub fn log(&self) -> &[String] {
         &self.log
     }
@@ -282,10 +287,35 @@ impl Console {
     pub fn execute(&mut self, span: Span, command: &Command) -> Result<Output, ExecError> {
         let output = self.run(span, command)?;
         if changes_state(command) {
-            self.log.push(command.to_string());
+            self.push_log(command);
         }
         self.pending_events.extend(output.events.iter().cloned());
         Ok(output)
+    }
+
+    /// Appends `command` to the log, merging an `advance` into an `advance` just before it
+    /// (as long as the sum is still one valid `advance`).
+    fn push_log(&mut self, command: &Command) {
+        if let Command::Advance { millis } = command {
+            let previous = self
+                .log
+                .last()
+                .and_then(|line| match crate::parse_line(line) {
+                    Ok(Some(Command::Advance { millis })) => Some(millis),
+                    _ => None,
+                });
+            let max = u64::try_from(sim::world::MAX_ADVANCE_MS).unwrap_or(u64::MAX);
+            if let Some(sum) = previous
+                .and_then(|p| p.checked_add(*millis))
+                .filter(|s| *s <= max)
+            {
+                if let Some(last) = self.log.last_mut() {
+                    *last = Command::Advance { millis: sum }.to_string();
+                    return;
+                }
+            }
+        }
+        self.log.push(command.to_string());
     }
 
     fn run(&mut self, span: Span, command: &Command) -> Result<Output, ExecError> {

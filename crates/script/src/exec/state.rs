@@ -88,17 +88,6 @@ pub struct GroupState {
     pub coordinator_partition: i32,
     pub members: Vec<String>,
     pub offsets: Vec<CommittedOffsetState>,
-    /// How the group's processing went (the delivery ledger's totals).
-    pub delivery: DeliveryState,
-}
-
-/// A group's processing totals: duplicates show at-least-once, skips at-most-once.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DeliveryState {
-    pub processed_records: u64,
-    pub deliveries: u64,
-    pub duplicate_records: u64,
-    pub skipped_records: u64,
 }
 
 /// A client's application (`run`), as `app` of a consumer or producer.
@@ -166,7 +155,8 @@ pub struct ProducerState {
     pub in_flight_records: usize,
     pub acknowledged_records: u64,
     pub failed_records: u64,
-    /// Its application, while `run` drives it.
+    /// Its application, while `run` drives it (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app: Option<ProducerAppState>,
 }
 
@@ -183,7 +173,8 @@ pub struct ConsumerState {
     pub partitions: Vec<ConsumerPartitionState>,
     /// Records polled and not processed yet.
     pub unprocessed: Vec<OffsetRef>,
-    /// Its application, while `run` drives it.
+    /// Its application, while `run` drives it (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app: Option<ConsumerAppState>,
 }
 
@@ -292,15 +283,6 @@ pub fn state(console: &Console) -> State {
                     .map(|g| g.members().into_iter().map(|m| m.member_id).collect())
                     .unwrap_or_default(),
                 offsets,
-                delivery: {
-                    let t = world.delivery_ledger().totals(Some(&group));
-                    DeliveryState {
-                        processed_records: t.processed_records,
-                        deliveries: t.deliveries,
-                        duplicate_records: t.duplicate_records,
-                        skipped_records: t.skipped_records,
-                    }
-                },
                 group,
             }
         })

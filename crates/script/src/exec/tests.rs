@@ -334,6 +334,7 @@ mod properties {
         include_str!("../../../../tests/scenarios/zombie-fenced.oe"),
         include_str!("../../../../tests/scenarios/topics.oe"),
         include_str!("../../../../tests/scenarios/producer.oe"),
+        include_str!("../../../../tests/scenarios/play.oe"),
     ];
 
     fn pool() -> Vec<String> {
@@ -380,6 +381,93 @@ mod properties {
             }
             prop_assert_eq!(c.world().check_invariants(), Ok(()));
             prop_assert!(serde_json::from_str::<serde_json::Value>(&state::state_json(&c)).is_ok());
+        }
+    }
+}
+
+#[test]
+fn consecutive_advance_lines_are_logged_as_one() {
+    let mut c = console("kafka-topics --create --topic t\n");
+    for line in [
+        "advance 100ms",
+        "advance 200ms",
+        "advance 1s",
+        "advance 0ms",
+    ] {
+        c.run_line(line).unwrap();
+    }
+    assert_eq!(
+        c.log(),
+        ["kafka-topics --create --topic t", "advance 1s300ms"]
+    );
+    // A view in between does not split them; a change does.
+    c.run_line("state").unwrap();
+    c.run_line("advance 700ms").unwrap();
+    c.run_line("producer p1").unwrap();
+    c.run_line("advance 5s").unwrap();
+    assert_eq!(
+        c.log(),
+        [
+            "kafka-topics --create --topic t",
+            "advance 2s",
+            "producer p1",
+            "advance 5s"
+        ]
+    );
+    // A refused advance is not logged and does not touch the line before it.
+    assert!(c.run_line("advance 400d").is_err());
+    assert_eq!(c.log().last().map(String::as_str), Some("advance 5s"));
+    // Never past one valid advance (366 days): the next line starts a new entry.
+    c.run_line("advance 366d").unwrap();
+    assert_eq!(c.log().last().map(String::as_str), Some("advance 366d"));
+    assert_eq!(c.log()[c.log().len() - 2], "advance 5s");
+    // Replaying the merged log gives the same world.
+    let mut r = Console::new(7);
+    r.run_script(&c.log().join("\n")).unwrap();
+    assert_eq!(r.state_hash(), c.state_hash());
+}
+
+#[test]
+fn a_played_session_in_small_steps_logs_small_and_replays_exactly() {
+    let mut c = console(concat!(
+        "kafka-topics --create --topic orders --partitions 3 --config retention.ms=20000\n",
+        "producer p1\n",
+        "consumer c1 group.id=g enable.auto.commit=false auto.offset.reset=earliest\n",
+        "subscribe c1 orders\n",
+        "run p1 --topic orders --rate 20 --keys 3\n",
+        "run c1 --commit sync-per-record --process-ms 5\n",
+    ));
+    for _ in 0..600 {
+        c.run_line("advance 100ms").unwrap();
+    }
+    c.run_line("crash c1").unwrap();
+    for _ in 0..50 {
+        c.run_line("advance 20ms").unwrap();
+    }
+    assert_eq!(c.log().len(), 9, "{:?}", c.log());
+    assert_eq!(c.log()[6], "advance 1m");
+    assert_eq!(c.log()[8], "advance 1s");
+    let mut r = Console::new(7);
+    r.run_script(&c.log().join("\n")).unwrap();
+    assert_eq!(r.state_hash(), c.state_hash());
+    assert_eq!(state::state_json(&r), state::state_json(&c));
+}
+
+mod durations {
+    use crate::values::format_duration;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The printer is exact for any sum a merged log can hold.
+        #[test]
+        fn format_duration_round_trips_any_millisecond_count(a in 0u64..=31_622_400_000, b in 0u64..=31_622_400_000) {
+            for ms in [a, b, a + b] {
+                let line = format!("advance {}", format_duration(ms));
+                prop_assert_eq!(
+                    crate::parse_line(&line).unwrap(),
+                    Some(crate::Command::Advance { millis: ms })
+                );
+            }
         }
     }
 }

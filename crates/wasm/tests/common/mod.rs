@@ -44,6 +44,11 @@ pub const SCENARIOS: &[(&str, &str, &str)] = &[
         include_str!("../../../../tests/scenarios/offset-store.expected"),
     ),
     (
+        "play",
+        include_str!("../../../../tests/scenarios/play.oe"),
+        include_str!("../../../../tests/scenarios/play.expected"),
+    ),
+    (
         "producer",
         include_str!("../../../../tests/scenarios/producer.oe"),
         include_str!("../../../../tests/scenarios/producer.expected"),
