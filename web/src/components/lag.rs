@@ -102,7 +102,7 @@ fn TeamLagView(props: &LagProps) -> Html {
     html! {
         <div class={classes!("team-lag", teams::team_class(lag.colour))} data-testid="lag" data-group={lag.group.clone()}>
             <div class="team-lag-head">
-                <span class="team-badge small" aria-hidden="true">{ lag.letter }</span>
+                <span class="team-badge small team-shape" aria-hidden="true">{ lag.letter }</span>
                 <strong class="team-name">{ &lag.group }</strong>
                 <span class="lag-total" data-testid="lag-total">{ lag.total }</span>
                 <svg class="sparkline" viewBox={format!("-2 -2 {} {}", CHART_W + 4.0, CHART_H + 4.0)}

@@ -119,7 +119,7 @@ fn TeamCardView(props: &CardProps) -> Html {
         <li class={classes!("team-card", teams::team_class(card.colour), card.rebalancing.then_some("rebalancing"))}
             data-testid="team" data-group={card.group.clone()} aria-labelledby={heading_id.clone()}>
             <header class="team-head">
-                <span class="team-badge" aria-hidden="true">{ card.letter }</span>
+                <span class="team-badge team-shape" aria-hidden="true">{ card.letter }</span>
                 <h3 id={heading_id}>
                     <span class="team-term">{ capitalised(Term::Group.word(v)) }</span>
                     <span class="team-name">{ &card.group }</span>
