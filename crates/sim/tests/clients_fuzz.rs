@@ -6,6 +6,7 @@ mod clients_support;
 
 use clients_support::*;
 use proptest::prelude::*;
+use sim::clients::CommitPolicy;
 use sim::{Command, OffsetCommit, TopicPartition};
 
 fn name() -> impl Strategy<Value = String> {
@@ -147,6 +148,27 @@ fn command() -> impl Strategy<Value = Command> {
                 timestamp_ms: None,
             }),
         name().prop_map(|producer| Command::Flush { producer }),
+        (
+            name(),
+            prop::option::of(0usize..5),
+            prop::option::of(-5i64..60),
+            prop::option::of(-5i64..400)
+        )
+            .prop_map(|(consumer, p, process_ms, idle_ms)| Command::RunConsumer {
+                consumer,
+                commit: p.map(|i| CommitPolicy::ALL[i]),
+                process_ms,
+                idle_ms,
+            }),
+        (name(), topic(), 0u32..1_200, 0u32..4).prop_map(|(producer, topic, rate, keys)| {
+            Command::RunProducer {
+                producer,
+                topic,
+                rate,
+                keys,
+            }
+        }),
+        name().prop_map(|client| Command::StopApp { client }),
         name().prop_map(|producer| Command::CloseProducer { producer }),
         (0i64..8_000).prop_map(|ms| Command::Advance { ms }),
         (0i32..2).prop_map(|p| Command::Produce {

@@ -5,11 +5,16 @@
 //! catch up: under commit-after-process every record below the high watermark was
 //! processed at least once, under commit-before-process none was processed twice; the
 //! same seed and commands give the same state hash, and a snapshot restores to it.
+//!
+//! Consumers may also run as played applications (`RunConsumer`) with the policy of the
+//! mode (`sync-per-batch` or `sync-per-record` after processing, `before-processing`), and
+//! be stopped again; a consumer whose application runs takes no manual steps.
 
 mod clients_support;
 
 use clients_support::*;
 use proptest::prelude::*;
+use sim::clients::CommitPolicy;
 use sim::{Command, World, WorldConfig};
 
 const PARTITIONS: i32 = 3;
@@ -31,6 +36,11 @@ enum Action {
     RestartBroker(i32),
     /// A producer client sends keyless records (sticky partitioner, linger).
     Send(usize),
+    /// Consumer `i` runs its application loop (per record if the flag is set), processing
+    /// each record for the given ms.
+    Play(usize, bool, i64),
+    /// Consumer `i`'s application stops.
+    StopPlay(usize),
 }
 
 fn action() -> impl Strategy<Value = Action> {
@@ -45,6 +55,9 @@ fn action() -> impl Strategy<Value = Action> {
         1 => (1i32..=3).prop_map(Action::KillBroker),
         1 => (1i32..=3).prop_map(Action::RestartBroker),
         2 => (1usize..6).prop_map(Action::Send),
+        3 => (0usize..MAX_CONSUMERS, any::<bool>(), 0i64..300)
+            .prop_map(|(i, r, ms)| Action::Play(i, r, ms)),
+        1 => (0usize..MAX_CONSUMERS).prop_map(Action::StopPlay),
     ]
 }
 
@@ -140,7 +153,30 @@ impl Run {
             }
             Action::Step(i, parts) => {
                 if let Some(n) = self.running(*i) {
-                    self.step(&n, *parts);
+                    if self.w.app(&n).is_none() {
+                        self.step(&n, *parts);
+                    }
+                }
+            }
+            Action::Play(i, per_record, ms) => {
+                if let Some(n) = self.running(*i) {
+                    let commit = match (self.mode, per_record) {
+                        (Mode::CommitAfterProcess, false) => CommitPolicy::SyncPerBatch,
+                        (Mode::CommitAfterProcess, true) => CommitPolicy::SyncPerRecord,
+                        (Mode::CommitBeforeProcess, _) => CommitPolicy::BeforeProcessing,
+                    };
+                    // Refused when it already runs one: that changes nothing.
+                    let _ = self.w.apply(Command::RunConsumer {
+                        consumer: n,
+                        commit: Some(commit),
+                        process_ms: Some(*ms),
+                        idle_ms: None,
+                    });
+                }
+            }
+            Action::StopPlay(i) => {
+                if let Some(n) = self.names.get(*i).cloned() {
+                    let _ = self.w.apply(Command::StopApp { client: n });
                 }
             }
             Action::Crash(i) => {
@@ -261,7 +297,9 @@ impl Run {
             advance(&mut self.w, 1_000);
             for i in 0..self.names.len() {
                 if let Some(n) = self.running(i) {
-                    self.step(&n, 3);
+                    if self.w.app(&n).is_none() {
+                        self.step(&n, 3);
+                    }
                 }
             }
             self.check();
