@@ -630,6 +630,10 @@ fn offsets_text(world: &World) -> String {
 fn producer_text(world: &World, name: &str) -> Option<String> {
     let p = world.producer(name)?;
     let st = p.settings();
+    let app = world
+        .app(name)
+        .map(|a| format!("  {}\n", app_status(&a)))
+        .unwrap_or_default();
     Some(format!(
         "producer {name}: acks={} linger.ms={} batch.size={} enable.idempotence={}{}; {} queued, {} in flight, {} acknowledged, {} failed\n",
         match st.acks {
@@ -645,7 +649,7 @@ fn producer_text(world: &World, name: &str) -> Option<String> {
         p.in_flight_records(),
         p.acknowledged_records(),
         p.failed_records(),
-    ))
+    ) + &app)
 }
 
 /// A consumer: its state and membership, then per partition the position (where the
@@ -688,7 +692,23 @@ fn consumer_text(world: &World, name: &str) -> Option<String> {
             .collect();
         let _ = writeln!(out, "  polled, not processed: {}", list.join(", "));
     }
+    if let Some(app) = world.app(name) {
+        let _ = writeln!(out, "  {}", app_status(&app));
+    }
     Some(out)
+}
+
+/// A running application's line in `describe consumer` / `describe producer`.
+fn app_status(app: &sim::clients::AppView) -> String {
+    let next = match app {
+        sim::clients::AppView::Consumer {
+            step, next_at_ms, ..
+        } => format!("next: {step} at {next_at_ms} ms"),
+        sim::clients::AppView::Producer {
+            sent, next_at_ms, ..
+        } => format!("{sent} sent; next at {next_at_ms} ms"),
+    };
+    format!("{}; {next}", app_line(app))
 }
 
 /// `state`: the cluster, every topic with its partitions, the notebook and the clients.

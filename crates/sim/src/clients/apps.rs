@@ -371,7 +371,7 @@ impl World {
         if !self.clients.apps.contains_key(name) {
             return Err(invalid(format!("{name} runs no application")));
         }
-        self.stop_app(name, "stopped", events);
+        self.stop_app(name, "asked to stop", events);
         Ok(())
     }
 
