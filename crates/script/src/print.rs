@@ -476,7 +476,9 @@ impl Display for Command {
                 write!(
                     f,
                     "run {} --topic {} --rate {}",
-                    r.producer, r.topic, r.rate
+                    r.producer,
+                    q(&r.topic),
+                    r.rate
                 )?;
                 if let Some(k) = r.keys {
                     write!(f, " --keys {k}")?;
