@@ -36,6 +36,11 @@
 //! `GroupCoordinator` / `ClassicGroup` (see [`crate::group`]), and for producers see
 //! [`Producer`].
 //!
+//! Played clients (`apps.rs`, simulator commands `RunConsumer`, `RunProducer`, `StopApp`):
+//! a consumer runs its poll loop on its own under a [`CommitPolicy`], a producer sends at a
+//! rate; each next step is an explicit time in the world with an `AppTimer` behind it. A
+//! crash or a close stops the application; a restarted consumer is manual again.
+//!
 //! Simplifications, said plainly: requests reach the coordinator without network delay;
 //! a consumer sees new partitions of a subscribed topic at its next poll (Kafka: at its
 //! next metadata refresh, `metadata.max.age.ms`); the group lives on whichever broker
