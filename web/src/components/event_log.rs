@@ -13,7 +13,8 @@ pub const ANNOUNCE_EVERY_MS: f64 = 2000.0;
 /// Rows drawn at first; "show more" adds as many again.
 const PAGE: usize = 40;
 
-/// Replication chatter: shown only on request, it would drown the rest during play.
+/// Replication chatter: shown only on request, it would drown the rest during play. (A commit
+/// record's append is told by its own `OffsetCommitAppended` sentence.)
 fn is_detail(e: &Event) -> bool {
     matches!(
         e,
@@ -21,7 +22,7 @@ fn is_detail(e: &Event) -> bool {
             | Event::HighWatermarkAdvanced { .. }
             | Event::SegmentRolled { .. }
             | Event::ClockAdvanced { .. }
-    )
+    ) || matches!(e, Event::RecordAppended { topic, .. } if topic == sim::OFFSETS_TOPIC)
 }
 
 /// What the live region says about `sentences`, `skipped` more having happened since the

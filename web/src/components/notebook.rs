@@ -102,7 +102,7 @@ fn NotebookPageView(props: &PageProps) -> Html {
                     }) }
                 </p>
             }
-            <ol class="notebook-lines">
+            <ol class="nb-lines">
                 if page.earlier > 0 {
                     <li key="earlier" class="notebook-earlier">{ format!("… {} older lines", page.earlier) }</li>
                 }
@@ -151,7 +151,7 @@ fn entry_view(
             );
             html! {
                 <li key={format!("l{offset}")}
-                    class={classes!("notebook-line", superseded.then_some("superseded"), pending.then_some("pending"), fresh.then_some("fresh"), committed.is_none().then_some("tombstone"))}
+                    class={classes!("nb-line", superseded.then_some("superseded"), pending.then_some("pending"), fresh.then_some("fresh"), committed.is_none().then_some("nb-tombstone"))}
                     data-testid="notebook-line" data-group={group.clone()} data-topic={topic.clone()}
                     data-partition={partition.to_string()} data-offset={committed.map(|c| c.to_string()).unwrap_or_default()}
                     data-log-offset={offset.to_string()}
@@ -172,7 +172,7 @@ fn entry_view(
             </li>
         },
         NotebookEntry::Other { offset } => html! {
-            <li key={format!("o{offset}")} class="notebook-line other">
+            <li key={format!("o{offset}")} class="nb-line other">
                 <span class="line-number">{ offset }</span>
                 <span class="line-value">{ "group metadata" }</span>
             </li>

@@ -5,7 +5,6 @@
 //! is shown as it happens.
 
 use crate::state::AppContext;
-use crate::view;
 use crate::view::sentences::{bare, count, duration, plural};
 use crate::view::teams::{self, Outcome, Platform, QueuedBatch};
 use crate::vocab::{capitalised, Term, Vocabulary};
@@ -93,8 +92,8 @@ fn PlatformCard(props: &CardProps) -> Html {
             <p class="platform-counts">
                 <span>{ format!("{} waiting", count(waiting as i128, Term::Record, v)) }</span>
                 <span title="Written, waiting for the acknowledgement">{ format!("{} in flight", p.in_flight) }</span>
-                <span class="ok">{ format!("✓ {} acknowledged", p.acknowledged) }</span>
-                if p.failed > 0 { <span class="bad">{ format!("✗ {} failed", p.failed) }</span> }
+                <span class="count-ok">{ format!("✓ {} acknowledged", p.acknowledged) }</span>
+                if p.failed > 0 { <span class="count-bad">{ format!("✗ {} failed", p.failed) }</span> }
             </p>
             if !p.batches.is_empty() {
                 <ul class="batches" aria-label={capitalised(&plural(Term::Batch.word(v)))}>
@@ -139,7 +138,7 @@ fn batch_view(b: &QueuedBatch, v: Vocabulary, now: i64, partitions: i32) -> Html
                         capitalised(bare(Term::Key.word(v))), r.key.as_deref().unwrap_or("none"),
                         bare(Term::Value.word(v)), r.value.as_deref().unwrap_or("null"));
                     html! {
-                        <li key={i} class={classes!("queued", view::key_colour_class(r.key.as_deref()))} title={title}>
+                        <li key={i} class={classes!("queued", key_classes(r.key.as_deref()))} title={title}>
                             <span class="passenger" aria-hidden="true"></span>
                             <span class="queued-key">{ r.key.clone().unwrap_or_else(|| "·".into()) }</span>
                         </li>
@@ -238,5 +237,14 @@ fn outcome_view(i: usize, o: &Outcome, v: Vocabulary) -> Html {
         <li key={i} class={classes!("outcome", class)}>
             <span class="outcome-icon" aria-hidden="true">{ icon }</span>{ text }
         </li>
+    }
+}
+
+/// The passenger look of a key, as on the train: a colour and a shape (`hue-N shape-N`).
+fn key_classes(key: Option<&str>) -> Classes {
+    let look = crate::view::trains::key_look(key);
+    match (look.hue, look.shape) {
+        (Some(h), Some(s)) => classes!(format!("hue-{h}"), format!("shape-{s}")),
+        _ => classes!("keyless"),
     }
 }

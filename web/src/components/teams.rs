@@ -150,13 +150,13 @@ fn TeamCardView(props: &CardProps) -> Html {
                     { rebalance_note(card, v) }
                 </p>
             }
-            <ul class="checkers" aria-label={capitalised(&plural(Term::Consumer.word(v)))}>
+            <ul class="tc-checkers" aria-label={capitalised(&plural(Term::Consumer.word(v)))}>
                 { for card.checkers.iter().map(|c| {
                     let left = remaining.iter().find(|(n, _)| *n == c.name).map(|(_, r)| *r);
                     html! { <CheckerView key={c.name.clone()} checker={c.clone()} vocabulary={v} remaining={left} /> }
                 }) }
                 if card.checkers.is_empty() {
-                    <li class="checker-none">{ format!("No {} in this team now: only its lines in the notebook remain.", plural(Term::Consumer.word(v))) }</li>
+                    <li class="tc-checker-none">{ format!("No {} in this team now: only its lines in the notebook remain.", plural(Term::Consumer.word(v))) }</li>
                 }
             </ul>
             <p class="delivery" data-testid="delivery">
@@ -234,23 +234,23 @@ fn CheckerView(props: &CheckerProps) -> Html {
     };
     let state = c.state.as_str();
     html! {
-        <li class={classes!("checker", format!("state-{state}"))} data-testid="checker" data-consumer={c.name.clone()} data-state={state}>
-            <span class="checker-figure" aria-hidden="true"><span class="checker-cap"></span></span>
-            <div class="checker-body">
-                <div class="checker-line">
-                    <strong class="checker-name">{ &c.name }</strong>
-                    <span class="checker-state" title={(c.state == CheckerState::Idle).then(|| Term::Idle.explanation())}>{ label }</span>
+        <li class={classes!("tc-checker", format!("state-{state}"))} data-testid="checker" data-consumer={c.name.clone()} data-state={state}>
+            <span class="tc-checker-figure" aria-hidden="true"><span class="tc-checker-cap"></span></span>
+            <div class="tc-checker-body">
+                <div class="tc-checker-line">
+                    <strong class="tc-checker-name">{ &c.name }</strong>
+                    <span class="tc-checker-state" title={(c.state == CheckerState::Idle).then(|| Term::Idle.explanation())}>{ label }</span>
                     if c.leader {
-                        <span class="checker-tag" title="The group leader runs the assignor for the team">{ "leader" }</span>
+                        <span class="tc-checker-tag" title="The group leader runs the assignor for the team">{ "leader" }</span>
                     }
                     if c.incarnation > 0 {
-                        <span class="checker-tag" title="How many times it restarted">{ format!("restart {}", c.incarnation) }</span>
+                        <span class="tc-checker-tag" title="How many times it restarted">{ format!("restart {}", c.incarnation) }</span>
                     }
                     if let Some((policy, step)) = &c.app {
-                        <span class="checker-tag app" title="It runs its poll loop on its own">{ format!("runs on its own: {policy} · {step}") }</span>
+                        <span class="tc-checker-tag app" title="It runs its poll loop on its own">{ format!("runs on its own: {policy} · {step}") }</span>
                     }
                     if c.unprocessed + c.processing > 0 {
-                        <span class="checker-tag" title="Polled, not yet processed">{ format!("{} in hand", c.unprocessed + c.processing) }</span>
+                        <span class="tc-checker-tag" title="Polled, not yet processed">{ format!("{} in hand", c.unprocessed + c.processing) }</span>
                     }
                 </div>
                 if !c.held.is_empty() || !c.leaving.is_empty() {
@@ -294,7 +294,7 @@ fn held_chip(h: &Held, v: Vocabulary) -> Html {
 fn checker_hint(c: &Checker, v: Vocabulary, remaining: Option<i64>) -> Html {
     match c.state {
         CheckerState::Idle => html! {
-            <p class="checker-hint">{ format!("More {} than {}: this one stands aside as idle until someone leaves.", plural(Term::Consumer.word(v)), plural(Term::Partition.word(v))) }</p>
+            <p class="tc-checker-hint">{ format!("More {} than {}: this one stands aside as idle until someone leaves.", plural(Term::Consumer.word(v)), plural(Term::Partition.word(v))) }</p>
         },
         CheckerState::Fainted => {
             let holding = c.still_member_holding.as_ref();
@@ -329,19 +329,19 @@ fn checker_hint(c: &Checker, v: Vocabulary, remaining: Option<i64>) -> Html {
                         )
                     };
                     html! {
-                        <p class="checker-hint fainted-hint" data-testid="session-countdown">
+                        <p class="tc-checker-hint fainted-hint" data-testid="session-countdown">
                             { format!("The team still counts it and {} {when} (session.timeout.ms {timeout}).{what} {walk}",
                                 if v == Vocabulary::Train { "reshuffles" } else { "rebalances" }) }
                         </p>
                     }
                 }
                 None => html! {
-                    <p class="checker-hint fainted-hint">{ format!("The team has moved on without it. {walk}") }</p>
+                    <p class="tc-checker-hint fainted-hint">{ format!("The team has moved on without it. {walk}") }</p>
                 },
             }
         }
         CheckerState::Joining => html! {
-            <p class="checker-hint">{ format!("Joins at its next {}; the team then shares the {} out.", Term::Poll.word(v), plural(Term::Partition.word(v))) }</p>
+            <p class="tc-checker-hint">{ format!("Joins at its next {}; the team then shares the {} out.", Term::Poll.word(v), plural(Term::Partition.word(v))) }</p>
         },
         CheckerState::Active | CheckerState::Closed => html! {},
     }
