@@ -310,28 +310,41 @@ fn checker_hint(c: &Checker, v: Vocabulary, remaining: Option<i64>) -> Html {
             match holding {
                 Some(held) => {
                     let timeout = duration(c.session_timeout_ms);
-                    let when = match remaining {
-                        Some(r) if r > 0 => format!("in about {}", duration(r)),
-                        Some(_) => "any moment now".to_string(),
-                        None => {
-                            format!("within session.timeout.ms ({timeout}) of its last heartbeat")
-                        }
-                    };
-                    let what = if held.is_empty() {
-                        String::new()
+                    let reshuffles = if v == Vocabulary::Train {
+                        "reshuffles"
                     } else {
-                        let ps: Vec<String> =
-                            held.iter().map(|tp| tp.partition.to_string()).collect();
-                        format!(
-                            " Its {} {} wait unchecked.",
-                            plural(Term::Partition.word(v)),
-                            ps.join(", ")
-                        )
+                        "rebalances"
+                    };
+                    let when = match remaining {
+                        Some(r) if r > 0 => format!(
+                            "The team still counts it: it {reshuffles} in about {} (session.timeout.ms {timeout} without a heartbeat).",
+                            duration(r)
+                        ),
+                        Some(_) => format!("The team {reshuffles} any moment now (session.timeout.ms {timeout})."),
+                        None => format!(
+                            "The team still counts it until session.timeout.ms ({timeout}) passes without a heartbeat; then it {reshuffles}."
+                        ),
+                    };
+                    let what = match held.as_slice() {
+                        [] => String::new(),
+                        [one] => format!(
+                            " Its {} {} waits unchecked.",
+                            bare(Term::Partition.word(v)),
+                            one.partition
+                        ),
+                        many => {
+                            let ps: Vec<String> =
+                                many.iter().map(|tp| tp.partition.to_string()).collect();
+                            format!(
+                                " Its {} {} wait unchecked.",
+                                plural(Term::Partition.word(v)),
+                                ps.join(", ")
+                            )
+                        }
                     };
                     html! {
                         <p class="tc-checker-hint fainted-hint" data-testid="session-countdown">
-                            { format!("The team still counts it and {} {when} (session.timeout.ms {timeout}).{what} {walk}",
-                                if v == Vocabulary::Train { "reshuffles" } else { "rebalances" }) }
+                            { format!("{when}{what} {walk}") }
                         </p>
                     }
                 }
