@@ -156,8 +156,8 @@ pub fn flags_of(command: &str) -> Vec<(String, bool)> {
 
 /// The positional placeholders of a usage line (`CONSUMER`, `TOPIC:P`, `[config=value]…`),
 /// up to its first alternative (`|`).
-fn positionals(info: &CommandInfo) -> Vec<&'static str> {
-    let words: Vec<&'static str> = usage_words(info).collect();
+fn positionals(usage: &'static str) -> Vec<&'static str> {
+    let words: Vec<&'static str> = usage.split_whitespace().skip(1).collect();
     let mut out = Vec::new();
     let mut skip_value = false;
     for word in words {
@@ -220,13 +220,27 @@ fn positional_slot(command: &str, index: usize) -> Slot {
     let Some(info) = script::help::command_info(command) else {
         return Slot::Nothing;
     };
-    let places = positionals(info);
-    let place = match places.get(index) {
-        Some(p) => Some(*p),
-        // A last placeholder that repeats (`TOPIC[,TOPIC…]…`, `[config=value]…`).
-        None => places.last().copied().filter(|p| p.ends_with('…')),
-    };
-    place.map_or(Slot::Nothing, slot_of_placeholder)
+    // A usage may have alternatives (`run CONSUMER … | run PRODUCER …`): a place that is a
+    // consumer in one and a producer in the other takes any client.
+    let mut slots = info
+        .usage
+        .split(" | ")
+        .filter(|alternative| alternative.split_whitespace().next() == Some(command))
+        .map(|alternative| {
+            let places = positionals(alternative);
+            let place = match places.get(index) {
+                Some(p) => Some(*p),
+                // A last placeholder that repeats (`TOPIC[,TOPIC…]…`, `[config=value]…`).
+                None => places.last().copied().filter(|p| p.ends_with('…')),
+            };
+            place.map_or(Slot::Nothing, slot_of_placeholder)
+        });
+    let first = slots.next().unwrap_or(Slot::Nothing);
+    slots.fold(first, |a, b| match (a, b) {
+        (Slot::Consumer, Slot::Producer) | (Slot::Producer, Slot::Consumer) => Slot::Client,
+        (Slot::Nothing, other) => other,
+        (same, _) => same,
+    })
 }
 
 /// What the value of `flag` is.
@@ -676,6 +690,16 @@ mod tests {
             "kafka-get-offsets --time earliest "
         );
         assert_eq!(line("commitSync c1 --off"), "commitSync c1 --offsets ");
+    }
+
+    #[test]
+    fn run_takes_any_client_and_its_commit_policies() {
+        assert_eq!(tab("run ").unwrap().candidates, ["c1", "c2", "p1"]);
+        assert_eq!(
+            line("run c1 --commit sync-per-b"),
+            "run c1 --commit sync-per-batch "
+        );
+        assert_eq!(line("stop p"), "stop p1 ");
     }
 
     #[test]

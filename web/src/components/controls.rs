@@ -8,11 +8,12 @@
 
 use crate::components::producer_panel::{send_command, Via};
 use crate::state::{Action, AppContext};
+use crate::view::sentences::plural;
 use crate::vocab::{capitalised, Term, Vocabulary};
 use script::{
-    ClientName, Command, CommitMode, Configs, ConfigsCommand, ConsumerGroupsCommand, ElectionType,
-    GroupSelection, LeaderElection, ResetMode, ResetScope, ResetSpec, TopicPartition,
-    TopicSelection, TopicsCommand,
+    ClientName, Command, CommitMode, CommitPolicy, Configs, ConfigsCommand, ConsumerGroupsCommand,
+    ElectionType, GroupSelection, LeaderElection, ResetMode, ResetScope, ResetSpec, RunConsumer,
+    RunProducer, TopicPartition, TopicSelection, TopicsCommand,
 };
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -27,6 +28,21 @@ pub struct ClientChoice {
     pub name: String,
     /// `running`, `crashed` or `closed`.
     pub state: &'static str,
+    /// Its application runs on its own (`run`).
+    pub app: bool,
+    /// A consumer with `enable.auto.commit=true`.
+    pub auto_commit: bool,
+}
+
+impl ClientChoice {
+    /// How a select lists it: `c1 (running, application)`.
+    pub fn label(&self) -> String {
+        if self.app {
+            format!("{} ({}, application)", self.name, self.state)
+        } else {
+            format!("{} ({})", self.name, self.state)
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -68,6 +84,8 @@ impl Choices {
                         } else {
                             "closed"
                         },
+                        app: world.app(n).is_some(),
+                        auto_commit: c.config().enable_auto_commit,
                     })
                 })
                 .collect(),
@@ -78,6 +96,8 @@ impl Choices {
                     Some(ClientChoice {
                         name: n.to_string(),
                         state: if p.is_closed() { "closed" } else { "running" },
+                        app: world.app(n).is_some(),
+                        auto_commit: false,
                     })
                 })
                 .collect(),
@@ -366,6 +386,50 @@ pub fn preferred_election() -> Command {
     })
 }
 
+/// `run p1 --topic t --rate N [--keys K]`: the producer sends on its own as the clock moves.
+pub fn run_producer(producer: &str, topic: &str, rate: u32, keys: Option<u32>) -> Command {
+    Command::RunProducer(RunProducer {
+        producer: producer.to_string(),
+        topic: topic.to_string(),
+        rate,
+        keys: keys.filter(|k| *k > 0),
+    })
+}
+
+/// `run c1 [--commit POLICY] [--process-ms N]`: the consumer's poll loop runs on its own.
+pub fn run_consumer(
+    consumer: &str,
+    commit: Option<CommitPolicy>,
+    process_ms: Option<u64>,
+) -> Command {
+    Command::RunConsumer(RunConsumer {
+        consumer: consumer.to_string(),
+        commit,
+        process_ms,
+        poll_timeout_ms: None,
+    })
+}
+
+/// The commit policies a consumer's loop may use: `auto` needs `enable.auto.commit=true`,
+/// the others need it off.
+pub fn policies_for(auto_commit: bool) -> Vec<CommitPolicy> {
+    CommitPolicy::ALL
+        .into_iter()
+        .filter(|p| (*p == CommitPolicy::Auto) == auto_commit)
+        .collect()
+}
+
+/// What a commit policy means, in a few words.
+pub fn policy_label(policy: CommitPolicy) -> &'static str {
+    match policy {
+        CommitPolicy::Auto => "auto (enable.auto.commit)",
+        CommitPolicy::SyncPerBatch => "commitSync after each batch",
+        CommitPolicy::SyncPerRecord => "commitSync after each record",
+        CommitPolicy::BeforeProcessing => "commitSync before processing (at-most-once)",
+        CommitPolicy::AsyncPerBatch => "commitAsync after each batch",
+    }
+}
+
 /// An `advance` line from what the learner typed (`5s`, `1m30s`), if it reads as one.
 pub fn advance_line(duration: &str) -> Option<String> {
     match script::parse_line(&format!("advance {}", duration.trim())) {
@@ -485,11 +549,6 @@ struct SectionProps {
     run: Callback<Vec<String>>,
 }
 
-fn plural(word: &str) -> String {
-    // "ticket checker" → "ticket checkers", "copy of the compartment" is not used here.
-    format!("{word}s")
-}
-
 // ---- topics -------------------------------------------------------------------------------------
 
 #[component]
@@ -600,6 +659,8 @@ fn ProducerControls(props: &SectionProps) -> Html {
     let value = use_state(String::new);
     let partition = use_state(String::new);
     let producer = use_state(String::new);
+    let rate = use_state(|| "2".to_string());
+    let keys = use_state(|| "3".to_string());
 
     let producers = c.producer_names();
     let suggested = next_name("p", &producers);
@@ -635,10 +696,16 @@ fn ProducerControls(props: &SectionProps) -> Html {
 
     let picked = chosen(&producer, &producers);
     let verb = |f: fn(String) -> Command| picked.clone().map(f);
+    let stream_topic = chosen(&topic, &topics);
+    let stream = picked
+        .as_deref()
+        .zip(stream_topic.as_deref())
+        .zip(rate.parse::<u32>().ok())
+        .map(|((p, t), r)| run_producer(p, t, r, keys.parse().ok()));
     let client_options: Vec<(String, String)> = c
         .producers
         .iter()
-        .map(|p| (p.name.clone(), format!("{} ({})", p.name, p.state)))
+        .map(|p| (p.name.clone(), p.label()))
         .collect();
     let producer_word = Term::Producer.word(v);
 
@@ -670,7 +737,7 @@ fn ProducerControls(props: &SectionProps) -> Html {
             </div>
             if !producers.is_empty() {
                 <div class="control-form">
-                    <h4>{ capitalised(producer_word) }</h4>
+                    <h4>{ format!("Drive a {producer_word}") }</h4>
                     <div class="fields">
                         { select(&capitalised(producer_word), &producer, picked.as_deref().unwrap_or(""), &client_options) }
                     </div>
@@ -682,6 +749,23 @@ fn ProducerControls(props: &SectionProps) -> Html {
                         <RunButton label={capitalised(Term::Crash.word(v))} lines={lines(verb(|client| Command::Crash { client }))}
                                    run={props.run.clone()} writable={props.writable} danger=true />
                         <RunButton label={capitalised(Term::Restart.word(v))} lines={lines(verb(|client| Command::Restart { client }))}
+                                   run={props.run.clone()} writable={props.writable} />
+                    </div>
+                    <h5>{ format!("A stream of {}", plural(Term::Record.word(v))) }</h5>
+                    <div class="fields">
+                        { select(&capitalised(Term::Topic.word(v)), &topic, stream_topic.as_deref().unwrap_or(""), &same(&topics)) }
+                        { select("Per second", &rate, &rate, &same(&["1", "2", "5", "10", "50", "100"].map(String::from))) }
+                        { select(&capitalised(&plural(Term::Key.word(v))), &keys, &keys, &[
+                            ("0".to_string(), "none".to_string()),
+                            ("1".to_string(), "key-0".to_string()),
+                            ("3".to_string(), "key-0 … key-2".to_string()),
+                            ("10".to_string(), "key-0 … key-9".to_string()),
+                        ]) }
+                    </div>
+                    <div class="run-row">
+                        <RunButton label="Start the stream" lines={lines(stream)}
+                                   run={props.run.clone()} writable={props.writable} testid="run-producer" />
+                        <RunButton label="Stop" lines={lines(verb(|client| Command::Stop { client }))}
                                    run={props.run.clone()} writable={props.writable} />
                     </div>
                 </div>
@@ -707,6 +791,8 @@ fn ConsumerControls(props: &SectionProps) -> Html {
     let count = use_state(String::new);
     let tp = use_state(String::new);
     let offset = use_state(String::new);
+    let policy = use_state(String::new);
+    let process_ms = use_state(String::new);
 
     let consumers = c.consumer_names();
     let topics = c.topic_names();
@@ -760,6 +846,25 @@ fn ConsumerControls(props: &SectionProps) -> Html {
                 .map(|name| consumer_verb(name, verb, count_n)),
         )
     };
+    let picked_auto = picked
+        .as_deref()
+        .and_then(|n| c.consumers.iter().find(|x| x.name == n))
+        .is_some_and(|x| x.auto_commit);
+    let policies = policies_for(picked_auto);
+    let policy_options: Vec<(String, String)> = policies
+        .iter()
+        .map(|p| (p.name().to_string(), policy_label(*p).to_string()))
+        .collect();
+    let policy_names: Vec<String> = policy_options.iter().map(|(n, _)| n.clone()).collect();
+    let picked_policy = chosen(&policy, &policy_names);
+    let run_loop = picked.as_deref().map(|name| {
+        run_consumer(
+            name,
+            picked_policy.as_deref().and_then(CommitPolicy::from_name),
+            process_ms.parse().ok(),
+        )
+    });
+    let stop_loop = picked.clone().map(|client| Command::Stop { client });
     let sub_topic = chosen(&topic, &topics);
     let subscribe = picked
         .clone()
@@ -778,7 +883,11 @@ fn ConsumerControls(props: &SectionProps) -> Html {
                 .map(|(name, tp)| seek(name, tp, to)),
         )
     };
-    let seek_offset: Option<u64> = offset.trim().parse().ok();
+    let seek_offset: Option<u64> = if offset.trim().is_empty() {
+        Some(0)
+    } else {
+        offset.trim().parse().ok()
+    };
     let seek_to = seek_offset.map_or(Vec::new(), |o| on_tp(SeekTo::Offset(o)));
     let pause = |on: bool| {
         lines(
@@ -791,7 +900,7 @@ fn ConsumerControls(props: &SectionProps) -> Html {
     let client_options: Vec<(String, String)> = c
         .consumers
         .iter()
-        .map(|x| (x.name.clone(), format!("{} ({})", x.name, x.state)))
+        .map(|x| (x.name.clone(), x.label()))
         .collect();
     let consumer_word = Term::Consumer.word(v);
     let group_word = Term::Group.word(v);
@@ -827,7 +936,7 @@ fn ConsumerControls(props: &SectionProps) -> Html {
             </div>
             if !consumers.is_empty() {
                 <div class="control-form">
-                    <h4>{ capitalised(consumer_word) }</h4>
+                    <h4>{ format!("Drive a {consumer_word}") }</h4>
                     <div class="fields">
                         { select(&capitalised(consumer_word), &consumer, picked.as_deref().unwrap_or(""), &client_options) }
                         { select("Process how many", &count, &count, &with_default("all polled", &["1", "2", "5"])) }
@@ -857,6 +966,21 @@ fn ConsumerControls(props: &SectionProps) -> Html {
                     </div>
                     <RunButton label="Subscribe" lines={lines(subscribe)}
                                run={props.run.clone()} writable={props.writable} />
+                    <h5>{ "Its application: poll, process, commit, on its own" }</h5>
+                    <div class="fields">
+                        { select("Commit", &policy, picked_policy.as_deref().unwrap_or(""), &policy_options) }
+                        { select("Processing per record", &process_ms, &process_ms,
+                                 &[("".to_string(), "its config".to_string()), ("0".to_string(), "0 ms".to_string()),
+                                   ("10".to_string(), "10 ms".to_string()), ("50".to_string(), "50 ms".to_string()),
+                                   ("200".to_string(), "200 ms".to_string()), ("1000".to_string(), "1 s".to_string())]) }
+                    </div>
+                    <p class="control-note">{ "The loop runs as the clock moves: press Play or advance time." }</p>
+                    <div class="run-row">
+                        <RunButton label="Start the loop" lines={lines(run_loop)}
+                                   run={props.run.clone()} writable={props.writable} testid="run-consumer" />
+                        <RunButton label="Stop" lines={lines(stop_loop)}
+                                   run={props.run.clone()} writable={props.writable} />
+                    </div>
                 </div>
                 <div class="control-form">
                     <h4>{ format!("Move a {consumer_word}: seek, pause") }</h4>
@@ -920,7 +1044,7 @@ fn GroupControls(props: &SectionProps) -> Html {
     let group_word = Term::Group.word(v);
     html! {
         <div class="control-form">
-            <h4>{ format!("Reset a {group_word}'s {}", Term::Committed.word(v)) }</h4>
+            <h4>{ format!("Reset the {} of a {group_word}", Term::Committed.word(v)) }</h4>
             <p class="control-note">{ "Kafka resets only a group with no active members: close or crash its consumers first." }</p>
             <div class="fields">
                 { select(&capitalised(group_word), &group, picked.as_deref().unwrap_or(""), &same(&c.groups)) }
@@ -1226,6 +1350,32 @@ mod tests {
         for ms in ADVANCE_PRESETS {
             canonical(Command::Advance { millis: *ms });
         }
+    }
+
+    #[test]
+    fn application_controls_write_run_and_stop() {
+        assert_eq!(
+            canonical(run_producer("p1", "orders", 5, Some(3))),
+            "run p1 --topic orders --rate 5 --keys 3"
+        );
+        assert_eq!(
+            canonical(run_producer("p1", "orders", 5, Some(0))),
+            "run p1 --topic orders --rate 5"
+        );
+        assert_eq!(
+            canonical(run_consumer(
+                "c1",
+                Some(CommitPolicy::SyncPerBatch),
+                Some(50)
+            )),
+            "run c1 --commit sync-per-batch --process-ms 50"
+        );
+        assert_eq!(canonical(run_consumer("c1", None, None)), "run c1");
+        assert_eq!(policies_for(true), [CommitPolicy::Auto]);
+        assert_eq!(policies_for(false).len(), 4);
+        canonical(Command::Stop {
+            client: "c1".into(),
+        });
     }
 
     #[test]

@@ -230,6 +230,7 @@ pub fn Toolbar() -> Html {
                 <button class="tool" data-testid="step" onclick={on_step} disabled={!writable || playing}
                         title={format!("Advance the clock once: runs `{step_text}` (. or →)")}>
                     <span class="icon icon-step" aria-hidden="true"></span>
+                    <span class="icon icon-bar" aria-hidden="true"></span>
                     { "Step" }
                     <span class="tool-note">{ format!("+{}", step_text.trim_start_matches("advance ")) }</span>
                 </button>
