@@ -33,6 +33,12 @@ const CASES: &[(&str, &str)] = &[
     ("kafka-consumer-groups --describe --gruop g1", "line 1, column 34: unknown flag '--gruop' for kafka-consumer-groups; did you mean '--group'?"),
     ("send p1 --topci orders --value v", "line 1, column 9: unknown flag '--topci' for send; did you mean '--topic'?"),
     ("kafka-topics -list", "line 1, column 14: unknown flag '-list' for kafka-topics; did you mean '--list'?"),
+    // played clients (simulator verbs)
+    ("run c1 --commit sometimes", "line 1, column 17: unknown commit policy 'sometimes': use auto, sync-per-batch, sync-per-record, before-processing or async-per-batch"),
+    ("run p1 --topic orders", "line 1, column 1: Missing required argument \"[rate]\""),
+    ("run p1 --topic orders --rate 0", "line 1, column 30: --rate (records per second) must be at least 1, found 0"),
+    ("run c1 --process-ms 5 --keys 2", "line 1, column 23: Option \"[process-ms]\" can't be used with option \"[keys]\""),
+    ("stop", "line 1, column 1: stop needs CLIENT: stop CLIENT"),
     // flag values
     ("kafka-topics --create --topic", "line 1, column 23: flag '--topic' needs a value: expected a topic name"),
     ("kafka-topics --create --topic --partitions 3", "line 1, column 23: flag '--topic' needs a value: expected a topic name"),
