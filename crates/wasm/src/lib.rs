@@ -59,17 +59,23 @@ export interface State {
     members: string[];
     offsets: { topic: string; partition: number; offset: number; metadata: string;
                commit_timestamp_ms: number; log_end_offset: number | null; lag: number | null }[];
+    delivery?: { processed_records: number; deliveries: number; duplicate_records: number;
+                 skipped_records: number };
+    duplicates?: { topic: string; partition: number; offset: number; times: number }[];
   }[];
   consumer_offsets: { partitions: number; records: { partition: number; offset: number;
     timestamp_ms: number; key: string | null; value: string | null }[] };
   producers: { name: string; acks: string; linger_ms: number; batch_size: number;
     enable_idempotence: boolean; closed: boolean; queued_records: number; in_flight_records: number;
-    acknowledged_records: number; failed_records: number }[];
+    acknowledged_records: number; failed_records: number;
+    app?: { topic: string; rate: number; keys: number; sent: number; next_at_ms: number } }[];
   consumers: { name: string; state: "running" | "crashed" | "closed"; group: string | null;
     group_instance_id: string | null; member_id: string; generation: number;
     partitions: { topic: string; partition: number; position: number | null; committed: number | null;
                   high_watermark: number; lag: number | null; paused: boolean }[];
-    unprocessed: { topic: string; partition: number; offset: number }[] }[];
+    unprocessed: { topic: string; partition: number; offset: number }[];
+    app?: { commit: string; process_ms: number; poll_timeout_ms: number;
+            step: "poll" | "process" | "processing" | "commit"; next_at_ms: number } }[];
 }
 "#;
 

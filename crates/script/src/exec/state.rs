@@ -88,6 +88,35 @@ pub struct GroupState {
     pub coordinator_partition: i32,
     pub members: Vec<String>,
     pub offsets: Vec<CommittedOffsetState>,
+    /// How the group's processing went (absent until it processed a record).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<DeliveryState>,
+    /// Records still on board that the group processed more than once (absent when none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub duplicates: Vec<DuplicateState>,
+}
+
+/// A group's processing totals, from the core's delivery ledger (records that retention
+/// removed stay counted).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryState {
+    /// Distinct records processed at least once.
+    pub processed_records: u64,
+    /// Processings in all (a record processed twice counts two).
+    pub deliveries: u64,
+    /// Records processed more than once (at-least-once showing).
+    pub duplicate_records: u64,
+    /// Records the group moved past without processing them (at-most-once showing).
+    pub skipped_records: u64,
+}
+
+/// One record a group processed more than once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DuplicateState {
+    pub topic: String,
+    pub partition: i32,
+    pub offset: i64,
+    pub times: u32,
 }
 
 /// A client's application (`run`), as `app` of a consumer or producer.
@@ -283,6 +312,18 @@ pub fn state(console: &Console) -> State {
                     .map(|g| g.members().into_iter().map(|m| m.member_id).collect())
                     .unwrap_or_default(),
                 offsets,
+                delivery: delivery_state(world, &group),
+                duplicates: world
+                    .delivery_ledger()
+                    .duplicates(Some(&group))
+                    .into_iter()
+                    .map(|((tp, offset), times)| DuplicateState {
+                        topic: tp.topic.clone(),
+                        partition: tp.partition,
+                        offset,
+                        times,
+                    })
+                    .collect(),
                 group,
             }
         })
@@ -433,6 +474,17 @@ pub fn state_json(console: &Console) -> String {
     serde_json::to_string_pretty(&state(console)).unwrap_or_else(|e| {
         // Serialising plain structs of strings and numbers cannot fail; keep the page alive.
         format!("{{\"error\": {:?}}}", e.to_string())
+    })
+}
+
+/// A group's delivery totals, once it processed something.
+fn delivery_state(world: &World, group: &str) -> Option<DeliveryState> {
+    let t = world.delivery_ledger().totals(Some(group));
+    (t.processed_records > 0).then_some(DeliveryState {
+        processed_records: t.processed_records,
+        deliveries: t.deliveries,
+        duplicate_records: t.duplicate_records,
+        skipped_records: t.skipped_records,
     })
 }
 
