@@ -547,6 +547,36 @@ fn common_prefix(candidates: &[String]) -> String {
     shared.into_iter().collect()
 }
 
+/// For a line that does not parse because of a misspelt word, the parser's suggestion and the
+/// line with the word corrected: `kafka-topics --partitons 3` → (`--partitions`,
+/// `kafka-topics --partitions 3`).
+pub fn suggested_fix(line: &str) -> Option<(String, String)> {
+    let error = script::parse_line(line).err()?;
+    let suggestion = error.suggestion()?.to_string();
+    let found = match &error.kind {
+        script::ErrorKind::UnknownCommand { found, .. }
+        | script::ErrorKind::UnknownKeyword { found, .. } => found,
+        script::ErrorKind::UnknownFlag { flag, .. } => flag,
+        script::ErrorKind::UnknownConfig { key, .. } => key,
+        _ => return None,
+    };
+    // The span's columns count characters, from 1, on the line's first (only) line.
+    if error.span.line != 1 {
+        return None;
+    }
+    let chars: Vec<char> = line.chars().collect();
+    let start = error.span.column.checked_sub(1)?;
+    let end = start.checked_add(error.span.len)?.min(chars.len());
+    let spanned: String = chars.get(start..end)?.iter().collect();
+    let fixed_word = spanned.replacen(found.as_str(), &suggestion, 1);
+    if fixed_word == spanned {
+        return None;
+    }
+    let before: String = chars[..start].iter().collect();
+    let after: String = chars[end..].iter().collect();
+    Some((suggestion, format!("{before}{fixed_word}{after}")))
+}
+
 /// Up/Down through the lines run before, as in a shell: Up from a half-typed line keeps it
 /// as a draft that Down at the newest end gives back.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -773,6 +803,34 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn misspelt_words_come_with_the_corrected_line() {
+        assert_eq!(
+            suggested_fix("kafka-topics --create --topic orders --partitons 3"),
+            Some((
+                "--partitions".to_string(),
+                "kafka-topics --create --topic orders --partitions 3".to_string()
+            ))
+        );
+        assert_eq!(
+            suggested_fix("commitsync c1").map(|f| f.1).as_deref(),
+            Some("commitSync c1")
+        );
+        assert_eq!(
+            suggested_fix("consumer c1 enable.auto.comit=false")
+                .map(|f| f.1)
+                .as_deref(),
+            Some("consumer c1 enable.auto.commit=false")
+        );
+        assert_eq!(
+            suggested_fix("c1.poll()").map(|f| f.1).as_deref(),
+            Some("poll c1")
+        );
+        assert_eq!(suggested_fix("poll c1"), None);
+        assert_eq!(suggested_fix("seek c1 orders:0 -1"), None);
+        assert_eq!(suggested_fix("é --partitons"), None);
     }
 
     #[test]

@@ -25,6 +25,8 @@ struct ExchangeProps {
     exchange: Exchange,
     /// The newest exchange: its error carries the test id and is announced.
     newest: bool,
+    /// Puts a corrected line in the box.
+    on_fix: Callback<String>,
 }
 
 #[component]
@@ -33,13 +35,29 @@ fn ExchangeView(props: &ExchangeProps) -> Html {
     let answer = match &e.result {
         Ok(text) if text.trim().is_empty() => html! {},
         Ok(text) => html! { <pre class="console-output">{ text.trim_end() }</pre> },
-        Err(error) => html! {
-            <p class="console-error" data-testid={props.newest.then_some("console-error")}
-               role={props.newest.then_some("alert")}>
-                <span class="visually-hidden">{ format!("Error at column {}: ", error.column) }</span>
-                { &error.message }
-            </p>
-        },
+        Err(error) => {
+            let fix = completion::suggested_fix(&e.line);
+            html! {
+                <>
+                    <p class="console-error" data-testid={props.newest.then_some("console-error")}
+                       role={props.newest.then_some("alert")}>
+                        <span class="visually-hidden">{ format!("Error at column {}: ", error.column) }</span>
+                        { &error.message }
+                        if let Some((suggestion, _)) = &fix {
+                            { format!("; did you mean '{suggestion}'?") }
+                        }
+                    </p>
+                    if let Some((_, fixed)) = fix {
+                        <button type="button" class="console-fix" onclick={
+                            let (on_fix, fixed) = (props.on_fix.clone(), fixed.clone());
+                            Callback::from(move |_: MouseEvent| on_fix.emit(fixed.clone()))
+                        }>
+                            <span>{ "Edit as " }</span><code>{ fixed }</code>
+                        </button>
+                    }
+                </>
+            }
+        }
     };
     let caret_line = match &e.result {
         Err(error) => {
@@ -202,6 +220,18 @@ pub fn Console() -> Html {
         })
     };
 
+    let on_fix = {
+        let (text, input_ref, candidates) = (text.clone(), input_ref.clone(), candidates.clone());
+        use_callback((), move |fixed: String, _| {
+            if let Some(input) = input_ref.cast::<HtmlInputElement>() {
+                input.set_value(&fixed);
+                let _ = input.focus();
+            }
+            text.set(fixed);
+            candidates.set(Vec::new());
+        })
+    };
+
     let pick = {
         let (text, complete) = (text.clone(), complete.clone());
         move |choice: String| {
@@ -227,7 +257,7 @@ pub fn Console() -> Html {
                     <li class="console-empty">{ "Nothing run yet on this page." }</li>
                 }
                 { for exchanges.iter().enumerate().map(|(i, x)| html! {
-                    <ExchangeView exchange={x.clone()} newest={i + 1 == exchanges.len()} />
+                    <ExchangeView key={x.seq} exchange={x.clone()} newest={i + 1 == exchanges.len()} on_fix={on_fix.clone()} />
                 }) }
             </ol>
             <form class="console-form" onsubmit={onsubmit}>
