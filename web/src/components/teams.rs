@@ -153,7 +153,7 @@ fn TeamCardView(props: &CardProps) -> Html {
             <ul class="tc-checkers" aria-label={capitalised(&plural(Term::Consumer.word(v)))}>
                 { for card.checkers.iter().map(|c| {
                     let left = remaining.iter().find(|(n, _)| *n == c.name).map(|(_, r)| *r);
-                    html! { <CheckerView key={c.name.clone()} checker={c.clone()} vocabulary={v} remaining={left} /> }
+                    html! { <CheckerView key={c.name.clone()} checker={c.clone()} vocabulary={v} remaining={left} crowded={card.more_checkers_than_partitions} rebalancing={card.rebalancing} /> }
                 }) }
                 if card.checkers.is_empty() {
                     <li class="tc-checker-none">{ format!("No {} in this team now: only its lines in the notebook remain.", plural(Term::Consumer.word(v))) }</li>
@@ -211,6 +211,10 @@ struct CheckerProps {
     checker: Checker,
     vocabulary: Vocabulary,
     remaining: Option<i64>,
+    /// More checkers than compartments in the team.
+    crowded: bool,
+    /// The team is reshuffling now (its card says how already).
+    rebalancing: bool,
 }
 
 #[component]
@@ -219,6 +223,8 @@ fn CheckerView(props: &CheckerProps) -> Html {
         checker: c,
         vocabulary: v,
         remaining,
+        crowded,
+        rebalancing,
     } = props;
     let v = *v;
     let label = match (c.state, v) {
@@ -264,7 +270,7 @@ fn CheckerView(props: &CheckerProps) -> Html {
                         }) }
                     </ul>
                 }
-                { checker_hint(c, v, *remaining) }
+                { checker_hint(c, v, *remaining, *crowded, *rebalancing) }
             </div>
         </li>
     }
@@ -291,10 +297,21 @@ fn held_chip(h: &Held, v: Vocabulary) -> Html {
     }
 }
 
-fn checker_hint(c: &Checker, v: Vocabulary, remaining: Option<i64>) -> Html {
+fn checker_hint(
+    c: &Checker,
+    v: Vocabulary,
+    remaining: Option<i64>,
+    crowded: bool,
+    rebalancing: bool,
+) -> Html {
     match c.state {
-        CheckerState::Idle => html! {
+        CheckerState::Idle if crowded => html! {
             <p class="tc-checker-hint">{ format!("More {} than {}: this one stands aside as idle until someone leaves.", plural(Term::Consumer.word(v)), plural(Term::Partition.word(v))) }</p>
+        },
+        CheckerState::Idle => html! {
+            <p class="tc-checker-hint">{ format!("No {} in this {} yet: a cooperative {} hands moved {} over in a second round.",
+                bare(Term::Partition.word(v)), bare(Term::Generation.word(v)),
+                if v == Vocabulary::Train { "reshuffle" } else { "rebalance" }, plural(Term::Partition.word(v))) }</p>
         },
         CheckerState::Fainted => {
             let holding = c.still_member_holding.as_ref();
@@ -353,9 +370,11 @@ fn checker_hint(c: &Checker, v: Vocabulary, remaining: Option<i64>) -> Html {
                 },
             }
         }
-        CheckerState::Joining => html! {
-            <p class="tc-checker-hint">{ format!("Joins at its next {}; the team then shares the {} out.", Term::Poll.word(v), plural(Term::Partition.word(v))) }</p>
+        CheckerState::Joining if !rebalancing => html! {
+            <p class="tc-checker-hint">{ format!("{}; the team then shares the {} out.",
+                if v == Vocabulary::Train { "Joins when it next collects tickets" } else { "Joins at its next poll" },
+                plural(Term::Partition.word(v))) }</p>
         },
-        CheckerState::Active | CheckerState::Closed => html! {},
+        CheckerState::Joining | CheckerState::Active | CheckerState::Closed => html! {},
     }
 }

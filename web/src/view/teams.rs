@@ -125,6 +125,8 @@ pub struct TeamCard {
     pub processed: u64,
     /// The rebalance moves of the latest step, as sentences' raw parts: (checker, kind).
     pub moves_this_step: usize,
+    /// More running checkers in the team than compartments to share: idle ones are extra.
+    pub more_checkers_than_partitions: bool,
 }
 
 fn groups_of(world: &World) -> Vec<trains::Team> {
@@ -255,6 +257,25 @@ pub fn team_cards(world: &World, latest: &[Event]) -> Vec<TeamCard> {
                 Some(live.iter().any(|c| c.eager))
             };
             let totals = world.delivery_ledger().totals(Some(&team.group));
+            // The compartments the team shares: every partition of the topics its members hold.
+            let topics: BTreeSet<&str> = members
+                .iter()
+                .flat_map(|m| m.assignment.iter().map(|tp| tp.topic.as_str()))
+                .collect();
+            let shared: usize = topics
+                .iter()
+                .filter_map(|t| world.topic(t))
+                .map(|t| t.partition_count().max(0) as usize)
+                .sum();
+            let running = checkers
+                .iter()
+                .filter(|c| {
+                    matches!(
+                        c.state,
+                        CheckerState::Active | CheckerState::Idle | CheckerState::Joining
+                    )
+                })
+                .count();
             TeamCard {
                 state: state.to_string(),
                 rebalancing: matches!(
@@ -270,6 +291,7 @@ pub fn team_cards(world: &World, latest: &[Event]) -> Vec<TeamCard> {
                     .iter()
                     .map(|c| c.leaving.len() + c.held.iter().filter(|h| h.arriving).count())
                     .sum(),
+                more_checkers_than_partitions: running > shared,
                 checkers,
                 duplicates: totals.duplicate_records,
                 skipped: totals.skipped_records,
@@ -835,6 +857,7 @@ mod tests {
             3
         );
         assert_eq!(states.last(), Some(&CheckerState::Idle));
+        assert!(card.more_checkers_than_partitions);
         assert_eq!(card.checkers.iter().filter(|c| c.leader).count(), 1);
         assert_eq!(
             card.colour,
