@@ -23,8 +23,10 @@ pub fn caret(error: &LineError) -> String {
 #[derive(Properties, PartialEq)]
 struct ExchangeProps {
     exchange: Exchange,
-    /// The newest exchange: its error carries the test id and is announced.
+    /// The newest exchange: its error carries the test id.
     newest: bool,
+    /// Announce its error (a line typed here; a control's line is announced by the controls).
+    announce: bool,
     /// Puts a corrected line in the box.
     on_fix: Callback<String>,
 }
@@ -40,7 +42,7 @@ fn ExchangeView(props: &ExchangeProps) -> Html {
             html! {
                 <>
                     <p class="console-error" data-testid={props.newest.then_some("console-error")}
-                       role={props.newest.then_some("alert")}>
+                       role={props.announce.then_some("alert")}>
                         <span class="visually-hidden">{ format!("Error at column {}: ", error.column) }</span>
                         { &error.message }
                         if let Some((suggestion, _)) = &fix {
@@ -84,6 +86,7 @@ pub fn Console() -> Html {
     let text = use_state(String::new);
     let candidates = use_state(Vec::<String>::new);
     let history = use_mut_ref(History::default);
+    let last_typed = use_mut_ref(String::new);
     let input_ref = use_node_ref();
     let transcript_ref = use_node_ref();
 
@@ -186,12 +189,13 @@ pub fn Console() -> Html {
     };
 
     let onsubmit = {
-        let (state, history, candidates, set_text, input_ref) = (
+        let (state, history, candidates, set_text, input_ref, last_typed) = (
             state.clone(),
             history.clone(),
             candidates.clone(),
             set_text.clone(),
             input_ref.clone(),
+            last_typed.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -203,6 +207,7 @@ pub fn Console() -> Html {
             if line.is_empty() {
                 return;
             }
+            *last_typed.borrow_mut() = line.to_string();
             state.dispatch(Action::Run(line.to_string()));
             history.borrow_mut().reset();
             candidates.set(Vec::new());
@@ -257,7 +262,9 @@ pub fn Console() -> Html {
                     <li class="console-empty">{ "Nothing run yet on this page." }</li>
                 }
                 { for exchanges.iter().enumerate().map(|(i, x)| html! {
-                    <ExchangeView key={x.seq} exchange={x.clone()} newest={i + 1 == exchanges.len()} on_fix={on_fix.clone()} />
+                    <ExchangeView key={x.seq} exchange={x.clone()} newest={i + 1 == exchanges.len()}
+                                  announce={i + 1 == exchanges.len() && x.line == *last_typed.borrow()}
+                                  on_fix={on_fix.clone()} />
                 }) }
             </ol>
             <form class="console-form" onsubmit={onsubmit}>

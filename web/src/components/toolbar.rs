@@ -4,6 +4,7 @@
 //! and stores the growing play line every few seconds (`Action::Settle`).
 
 use crate::state::{Action, AppContext, AppState, SPEEDS};
+use crate::view::sentences::plural;
 use crate::vocab::{capitalised, Term};
 use yew::prelude::*;
 
@@ -211,6 +212,11 @@ pub fn Toolbar() -> Html {
     let step_ms = step_millis(state.speed_factor());
     let step_text = script::Command::Advance { millis: step_ms }.to_string();
     let playing = state.playing;
+    let replicas_label = format!(
+        "Show the {} on the {}",
+        plural(Term::Replica.word(v)),
+        plural(Term::Broker.word(v))
+    );
     html! {
         <section class="toolbar" aria-label="Time">
             <div class="toolbar-clock">
@@ -222,7 +228,6 @@ pub fn Toolbar() -> Html {
             <div class="toolbar-buttons">
                 <button class={classes!("tool", "tool-play", playing.then_some("playing"))}
                         data-testid="play" onclick={on_play} disabled={!writable}
-                        aria-pressed={playing.to_string()}
                         title="Play or pause virtual time (Space or k)">
                     <span class={classes!("icon", if playing { "icon-pause" } else { "icon-play" })} aria-hidden="true"></span>
                     { if playing { "Pause" } else { "Play" } }
@@ -244,7 +249,7 @@ pub fn Toolbar() -> Html {
                 </label>
                 <button class={classes!("tool", state.show_replicas.then_some("on"))} data-testid="replicas-toggle"
                         onclick={on_replicas} aria-pressed={state.show_replicas.to_string()}
-                        title={Term::Replica.explanation()}>
+                        aria-label={replicas_label.clone()} title={format!("{replicas_label}. {}", Term::Replica.explanation())}>
                     { format!("{}s", capitalised(Term::Broker.word(v))) }
                 </button>
                 <button class="tool tool-help" data-testid="shortcuts-button" onclick={on_help}
