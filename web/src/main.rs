@@ -66,14 +66,14 @@ fn App() -> Html {
 }
 
 fn main() {
-    // index.html paints a static outline of the page (#shell) until the app's code is here.
+    // The app takes the place of index.html's #app, whose static outline of the page (#shell)
+    // was painted while this code loaded; the update notice beside it is left alone.
     #[cfg(target_arch = "wasm32")]
-    if let Some(shell) = web_sys::window()
+    match web_sys::window()
         .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("shell"))
+        .and_then(|d| d.get_element_by_id("app"))
     {
-        shell.remove();
-    }
-    #[cfg(target_arch = "wasm32")]
-    yew::Renderer::<App>::new().render();
+        Some(root) => yew::Renderer::<App>::with_root(root).render(),
+        None => yew::Renderer::<App>::new().render(),
+    };
 }

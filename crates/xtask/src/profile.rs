@@ -16,7 +16,10 @@ const BIN: &str = "offset-express-web";
 pub fn run_profile() -> Result<(), String> {
     tools::ensure_build_tools()?;
     ensure_twiggy()?;
-    let out = root().join("target").join("size-profile");
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root().join("target"));
+    let out = target.join("size-profile");
     std::fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
     step("Building the app's wasm (release, as Trunk does)");
     run(Command::new(cargo()).args([
@@ -29,8 +32,7 @@ pub fn run_profile() -> Result<(), String> {
         "--bin",
         BIN,
     ]))?;
-    let built = root()
-        .join("target")
+    let built = target
         .join("wasm32-unknown-unknown")
         .join("release")
         .join(format!("{BIN}.wasm"));
@@ -79,8 +81,100 @@ pub fn run_profile() -> Result<(), String> {
         std::fs::write(&path, text.as_bytes())
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
+    step("Bytes by crate (twiggy top, summed by the crate that names each item)");
+    let csv = Command::new("twiggy")
+        .env("PATH", tools::path_with_tools())
+        .args(["top", "-n", "1000000", "-f", "csv"])
+        .arg(&named)
+        .output()
+        .map_err(|e| format!("could not run twiggy: {e}"))?;
+    let text = by_crate(&String::from_utf8_lossy(&csv.stdout));
+    print!("{text}");
+    let path = out.join("by-crate.txt");
+    std::fs::write(&path, text.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     println!("\nreports: {}", out.display());
     Ok(())
+}
+
+/// The first field of a CSV line (quoted or not), unquoted, and the second as a number.
+fn name_and_size(line: &str) -> Option<(String, u64)> {
+    let (name, rest) = if let Some(quoted) = line.strip_prefix('"') {
+        let mut name = String::new();
+        let mut chars = quoted.char_indices().peekable();
+        let mut end = None;
+        while let Some((i, c)) = chars.next() {
+            if c == '"' {
+                if chars.peek().map(|&(_, n)| n) == Some('"') {
+                    name.push('"');
+                    chars.next();
+                } else {
+                    end = Some(i + 1);
+                    break;
+                }
+            } else {
+                name.push(c);
+            }
+        }
+        (name, &quoted[end?..])
+    } else {
+        let (name, rest) = line.split_once(',')?;
+        (name.to_string(), rest)
+    };
+    let size = rest
+        .trim_start_matches(',')
+        .split(',')
+        .next()?
+        .parse()
+        .ok()?;
+    Some((name, size))
+}
+
+/// Which crate an item belongs to: the first `crate::` path in its name; sections and data
+/// by kind.
+fn crate_of(name: &str) -> String {
+    if name.contains("function names") || name.contains("subsection") {
+        return "(names: kept for this profile only, not shipped)".into();
+    }
+    if name.starts_with("data segment") {
+        return "(data segments: strings, tables, constants)".into();
+    }
+    let bytes = name.as_bytes();
+    let mut start = 0;
+    while start < bytes.len() {
+        let ident = bytes[start..]
+            .iter()
+            .take_while(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || **b == b'_')
+            .count();
+        if ident > 0 && name[start + ident..].starts_with("::") {
+            return name[start..start + ident].to_string();
+        }
+        start += ident.max(1);
+    }
+    "(wasm structure: types, tables, imports, exports)".into()
+}
+
+fn by_crate(csv: &str) -> String {
+    let mut sizes: std::collections::BTreeMap<String, u64> = Default::default();
+    for line in csv.lines().skip(1) {
+        if let Some((name, size)) = name_and_size(line) {
+            if name.starts_with('Σ') || name.starts_with("... and") {
+                continue;
+            }
+            *sizes.entry(crate_of(&name)).or_default() += size;
+        }
+    }
+    let mut rows: Vec<(String, u64)> = sizes.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let total: u64 = rows.iter().map(|r| r.1).sum();
+    let mut out = format!("{:>10} {:>7}  crate\n", "bytes", "share");
+    for (krate, size) in rows {
+        out.push_str(&format!(
+            "{size:>10} {:>6.1}%  {krate}\n",
+            size as f64 * 100.0 / total.max(1) as f64
+        ));
+    }
+    out
 }
 
 fn cargo() -> String {
@@ -102,11 +196,28 @@ fn ensure_twiggy() -> Result<(), String> {
     step(&format!(
         "Installing twiggy {TWIGGY_VERSION} with cargo (a developer tool, about 2 minutes, once)"
     ));
-    run(Command::new(cargo()).args([
-        "install",
-        "twiggy",
-        "--version",
-        TWIGGY_VERSION,
-        "--locked",
-    ]))
+    run(Command::new(cargo()).args(["install", "twiggy", "--version", TWIGGY_VERSION, "--locked"]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_are_counted_for_the_crate_that_names_them() {
+        assert_eq!(crate_of("sim::world::World::apply::h12"), "sim");
+        assert_eq!(
+            crate_of("<serde_json::ser::Compound<W,F> as serde_core::ser::SerializeSeq>::x"),
+            "serde_json"
+        );
+        assert_eq!(crate_of("<&T as core::fmt::Display>::fmt::h1"), "core");
+        assert_eq!(
+            name_and_size("\"data segment \"\".rodata\"\"\",30151,1.49,,"),
+            Some(("data segment \".rodata\"".to_string(), 30151))
+        );
+        assert_eq!(
+            name_and_size("script::parse::h1,43512,2.1,,"),
+            Some(("script::parse::h1".to_string(), 43512))
+        );
+    }
 }

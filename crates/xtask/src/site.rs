@@ -251,8 +251,8 @@ mod tests {
     #[test]
     fn the_build_line_of_the_service_worker_is_replaced_and_nothing_else() {
         let template = "// head\nconst BUILD = { version: 'dev', files: [] };\nconst BUILD = 1;\n";
-        let out = precache_script(template, "00ff", &["index.html".into(), "a\"b.js".into()])
-            .unwrap();
+        let out =
+            precache_script(template, "00ff", &["index.html".into(), "a\"b.js".into()]).unwrap();
         assert_eq!(
             out,
             "// head\nconst BUILD = { version: \"00ff\", files: [\"index.html\", \"a\\\"b.js\"] };\nconst BUILD = 1;\n"
