@@ -166,13 +166,25 @@ fn by_crate(csv: &str) -> String {
     }
     let mut rows: Vec<(String, u64)> = sizes.into_iter().collect();
     rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let total: u64 = rows.iter().map(|r| r.1).sum();
-    let mut out = format!("{:>10} {:>7}  crate\n", "bytes", "share");
+    // Shares are of the shipped bytes: the names are in this profile's build only.
+    let shipped: u64 = rows
+        .iter()
+        .filter(|r| !r.0.starts_with("(names"))
+        .map(|r| r.1)
+        .sum();
+    let mut out = format!(
+        "{:>10} {:>7}  crate (share of the {shipped} shipped bytes)\n",
+        "bytes", "share"
+    );
     for (krate, size) in rows {
-        out.push_str(&format!(
-            "{size:>10} {:>6.1}%  {krate}\n",
-            size as f64 * 100.0 / total.max(1) as f64
-        ));
+        if krate.starts_with("(names") {
+            out.push_str(&format!("{size:>10} {:>7}  {krate}\n", "-"));
+        } else {
+            out.push_str(&format!(
+                "{size:>10} {:>6.1}%  {krate}\n",
+                size as f64 * 100.0 / shipped.max(1) as f64
+            ));
+        }
     }
     out
 }
