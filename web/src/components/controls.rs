@@ -349,6 +349,13 @@ pub fn reset_offsets(group: &str, topic: Option<&str>, spec: ResetSpec) -> Comma
     })
 }
 
+/// `kafka-consumer-groups --delete --group g`: forget an empty group and its committed offsets.
+pub fn delete_group(group: &str) -> Command {
+    Command::ConsumerGroups(ConsumerGroupsCommand::Delete {
+        groups: GroupSelection::Groups(vec![group.to_string()]),
+    })
+}
+
 /// The reset specs the form offers, by name.
 pub fn reset_spec(kind: &str, n: i64) -> Option<ResetSpec> {
     Some(match kind {
@@ -1044,8 +1051,8 @@ fn GroupControls(props: &SectionProps) -> Html {
     let group_word = Term::Group.word(v);
     html! {
         <div class="control-form">
-            <h4>{ format!("Reset the {} of a {group_word}", Term::Committed.word(v)) }</h4>
-            <p class="control-note">{ "Kafka resets only a group with no active members: close or crash its consumers first." }</p>
+            <h4>{ format!("Reset or delete a {group_word}") }</h4>
+            <p class="control-note">{ "Kafka resets or deletes only a group with no active members: close its consumers first (a crashed one counts until its session times out)." }</p>
             <div class="fields">
                 { select(&capitalised(group_word), &group, picked.as_deref().unwrap_or(""), &same(&c.groups)) }
                 { select(&capitalised(Term::Topic.word(v)), &topic, scope.as_deref().unwrap_or(""), &topic_options) }
@@ -1059,7 +1066,11 @@ fn GroupControls(props: &SectionProps) -> Html {
                     { text("N", &n, "0", "number") }
                 }
             </div>
-            <RunButton label="Reset offsets" lines={lines(reset)} run={props.run.clone()} writable={props.writable} />
+            <div class="run-row">
+                <RunButton label="Reset offsets" lines={lines(reset)} run={props.run.clone()} writable={props.writable} />
+                <RunButton label={format!("Delete the {group_word}")} lines={lines(picked.as_deref().map(delete_group))}
+                           run={props.run.clone()} writable={props.writable} danger=true />
+            </div>
         </div>
     }
 }
@@ -1339,6 +1350,10 @@ mod tests {
             None,
             reset_spec("to-offset", 5).unwrap(),
         ));
+        assert_eq!(
+            canonical(delete_group("team a")),
+            "kafka-consumer-groups --delete --group \"team a\""
+        );
         assert!(reset_spec("sideways", 0).is_none());
         assert_eq!(canonical(broker_verb(2, BrokerVerb::Kill)), "kill-broker 2");
         canonical(broker_verb(2, BrokerVerb::PauseReplication));
