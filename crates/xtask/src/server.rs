@@ -18,6 +18,7 @@ fn content_type(path: &Path) -> &'static str {
         "wasm" => "application/wasm",
         "svg" => "image/svg+xml",
         "json" => "application/json",
+        "webmanifest" => "application/manifest+json",
         "png" => "image/png",
         "ico" => "image/x-icon",
         "txt" | "md" => "text/plain; charset=utf-8",
