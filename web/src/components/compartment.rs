@@ -299,15 +299,11 @@ fn seat_sentence(view: &CompartmentView, s: &SeatView, v: Vocabulary) -> String 
         parts.push(match c.times {
             0 => format!("{} by {}", Term::Skipped.word(v), c.team.group),
             1 => format!("{process}ed by {}", c.team.group),
-            n => format!(
-                "{process}ed {n} times by {} ({})",
-                c.team.group,
-                Term::Duplicate.word(v)
-            ),
+            n => format!("{process}ed {n} times by {}", c.team.group),
         });
     }
     for (consumer, _) in &s.in_hand {
-        parts.push(format!("{} of {consumer}", Term::InHand.word(v)));
+        parts.push(format!("{} ({consumer})", Term::InHand.word(v)));
     }
     for (consumer, _) in &s.being_checked {
         parts.push(format!(
@@ -399,7 +395,7 @@ fn draw_seat(
     }
     if let Some((_, colour)) = s.in_hand.first() {
         class.push("in-hand");
-        class.push(format!("hand-{}", team_class(*colour)));
+        class.push(team_class(*colour));
     }
     if !s.being_checked.is_empty() {
         class.push("being-checked");
@@ -429,7 +425,7 @@ fn draw_seat(
     let hands = s.in_hand.iter().map(|(consumer, colour)| {
         html! {
             <span class={classes!("check", "hand", team_class(*colour))}
-                  title={format!("{} of {consumer}", Term::InHand.word(v))}>
+                  title={format!("{} ({consumer})", Term::InHand.word(v))}>
                 { letter_of(consumer).map_or('•', |l| l) }
             </span>
         }

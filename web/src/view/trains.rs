@@ -393,6 +393,9 @@ struct Checkers {
     in_hand: BTreeMap<(String, i32, i64), Vec<Holder>>,
     /// (topic, partition, offset) → consumers processing it now.
     processing: BTreeMap<(String, i32, i64), Vec<Holder>>,
+    /// Per team (in team order): whether it ever moved past records it never processed (the
+    /// ledger's totals say so exactly); only then are never-checked seats looked for.
+    skipping: Vec<bool>,
 }
 
 impl Checkers {
@@ -400,7 +403,19 @@ impl Checkers {
         let team_of = |group: Option<&str>| -> Option<Team> {
             group.and_then(|g| teams.iter().find(|t| t.group == g).cloned())
         };
-        let mut out = Checkers::default();
+        let mut out = Checkers {
+            skipping: teams
+                .iter()
+                .map(|t| {
+                    world
+                        .delivery_ledger()
+                        .totals(Some(&t.group))
+                        .skipped_records
+                        > 0
+                })
+                .collect(),
+            ..Checkers::default()
+        };
         for name in world.consumer_names() {
             let Some(view) = world.consumer_view(name) else {
                 continue;
@@ -546,10 +561,7 @@ fn compartment(
             )
         })
         .collect();
-    let skipping: Vec<bool> = teams
-        .iter()
-        .map(|t| ledger.totals(Some(&t.group)).skipped_records > 0)
-        .collect();
+    let skipping = &people.skipping;
     let standing = people
         .standing
         .get(&(topic.clone(), partition))
@@ -592,7 +604,7 @@ fn compartment(
                 // it (and the ledger still counts this record one by one).
                 let past = committed[i].1.is_some_and(|c| offset < c);
                 let counted = offset >= ledger.pruned_below(Some(&t.group), &tp);
-                (skipping[i] && past && counted).then(|| SeatCheck {
+                (skipping.get(i).copied().unwrap_or(false) && past && counted).then(|| SeatCheck {
                     team: t.clone(),
                     times: 0,
                 })
