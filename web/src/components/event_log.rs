@@ -2,6 +2,7 @@
 //! in the chosen vocabulary. A polite live region announces what just happened; during play
 //! it speaks at most once every [`ANNOUNCE_EVERY_MS`], summarising what it skipped.
 
+use crate::session::LoggedEvent;
 use crate::state::AppContext;
 use crate::view::sentences::sentence;
 use crate::vocab::Vocabulary;
@@ -37,6 +38,56 @@ pub fn announcement(sentences: &[String], skipped: usize) -> String {
     }
 }
 
+/// The rows drawn, newest first: (key, step, event); and how many rows there are in all.
+type Rows = Vec<(String, u64, Event)>;
+
+#[derive(Default)]
+struct ListCache {
+    /// (step, details shown, rows wanted) the rows were built for.
+    key: Option<(u64, bool, usize)>,
+    at: Option<f64>,
+    rows: Rows,
+    total: usize,
+}
+
+/// How often play rebuilds the list (real milliseconds).
+const LIST_EVERY_MS: f64 = 1000.0;
+
+/// The newest `limit` rows (details only if asked), each keyed by its step and its place in
+/// the step so rows keep their identity as the log grows; and the number of rows in all.
+fn newest_rows<'a>(
+    events: impl DoubleEndedIterator<Item = &'a LoggedEvent>,
+    details: bool,
+    limit: usize,
+) -> (Rows, usize) {
+    let mut keyed: Vec<(String, u64, &Event)> = Vec::new();
+    let mut last_step = None;
+    let mut index = 0;
+    for logged in events {
+        if last_step == Some(logged.step) {
+            index += 1;
+        } else {
+            index = 0;
+            last_step = Some(logged.step);
+        }
+        if details || !is_detail(&logged.event) {
+            keyed.push((
+                format!("{}-{index}", logged.step),
+                logged.step,
+                &logged.event,
+            ));
+        }
+    }
+    let total = keyed.len();
+    let rows = keyed
+        .into_iter()
+        .rev()
+        .take(limit)
+        .map(|(k, s, e)| (k, s, e.clone()))
+        .collect();
+    (rows, total)
+}
+
 #[derive(Default)]
 struct Announcer {
     step: u64,
@@ -45,7 +96,9 @@ struct Announcer {
     text: String,
 }
 
-fn now_real_ms() -> f64 {
+/// Real time in milliseconds (the browser's clock; 0 natively), for throttling what play
+/// would otherwise redraw on every tick.
+pub(crate) fn now_real_ms() -> f64 {
     #[cfg(target_arch = "wasm32")]
     {
         js_sys::Date::now()
@@ -59,6 +112,7 @@ fn now_real_ms() -> f64 {
 #[component]
 pub fn EventLog() -> Html {
     let announcer = use_mut_ref(Announcer::default);
+    let cache = use_mut_ref(ListCache::default);
     let shown = use_state(|| PAGE);
     let details = use_state(|| false);
     let Some(state) = use_context::<AppContext>() else {
@@ -85,26 +139,22 @@ pub fn EventLog() -> Html {
         }
         a.text.clone()
     };
-    // Number each event within its step, so rows keep their identity as the log grows.
-    let mut rows: Vec<(String, u64, &Event)> = Vec::new();
-    let mut last_step = None;
-    let mut index = 0;
-    for logged in sandbox.events() {
-        if last_step == Some(logged.step) {
-            index += 1;
-        } else {
-            index = 0;
-            last_step = Some(logged.step);
+    // During play the list is rebuilt at most once a second (hundreds of events a second
+    // would only flicker past); paused, it follows every step.
+    let (rows, total) = {
+        let mut c = cache.borrow_mut();
+        let wanted = (sandbox.step(), *details, *shown);
+        let now = now_real_ms();
+        let due = !state.playing || c.at.is_none_or(|at| now - at >= LIST_EVERY_MS);
+        if c.key != Some(wanted) && due {
+            c.key = Some(wanted);
+            c.at = Some(now);
+            let (rows, total) = newest_rows(sandbox.events(), *details, *shown);
+            c.rows = rows;
+            c.total = total;
         }
-        if *details || !is_detail(&logged.event) {
-            rows.push((
-                format!("{}-{index}", logged.step),
-                logged.step,
-                &logged.event,
-            ));
-        }
-    }
-    let total = rows.len();
+        (c.rows.clone(), c.total)
+    };
     let limit = *shown;
     let toggle_details = {
         let details = details.clone();
@@ -128,8 +178,8 @@ pub fn EventLog() -> Html {
                 <p class="empty-hint">{ "Nothing yet: what you do appears here, one sentence per event." }</p>
             } else {
                 <ol class="events">
-                    { for rows.into_iter().rev().take(limit).map(|(key, step, event)| html! {
-                        <EventRow key={key} step={step} event={event.clone()} vocabulary={v} />
+                    { for rows.into_iter().map(|(key, step, event)| html! {
+                        <EventRow key={key} step={step} event={event} vocabulary={v} />
                     }) }
                 </ol>
                 if total > limit {
@@ -196,5 +246,30 @@ mod tests {
             announcement(&[s("A."), s("B."), s("C.")], 0),
             "3 things happened. The latest: C."
         );
+    }
+
+    #[test]
+    fn rows_are_newest_first_keyed_by_step_and_place_and_hide_details() {
+        let logged = |step, event| LoggedEvent { step, event };
+        let clock = Event::ClockAdvanced {
+            from_ms: 0,
+            to_ms: 1,
+        };
+        let broker = |b| Event::BrokerStopped {
+            broker: sim::BrokerId(b),
+        };
+        let events = [
+            logged(1, broker(1)),
+            logged(1, clock.clone()),
+            logged(1, broker(2)),
+            logged(2, broker(3)),
+        ];
+        let (rows, total) = newest_rows(events.iter(), false, 2);
+        assert_eq!(total, 3);
+        let keys: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+        assert_eq!(keys, ["2-0", "1-2"]);
+        let (rows, total) = newest_rows(events.iter(), true, 10);
+        assert_eq!(total, 4);
+        assert_eq!(rows[2].0, "1-1");
     }
 }

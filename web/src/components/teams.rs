@@ -5,6 +5,7 @@
 //! in the latest step slide in or fade out, so an eager reshuffle (everything handed back)
 //! and a cooperative one (only what moves) look different.
 
+use crate::components::event_log::now_real_ms;
 use crate::state::AppContext;
 use crate::view::sentences::{bare, duration, plural};
 use crate::view::teams::{self, Checker, CheckerState, Held, TeamCard};
@@ -17,7 +18,14 @@ use yew::prelude::*;
 struct Memory {
     step: u64,
     fainted_at: BTreeMap<String, i64>,
+    /// The delivery ledger's totals per team, and when (real ms) they were counted: they walk
+    /// the whole ledger, so during play they are refreshed once a second, not every tick.
+    delivery: BTreeMap<String, sim::consumer::DeliveryTotals>,
+    delivery_at: Option<f64>,
 }
+
+/// How often play refreshes the delivery totals (real milliseconds).
+const DELIVERY_EVERY_MS: f64 = 1000.0;
 
 #[component]
 pub fn Teams() -> Html {
@@ -30,7 +38,19 @@ pub fn Teams() -> Html {
     let world = sandbox.world();
     let latest = sandbox.latest();
     let now = world.now_ms();
-    let cards = teams::team_cards(world, latest);
+    let cards = {
+        let mut m = memory.borrow_mut();
+        let real = now_real_ms();
+        let stale = match m.delivery_at {
+            None => true,
+            Some(at) => !state.playing || real - at >= DELIVERY_EVERY_MS,
+        };
+        if stale && m.step != sandbox.step() || m.delivery_at.is_none() {
+            m.delivery = teams::delivery_totals(world);
+            m.delivery_at = Some(real);
+        }
+        teams::team_cards(world, latest, &m.delivery)
+    };
     let countdowns: BTreeMap<String, i64> = {
         let mut m = memory.borrow_mut();
         if m.step != sandbox.step() {

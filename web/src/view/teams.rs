@@ -13,7 +13,7 @@
 
 use crate::view::trains;
 use sim::clients::{AppView, ClientState, ProducerEvent};
-use sim::consumer::ConsumerEvent;
+use sim::consumer::{ConsumerEvent, DeliveryTotals};
 use sim::group::GroupState;
 use sim::{Event, TopicPartition, World, OFFSETS_TOPIC};
 use std::collections::{BTreeMap, BTreeSet};
@@ -161,8 +161,26 @@ fn handovers(latest: &[Event]) -> BTreeMap<&str, (BTreeSet<TopicPartition>, Vec<
     out
 }
 
-/// Every team's card, in team order.
-pub fn team_cards(world: &World, latest: &[Event]) -> Vec<TeamCard> {
+/// How each team did so far (processed, twice or more, never), from the delivery ledger.
+/// This walks the whole ledger, so during play the page refreshes it now and then rather than
+/// on every tick, and hands it to [`team_cards`].
+pub fn delivery_totals(world: &World) -> BTreeMap<String, DeliveryTotals> {
+    groups_of(world)
+        .into_iter()
+        .map(|t| {
+            let totals = world.delivery_ledger().totals(Some(&t.group));
+            (t.group, totals)
+        })
+        .collect()
+}
+
+/// Every team's card, in team order; `delivery` from [`delivery_totals`] (a team missing
+/// there shows zeros).
+pub fn team_cards(
+    world: &World,
+    latest: &[Event],
+    delivery: &BTreeMap<String, DeliveryTotals>,
+) -> Vec<TeamCard> {
     let moves = handovers(latest);
     groups_of(world)
         .into_iter()
@@ -173,8 +191,13 @@ pub fn team_cards(world: &World, latest: &[Event]) -> Vec<TeamCard> {
             let leader = g.and_then(|g| g.leader()).map(str::to_string);
             let mut checkers: Vec<Checker> = world
                 .consumer_names()
+                .filter(|name| {
+                    world
+                        .consumer(name)
+                        .and_then(|c| c.config().group_id.as_deref())
+                        == Some(team.group.as_str())
+                })
                 .filter_map(|name| world.consumer_view(name))
-                .filter(|v| v.group.as_deref() == Some(team.group.as_str()))
                 .map(|v| {
                     let config = world.consumer(&v.name).map(|c| c.config().clone());
                     let member = members.iter().find(|m| m.member_id == v.member_id);
@@ -256,7 +279,7 @@ pub fn team_cards(world: &World, latest: &[Event]) -> Vec<TeamCard> {
             } else {
                 Some(live.iter().any(|c| c.eager))
             };
-            let totals = world.delivery_ledger().totals(Some(&team.group));
+            let totals = delivery.get(&team.group).copied().unwrap_or_default();
             // The compartments the team shares: every partition of the topics its members hold.
             let topics: BTreeSet<&str> = members
                 .iter()
@@ -608,7 +631,14 @@ pub fn notebook(world: &World, latest: &[Event]) -> Vec<NotebookPage> {
                 .filter(|t| world.coordinator_partition(&t.group) == index)
                 .map(|t| t.group.clone())
                 .collect();
-            let records: Vec<sim::RecordView> = p.log().records().collect();
+            // Only the newest lines are drawn; a line is superseded by a later one for its
+            // key, and every later line is among the newest too, so the tail is enough.
+            let log = p.log();
+            let log_end = p.log_end_offset().0;
+            let from = (log_end - NOTEBOOK_LINES as i64).max(p.log_start_offset().0);
+            let records: Vec<sim::RecordView> = log
+                .read(sim::Offset(from), sim::Offset(log_end), NOTEBOOK_LINES)
+                .collect();
             if records.is_empty() && groups.is_empty() {
                 return None;
             }
@@ -619,13 +649,13 @@ pub fn notebook(world: &World, latest: &[Event]) -> Vec<NotebookPage> {
                     last_for_key.insert(k, r.offset.0);
                 }
             }
-            let earlier = records.len().saturating_sub(NOTEBOOK_LINES);
+            let earlier = log.record_count().saturating_sub(records.len());
             let mut entries = Vec::new();
             let mut expected = records
-                .get(earlier)
+                .first()
                 .map(|r| r.offset.0)
                 .unwrap_or(p.log_start_offset().0);
-            for r in records.iter().skip(earlier) {
+            for r in &records {
                 if r.offset.0 > expected {
                     entries.push(NotebookEntry::Compacted {
                         from: expected,
@@ -657,7 +687,6 @@ pub fn notebook(world: &World, latest: &[Event]) -> Vec<NotebookPage> {
                     None => entries.push(NotebookEntry::Other { offset: r.offset.0 }),
                 }
             }
-            let log_end = p.log_end_offset().0;
             if !records.is_empty() && expected < log_end {
                 entries.push(NotebookEntry::Compacted {
                     from: expected,
@@ -841,7 +870,7 @@ mod tests {
     #[test]
     fn the_fourth_checker_of_three_compartments_stands_aside_as_idle() {
         let console = world_after(TEAM);
-        let cards = team_cards(console.world(), &[]);
+        let cards = team_cards(console.world(), &[], &delivery_totals(console.world()));
         assert_eq!(cards.len(), 1);
         let card = &cards[0];
         assert_eq!(card.state, "Stable");
@@ -872,7 +901,7 @@ mod tests {
         let mut lines = TEAM.to_vec();
         lines.push("crash c1");
         let console = world_after(&lines);
-        let card = &team_cards(console.world(), &[])[0];
+        let card = &team_cards(console.world(), &[], &delivery_totals(console.world()))[0];
         let c1 = card.checkers.iter().find(|c| c.name == "c1").unwrap();
         assert_eq!(c1.state, CheckerState::Fainted);
         assert!(c1.held.is_empty());
@@ -880,7 +909,7 @@ mod tests {
         assert_eq!(c1.session_timeout_ms, 45_000);
         lines.push("advance 46s");
         let console = world_after(&lines);
-        let card = &team_cards(console.world(), &[])[0];
+        let card = &team_cards(console.world(), &[], &delivery_totals(console.world()))[0];
         let c1 = card.checkers.iter().find(|c| c.name == "c1").unwrap();
         assert_eq!(c1.still_member_holding, None, "removed after the timeout");
         assert!(card.rebalancing || card.generation >= 2, "{card:?}");
@@ -893,7 +922,7 @@ mod tests {
         let out2 = console.run_line("poll c1").unwrap();
         let mut latest = out.events.clone();
         latest.extend(out2.events);
-        let card = &team_cards(console.world(), &latest)[0];
+        let card = &team_cards(console.world(), &latest, &delivery_totals(console.world()))[0];
         let c1 = card.checkers.iter().find(|c| c.name == "c1").unwrap();
         assert!(!c1.held.is_empty());
         assert!(c1.held.iter().all(|h| h.arriving), "{c1:?}");
@@ -904,7 +933,7 @@ mod tests {
                 partitions: vec![TopicPartition::new("orders", 2)],
             },
         }];
-        let card = &team_cards(console.world(), &revoked)[0];
+        let card = &team_cards(console.world(), &revoked, &BTreeMap::new())[0];
         let c1 = card.checkers.iter().find(|c| c.name == "c1").unwrap();
         assert_eq!(c1.leaving, vec![TopicPartition::new("orders", 2)]);
     }
@@ -1029,5 +1058,80 @@ mod tests {
             sparkline_path(&[(5, 0)], 100.0, 20.0),
             "M0,20.0 L100.0,20.0"
         );
+    }
+}
+
+#[cfg(test)]
+mod timing {
+    use super::*;
+    use script::exec::Console;
+
+    /// The play-at-16x load (12 partitions, 3 teams of 4 running, 3 platforms at 20/s): how
+    /// long each view takes. Run with `cargo test -p web --release -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn views_under_load() {
+        let mut console = Console::with_config(42, sim::WorldConfig::default());
+        let mut lines = vec!["kafka-topics --create --topic load --partitions 12".to_string()];
+        for g in ["g1", "g2", "g3"] {
+            for i in 1..=4 {
+                lines.push(format!("consumer {g}c{i} group.id={g} auto.offset.reset=earliest enable.auto.commit=false"));
+                lines.push(format!("subscribe {g}c{i} load"));
+                lines.push(format!(
+                    "run {g}c{i} --commit sync-per-batch --process-ms 5"
+                ));
+            }
+        }
+        for p in 1..=3 {
+            lines.push(format!("producer p{p} linger.ms=200"));
+            lines.push(format!("run p{p} --topic load --rate 20 --keys 8"));
+        }
+        for l in &lines {
+            console.run_line(l).unwrap();
+        }
+        let mut latest = Vec::new();
+        let start = std::time::Instant::now();
+        for _ in 0..400 {
+            latest = console.run_line("advance 267ms").unwrap().events;
+        }
+        println!("sim: {:?} per tick", start.elapsed() / 400);
+        let world = console.world();
+        let time = |name: &str, f: &dyn Fn()| {
+            let t = std::time::Instant::now();
+            for _ in 0..20 {
+                f();
+            }
+            println!("{name}: {:?}", t.elapsed() / 20);
+        };
+        let delivery = delivery_totals(world);
+        time("team_cards", &|| {
+            team_cards(world, &latest, &delivery);
+        });
+        time("notebook", &|| {
+            notebook(world, &latest);
+        });
+        time("lags", &|| {
+            lags(world);
+        });
+        time("platforms", &|| {
+            platforms(world, &latest);
+        });
+        time("ledger totals x3", &|| {
+            for g in ["g1", "g2", "g3"] {
+                world.delivery_ledger().totals(Some(g));
+            }
+        });
+        time("consumer_view x12", &|| {
+            for n in world.consumer_names() {
+                world.consumer_view(n);
+            }
+        });
+        time("trains::teams", &|| {
+            trains::teams(world);
+        });
+        time("trains::trains", &|| {
+            trains::trains(world, &latest, &Default::default());
+        });
+        println!("latest events per tick: {}", latest.len());
     }
 }
