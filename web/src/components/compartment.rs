@@ -9,7 +9,7 @@
 
 use crate::components::replicas::Replicas;
 use crate::components::train::WindowMove;
-use crate::view::trains::{CheckerView, CompartmentView, Outside, SeatView, Slot};
+use crate::view::trains::{CheckerView, CompartmentView, Happened, Outside, SeatView, Slot};
 use crate::vocab::{capitalised, Term, Vocabulary};
 use yew::prelude::*;
 
@@ -23,6 +23,12 @@ pub struct Props {
 
 /// How long a fainted checker stays drawn (its CSS animation is shorter).
 const FAINT_MS: f64 = 2500.0;
+/// How long a boarding seat keeps its boarding look (its animation's length).
+const BOARD_MS: f64 = 450.0;
+/// How long a note about retention or compaction stays.
+const NOTE_MS: f64 = 4000.0;
+/// How long the replicas stay highlighted after a change.
+const FLASH_MS: f64 = 1000.0;
 
 fn now_ms() -> f64 {
     #[cfg(target_arch = "wasm32")]
@@ -35,13 +41,19 @@ fn now_ms() -> f64 {
     }
 }
 
-/// What the compartment remembers between drawings: the checkers it drew last (to draw a
-/// crashed one fainting where it stood) and the fainting ones.
+/// What the compartment remembers between drawings, so that what a step did stays visible for
+/// a moment even while play runs many steps a second: the checkers it drew last (to draw a
+/// crashed one fainting where it stood), the fainting ones, the seats just boarded, the
+/// latest note about retention or compaction, and when the replicas last changed. Each
+/// entry carries the wall-clock time it ends.
 #[derive(Default)]
 struct Memory {
     drawn: Vec<CheckerView>,
-    seen_fainted: Vec<String>,
+    seen: Happened,
     fainting: Vec<(CheckerView, f64)>,
+    boarded: Vec<(i64, f64)>,
+    note: Option<(String, f64)>,
+    flash_until: f64,
 }
 
 fn team_class(colour: Option<usize>) -> String {
@@ -78,27 +90,70 @@ pub fn Compartment(props: &Props) -> Html {
         });
     }
 
-    // A checker that crashed in this step faints where it stood.
-    let fainting: Vec<CheckerView> = {
+    // What the latest step did, kept for a moment.
+    let (fainting, boarded, note, flash) = {
         let mut m = memory.borrow_mut();
         let now = now_ms();
-        if view.happened.fainted != m.seen_fainted {
-            m.seen_fainted.clone_from(&view.happened.fainted);
+        let h = &view.happened;
+        if *h != m.seen {
             let gone: Vec<CheckerView> = m
                 .drawn
                 .iter()
-                .filter(|c| view.happened.fainted.contains(&c.consumer))
+                .filter(|c| {
+                    h.fainted.contains(&c.consumer) && !m.seen.fainted.contains(&c.consumer)
+                })
                 .filter(|c| !view.checkers.iter().any(|k| k.consumer == c.consumer))
                 .cloned()
                 .collect();
             m.fainting
                 .extend(gone.into_iter().map(|c| (c, now + FAINT_MS)));
+            if let Some(o) = h.boarded {
+                m.boarded.push((o, now + BOARD_MS));
+            }
+            if let Some((from, to)) = h.departed {
+                m.note = Some((
+                    format!(
+                        "{}: {} {from}–{} removed.",
+                        capitalised(Term::Retention.word(v)),
+                        plural(Term::Offset.word(v)),
+                        to - 1
+                    ),
+                    now + NOTE_MS,
+                ));
+            }
+            if let Some(n) = h.compacted {
+                m.note = Some((
+                    format!(
+                        "{}: {n} {} removed; their {} stay empty.",
+                        capitalised(Term::Compaction.word(v)),
+                        plural(Term::Record.word(v)),
+                        plural(Term::Offset.word(v))
+                    ),
+                    now + NOTE_MS,
+                ));
+            }
+            if h.replicas_changed {
+                m.flash_until = now + FLASH_MS;
+            }
+            m.seen = h.clone();
         }
         m.fainting.retain(|(c, until)| {
             *until > now && !view.checkers.iter().any(|k| k.consumer == c.consumer)
         });
+        m.boarded.retain(|(_, until)| *until > now);
+        if m.note.as_ref().is_some_and(|(_, until)| *until <= now) {
+            m.note = None;
+        }
         m.drawn.clone_from(&view.checkers);
-        m.fainting.iter().map(|(c, _)| c.clone()).collect()
+        (
+            m.fainting
+                .iter()
+                .map(|(c, _)| c.clone())
+                .collect::<Vec<_>>(),
+            m.boarded.iter().map(|(o, _)| *o).collect::<Vec<_>>(),
+            m.note.as_ref().map(|(text, _)| text.clone()),
+            m.flash_until > now,
+        )
     };
 
     let partition = view.partition;
@@ -174,7 +229,7 @@ pub fn Compartment(props: &Props) -> Html {
         .slots
         .iter()
         .enumerate()
-        .map(|(i, slot)| draw_slot(view, i, slot, v, focus_offset, &select));
+        .map(|(i, slot)| draw_slot(view, i, slot, v, focus_offset, &boarded, &select));
 
     let hw_flag_right = view.hw_slot < 3;
     let details = (*selected)
@@ -254,18 +309,11 @@ pub fn Compartment(props: &Props) -> Html {
             <p class="seat-details" aria-live="polite">
                 { details.unwrap_or_else(|| format!("Point at or focus a {} to see its {}.", Term::Offset.word(v), Term::Record.word(v))) }
             </p>
-            if let Some((from, to)) = view.happened.departed {
-                <p key={format!("departed-{from}-{to}")} class="departed" role="status">
-                    { format!("{}: {} {from}–{} left the train.", capitalised(Term::Retention.word(v)), plural(Term::Offset.word(v)), to - 1) }
-                </p>
-            }
-            if let Some(n) = view.happened.compacted {
-                <p class="departed compacted" role="status">
-                    { format!("{}: {n} {} removed, their {} stay empty.", capitalised(Term::Compaction.word(v)), plural(Term::Record.word(v)), plural(Term::Offset.word(v))) }
-                </p>
+            if let Some(text) = note {
+                <p class="departed" role="status">{ text }</p>
             }
             if *show_replicas {
-                <Replicas replicas={view.replicas.clone()} changed={view.happened.replicas_changed}
+                <Replicas replicas={view.replicas.clone()} changed={flash}
                           vocabulary={v} label={label.clone()} />
             }
         </li>
@@ -323,6 +371,7 @@ fn draw_slot(
     slot: &Slot,
     v: Vocabulary,
     focus_offset: Option<i64>,
+    boarded: &[i64],
     select: &Callback<Option<i64>>,
 ) -> Html {
     let offsets = plural(Term::Offset.word(v));
@@ -361,7 +410,7 @@ fn draw_slot(
                 <span class="seat-key">{ "free" }</span>
             </li>
         },
-        Slot::Seat(s) => draw_seat(view, index, s, v, focus_offset, select),
+        Slot::Seat(s) => draw_seat(view, index, s, v, focus_offset, boarded, select),
     }
 }
 
@@ -371,6 +420,7 @@ fn draw_seat(
     s: &SeatView,
     v: Vocabulary,
     focus_offset: Option<i64>,
+    boarded: &[i64],
     select: &Callback<Option<i64>>,
 ) -> Html {
     let mut class = classes!("seat", "taken");
@@ -384,7 +434,7 @@ fn draw_seat(
     if s.above_hw {
         class.push("above-hw");
     }
-    if view.happened.boarded == Some(s.offset) {
+    if boarded.contains(&s.offset) {
         class.push("boarding");
     }
     if s.offset == view.log_start {

@@ -44,7 +44,7 @@ pub fn Replicas(props: &Props) -> Html {
         <div class={classes!("replicas", changed.then_some("replicas-changed"))}
              style={format!("--columns:{}", replicas.len().max(1))}>
             <p class="replicas-title">
-                { format!("{} · {}: ", capitalised(&format!("{}s", Term::Replica.word(v))), Term::Isr.word(v)) }
+                { format!("{}: ", capitalised(Term::Isr.word(v))) }
                 <span class="isr-list" title={Term::Isr.explanation()}>
                     { if isr.is_empty() { "none".to_string() } else { format!("{{{}}}", isr.join(", ")) } }
                 </span>
