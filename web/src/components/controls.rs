@@ -1171,6 +1171,15 @@ fn GroupBox(props: &GroupBoxProps) -> Html {
     }
 }
 
+/// Whether the page is wide enough to open the main groups at first (a phone starts with
+/// every group closed: the list of group names is the map).
+fn wide_screen() -> bool {
+    web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|w| w.as_f64())
+        .is_none_or(|w| w >= 700.0)
+}
+
 #[component]
 pub fn Controls() -> Html {
     let Some(state) = use_context::<AppContext>() else {
@@ -1180,6 +1189,7 @@ pub fn Controls() -> Html {
     let writable = state.can_write();
     let choices = Rc::new(Choices::of(state.sandbox().world()));
     let last = use_state(|| None::<Vec<String>>);
+    let open = *use_memo((), |_| wide_screen());
     let run = {
         let (state, last) = (state.clone(), last.clone());
         use_callback((), move |lines: Vec<String>, _| {
@@ -1224,10 +1234,10 @@ pub fn Controls() -> Html {
                     None => String::new(),
                 } }
             </p>
-            <GroupBox title={section(capitalised(&plural(Term::Producer.word(v))))} open=true>
+            <GroupBox title={section(capitalised(&plural(Term::Producer.word(v))))} {open}>
                 <ProducerControls ..props.clone_props() />
             </GroupBox>
-            <GroupBox title={section(format!("{} and {}", capitalised(&plural(Term::Consumer.word(v))), plural(Term::Group.word(v))))} open=true>
+            <GroupBox title={section(format!("{} and {}", capitalised(&plural(Term::Consumer.word(v))), plural(Term::Group.word(v))))} {open}>
                 <ConsumerControls ..props.clone_props() />
             </GroupBox>
             <GroupBox title={section(capitalised(&plural(Term::Topic.word(v))))}>
