@@ -394,8 +394,9 @@ struct Checkers {
     /// (topic, partition, offset) → consumers processing it now.
     processing: BTreeMap<(String, i32, i64), Vec<Holder>>,
     /// Per team (in team order): whether it ever moved past records it never processed (the
-    /// ledger's totals say so exactly); only then are never-checked seats looked for.
-    skipping: Vec<bool>,
+    /// ledger's totals say so exactly); only then are never-checked seats marked. Asked only
+    /// when a drawn seat could be one (the totals walk the whole ledger), then kept.
+    skipping: Vec<std::cell::Cell<Option<bool>>>,
 }
 
 impl Checkers {
@@ -404,16 +405,7 @@ impl Checkers {
             group.and_then(|g| teams.iter().find(|t| t.group == g).cloned())
         };
         let mut out = Checkers {
-            skipping: teams
-                .iter()
-                .map(|t| {
-                    world
-                        .delivery_ledger()
-                        .totals(Some(&t.group))
-                        .skipped_records
-                        > 0
-                })
-                .collect(),
+            skipping: vec![std::cell::Cell::new(None); teams.len()],
             ..Checkers::default()
         };
         for name in world.consumer_names() {
@@ -561,7 +553,16 @@ fn compartment(
             )
         })
         .collect();
-    let skipping = &people.skipping;
+    let skipping = |i: usize, group: &str| -> bool {
+        let Some(cell) = people.skipping.get(i) else {
+            return false;
+        };
+        cell.get().unwrap_or_else(|| {
+            let answer = ledger.totals(Some(group)).skipped_records > 0;
+            cell.set(Some(answer));
+            answer
+        })
+    };
     let standing = people
         .standing
         .get(&(topic.clone(), partition))
@@ -604,7 +605,7 @@ fn compartment(
                 // it (and the ledger still counts this record one by one).
                 let past = committed[i].1.is_some_and(|c| offset < c);
                 let counted = offset >= ledger.pruned_below(Some(&t.group), &tp);
-                (skipping.get(i).copied().unwrap_or(false) && past && counted).then(|| SeatCheck {
+                (past && counted && skipping(i, &t.group)).then(|| SeatCheck {
                     team: t.clone(),
                     times: 0,
                 })
