@@ -184,10 +184,9 @@ pub fn Compartment(props: &Props) -> Html {
         view.slots.len()
     );
 
-    let select = {
-        let selected = selected.clone();
-        Callback::from(move |offset: Option<i64>| selected.set(offset))
-    };
+    let select = use_callback(selected.setter(), |offset: Option<i64>, setter| {
+        setter.set(offset)
+    });
     // The seat that takes the keyboard focus (one tab stop per compartment; arrows move).
     let focus_offset = (*selected).filter(|o| view.seat(*o).is_some()).or_else(|| {
         view.slots.iter().rev().find_map(|s| match s {
@@ -228,13 +227,12 @@ pub fn Compartment(props: &Props) -> Html {
     let slots = view
         .slots
         .iter()
-        .enumerate()
-        .map(|(i, slot)| draw_slot(view, i, slot, v, focus_offset, &boarded, &select));
+        .map(|slot| draw_slot(view, slot, v, focus_offset, &boarded, &select));
 
     let hw_flag_right = view.hw_slot < 3;
     let details = (*selected)
         .and_then(|o| view.seat(o))
-        .map(|s| seat_sentence(view, s, v));
+        .map(|s| seat_sentence(s, v));
 
     html! {
         <li class="compartment" data-partition={partition.to_string()}>
@@ -325,7 +323,7 @@ fn plural(word: &str) -> String {
 }
 
 /// The full sentence for one seat: who sits there and what each team did with them.
-fn seat_sentence(view: &CompartmentView, s: &SeatView, v: Vocabulary) -> String {
+fn seat_sentence(s: &SeatView, v: Vocabulary) -> String {
     let mut parts = vec![
         format!("{} {}", capitalised(Term::Offset.word(v)), s.offset),
         format!(
@@ -359,15 +357,11 @@ fn seat_sentence(view: &CompartmentView, s: &SeatView, v: Vocabulary) -> String 
             Term::Process.word(v).trim_end_matches('e')
         ));
     }
-    if s.checks.is_empty() && view.notebook.is_empty() && view.checkers.is_empty() {
-        parts.push(format!("no {} yet", Term::Consumer.word(v)));
-    }
     parts.join(" · ")
 }
 
 fn draw_slot(
     view: &CompartmentView,
-    index: usize,
     slot: &Slot,
     v: Vocabulary,
     focus_offset: Option<i64>,
@@ -410,19 +404,70 @@ fn draw_slot(
                 <span class="seat-key">{ "free" }</span>
             </li>
         },
-        Slot::Seat(s) => draw_seat(view, index, s, v, focus_offset, boarded, select),
+        Slot::Seat(s) => draw_seat(view, s, v, focus_offset, boarded, select),
     }
+}
+
+/// Where the seat's holders' team letters come from: (consumer, team letter).
+fn holder_letters(view: &CompartmentView, s: &SeatView) -> Vec<(String, Option<usize>, char)> {
+    s.in_hand
+        .iter()
+        .map(|(consumer, colour)| {
+            let letter = view
+                .checkers
+                .iter()
+                .find(|c| c.consumer == *consumer)
+                .and_then(|c| c.team.as_ref().map(|t| t.letter))
+                .unwrap_or('•');
+            (consumer.clone(), *colour, letter)
+        })
+        .collect()
 }
 
 fn draw_seat(
     view: &CompartmentView,
-    index: usize,
     s: &SeatView,
     v: Vocabulary,
     focus_offset: Option<i64>,
     boarded: &[i64],
     select: &Callback<Option<i64>>,
 ) -> Html {
+    html! {
+        <SeatSlot key={s.offset} seat={s.clone()} vocabulary={v}
+                  focusable={focus_offset == Some(s.offset)}
+                  boarding={boarded.contains(&s.offset)}
+                  first_on_board={s.offset == view.log_start}
+                  holders={holder_letters(view, s)} select={select.clone()} />
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SeatProps {
+    seat: SeatView,
+    vocabulary: Vocabulary,
+    /// The compartment's one tab stop.
+    focusable: bool,
+    boarding: bool,
+    first_on_board: bool,
+    /// Who holds the ticket: (consumer, team colour, team letter).
+    holders: Vec<(String, Option<usize>, char)>,
+    select: Callback<Option<i64>>,
+}
+
+/// One seat with its passenger: its own component, so that a seat nothing happened to is not
+/// drawn again while play runs.
+#[component]
+fn SeatSlot(props: &SeatProps) -> Html {
+    let SeatProps {
+        seat: s,
+        vocabulary: v,
+        focusable,
+        boarding,
+        first_on_board,
+        holders,
+        select,
+    } = props;
+    let v = *v;
     let mut class = classes!("seat", "taken");
     match (s.look.hue, s.look.shape) {
         (Some(h), Some(sh)) => {
@@ -434,10 +479,10 @@ fn draw_seat(
     if s.above_hw {
         class.push("above-hw");
     }
-    if boarded.contains(&s.offset) {
+    if *boarding {
         class.push("boarding");
     }
-    if s.offset == view.log_start {
+    if *first_on_board {
         class.push("first-on-board");
     }
     if s.tombstone {
@@ -456,7 +501,7 @@ fn draw_seat(
     if s.checks.iter().any(|c| c.times > 1) {
         class.push("checked-twice");
     }
-    let sentence = seat_sentence(view, s, v);
+    let sentence = seat_sentence(s, v);
     let offset = s.offset;
     let onfocus = {
         let select = select.clone();
@@ -466,17 +511,11 @@ fn draw_seat(
         let select = select.clone();
         Callback::from(move |_: MouseEvent| select.emit(Some(offset)))
     };
-    let letter_of = |consumer: &str| {
-        view.checkers
-            .iter()
-            .find(|c| c.consumer == consumer)
-            .and_then(|c| c.team.as_ref().map(|t| t.letter))
-    };
-    let hands = s.in_hand.iter().map(|(consumer, colour)| {
+    let hands = holders.iter().map(|(consumer, colour, letter)| {
         html! {
             <span class={classes!("check", "hand", team_class(*colour))}
                   title={format!("{} ({consumer})", Term::InHand.word(v))}>
-                { letter_of(consumer).map_or('•', |l| l) }
+                { letter }
             </span>
         }
     });
@@ -505,8 +544,8 @@ fn draw_seat(
         }
     });
     html! {
-        <li key={offset} class={class} data-offset={offset.to_string()} data-slot={index.to_string()}
-            tabindex={if focus_offset == Some(offset) { "0" } else { "-1" }}
+        <li class={class} data-offset={offset.to_string()}
+            tabindex={if *focusable { "0" } else { "-1" }}
             title={sentence.clone()} aria-label={sentence} {onfocus} {onmouseenter}>
             <span class="seat-number">{ offset }</span>
             <span class="passenger" aria-hidden="true"></span>
