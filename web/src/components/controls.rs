@@ -536,11 +536,24 @@ fn RunButton(props: &RunProps) -> Html {
                 { for props.lines.iter().enumerate().map(|(i, l)| html! {
                     <span class="run-line">
                         <span class="run-word">{ if i == 0 { "runs: " } else { "then: " } }</span>
-                        <code>{ l }</code>
+                        <code>{ code_words(l) }</code>
                     </span>
                 }) }
             </span>
         </button>
+    }
+}
+
+/// A console line drawn so that it wraps between words only (never after the `-` of a flag);
+/// copying it still gives the line as typed.
+pub fn code_words(line: &str) -> Html {
+    html! {
+        { for line.split(' ').enumerate().map(|(i, word)| html! {
+            <>
+                if i > 0 { { " " } }
+                <span class="code-word">{ word }</span>
+            </>
+        }) }
     }
 }
 

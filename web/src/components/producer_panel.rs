@@ -1,5 +1,6 @@
 //! The platform: where a passenger (record) with an optional ticket (key) boards the train.
 
+use crate::components::controls::code_words;
 use crate::state::{Action, AppContext};
 use crate::view;
 use crate::vocab::{capitalised, Term};
@@ -124,7 +125,7 @@ pub fn ProducerPanel() -> Html {
                 </label>
                 <button type="submit" class="primary" data-testid="send-button" disabled={!state.can_write()}>{ Term::Send.word(v) }</button>
             </form>
-            <p class="runs" data-testid="send-preview"><span>{ "runs: " }</span><code>{ line }</code></p>
+            <p class="runs" data-testid="send-preview"><span>{ "runs: " }</span><code>{ code_words(&line) }</code></p>
             { status }
         </section>
     }

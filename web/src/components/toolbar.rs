@@ -232,11 +232,11 @@ pub fn Toolbar() -> Html {
                     <span class={classes!("icon", if playing { "icon-pause" } else { "icon-play" })} aria-hidden="true"></span>
                     { if playing { "Pause" } else { "Play" } }
                 </button>
-                <button class="tool" data-testid="step" onclick={on_step} disabled={!writable || playing}
+                <button class="tool tool-step" data-testid="step" onclick={on_step} disabled={!writable || playing}
                         title={format!("Advance the clock once: runs `{step_text}` (. or →)")}>
                     <span class="icon icon-step" aria-hidden="true"></span>
                     <span class="icon icon-bar" aria-hidden="true"></span>
-                    { "Step" }
+                    <span class="tool-text">{ "Step" }</span>
                     <span class="tool-note">{ format!("+{}", step_text.trim_start_matches("advance ")) }</span>
                 </button>
                 <label class="tool tool-speed">
