@@ -273,7 +273,7 @@ fn CheckerView(props: &CheckerProps) -> Html {
                         <span class="tc-checker-tag" title="How many times it restarted">{ format!("restart {}", c.incarnation) }</span>
                     }
                     if let Some((policy, step)) = &c.app {
-                        <span class="tc-checker-tag app" title="It runs its poll loop on its own">{ format!("runs on its own: {policy} · {step}") }</span>
+                        <span class="tc-checker-tag tc-app" title="It runs its poll loop on its own">{ format!("runs on its own: {policy} · {step}") }</span>
                     }
                     if c.unprocessed + c.processing > 0 {
                         <span class="tc-checker-tag" title="Polled, not yet processed">{ format!("{} in hand", c.unprocessed + c.processing) }</span>
