@@ -68,7 +68,8 @@ fn ExchangeView(props: &ExchangeProps) -> Html {
         Ok(_) => html! {},
     };
     html! {
-        <li class={classes!("console-exchange", e.result.is_err().then_some("failed"))}>
+        <li class={classes!("console-exchange", e.result.is_err().then_some("failed"))}
+            data-seq={e.seq.to_string()} data-line={e.line.clone()}>
             <div class="console-code">
                 <pre class="console-line"><span class="console-prompt" aria-hidden="true">{ "› " }</span>{ &e.line }</pre>
                 { caret_line }

@@ -533,6 +533,9 @@ fn RunButton(props: &RunProps) -> Html {
                 data-testid={props.testid.clone()} disabled={!ready || !props.writable} {onclick}>
             <span class="run-label">{ &props.label }</span>
             <span class="run-lines">
+                if !ready {
+                    <span class="run-line">{ "fill in the fields to see its line" }</span>
+                }
                 { for props.lines.iter().enumerate().map(|(i, l)| html! {
                     <span class="run-line">
                         <span class="run-word">{ if i == 0 { "runs: " } else { "then: " } }</span>
