@@ -112,6 +112,8 @@ fn TeamLagView(props: &LagProps) -> Html {
                 </svg>
             </div>
             if !lag.cells.is_empty() {
+                <details class="lag-details" open={(lag.cells.len() <= 4).then_some("open")}>
+                <summary>{ format!("Per {} ({})", bare(Term::Partition.word(v)), lag.cells.len()) }</summary>
                 <table class="lag-table">
                     <thead>
                         <tr>
@@ -136,6 +138,7 @@ fn TeamLagView(props: &LagProps) -> Html {
                         }) }
                     </tbody>
                 </table>
+                </details>
             }
         </div>
     }

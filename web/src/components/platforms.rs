@@ -105,7 +105,7 @@ fn PlatformCard(props: &CardProps) -> Html {
             }
             if !p.outcomes.is_empty() {
                 <ul class="outcomes" key={step.to_string()} aria-label="Just now">
-                    { for p.outcomes.iter().enumerate().map(|(i, o)| outcome_view(i, o, v)) }
+                    { for summarise(&p.outcomes).into_iter().map(|(o, n)| outcome_view(o, n, v)) }
                 </ul>
             }
         </li>
@@ -167,8 +167,35 @@ fn batch_view(b: &QueuedBatch, v: Vocabulary, now: i64, partitions: i32) -> Html
     }
 }
 
-fn outcome_view(i: usize, o: &Outcome, v: Vocabulary) -> Html {
+/// One entry per kind of outcome: the latest of that kind and how many there were (a fast
+/// play step can hold hundreds).
+fn summarise(outcomes: &[Outcome]) -> Vec<(&Outcome, usize)> {
+    let kind = |o: &Outcome| match o {
+        Outcome::Sent { .. } => 0,
+        Outcome::Acknowledged { .. } => 1,
+        Outcome::Retrying { .. } => 2,
+        Outcome::DuplicateRejected { .. } => 3,
+        Outcome::Failed { .. } => 4,
+    };
+    let mut out: Vec<(&Outcome, usize)> = Vec::new();
+    for o in outcomes {
+        match out.iter_mut().find(|(seen, _)| kind(seen) == kind(o)) {
+            Some(entry) => *entry = (o, entry.1 + 1),
+            None => out.push((o, 1)),
+        }
+    }
+    out
+}
+
+fn outcome_view(o: &Outcome, n: usize, v: Vocabulary) -> Html {
     let place = |p: &i32| format!("{} {p}", bare(Term::Partition.word(v)));
+    let many = |what: &str| {
+        if n > 1 {
+            format!("{n} × {what}, latest: ")
+        } else {
+            String::new()
+        }
+    };
     let (class, icon, text) = match o {
         Outcome::Sent {
             partition,
@@ -179,7 +206,8 @@ fn outcome_view(i: usize, o: &Outcome, v: Vocabulary) -> Html {
             "sent",
             "➜",
             format!(
-                "{} boarded {}{}",
+                "{}{} boarded {}{}",
+                many(bare(Term::Batch.word(v))),
                 count(*records as i128, Term::Record, v),
                 place(partition),
                 if *attempt > 1 {
@@ -195,7 +223,8 @@ fn outcome_view(i: usize, o: &Outcome, v: Vocabulary) -> Html {
             "acked",
             "✓",
             format!(
-                "acknowledged: {} {offset} in {}",
+                "{}acknowledged: {} {offset} in {}",
+                many("acknowledged"),
                 bare(Term::Offset.word(v)),
                 place(partition)
             ),
@@ -209,7 +238,8 @@ fn outcome_view(i: usize, o: &Outcome, v: Vocabulary) -> Html {
             "retrying",
             "↻",
             format!(
-                "{error}: retry {} at {}",
+                "{}{error}: retry {} at {}",
+                many("retry"),
                 place(partition),
                 duration(*retry_at_ms)
             ),
@@ -220,7 +250,8 @@ fn outcome_view(i: usize, o: &Outcome, v: Vocabulary) -> Html {
             "duplicate",
             "=",
             format!(
-                "retry recognised: already at {} {offset} in {}, no second copy",
+                "{}retry recognised: already at {} {offset} in {}, no second copy",
+                many("duplicate"),
                 bare(Term::Offset.word(v)),
                 place(partition)
             ),
@@ -230,11 +261,15 @@ fn outcome_view(i: usize, o: &Outcome, v: Vocabulary) -> Html {
         } => (
             "failed",
             "✗",
-            format!("failed for good ({error}) in {}", place(partition)),
+            format!(
+                "{}failed for good ({error}) in {}",
+                many("failure"),
+                place(partition)
+            ),
         ),
     };
     html! {
-        <li key={i} class={classes!("outcome", class)}>
+        <li key={class} class={classes!("outcome", class)}>
             <span class="outcome-icon" aria-hidden="true">{ icon }</span>{ text }
         </li>
     }
