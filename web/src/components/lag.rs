@@ -112,7 +112,7 @@ fn TeamLagView(props: &LagProps) -> Html {
                 </svg>
             </div>
             if !lag.cells.is_empty() {
-                <details class="lag-details" open={(lag.cells.len() <= 4).then_some("open")}>
+                <details class="lag-details" open={lag.cells.len() <= 4}>
                 <summary>{ format!("Per {} ({})", bare(Term::Partition.word(v)), lag.cells.len()) }</summary>
                 <table class="lag-table">
                     <thead>
