@@ -277,7 +277,7 @@ pub fn Compartment(props: &Props) -> Html {
             <div class="track" ref={track} style={track_style}
                  onmouseleave={{ let select = select.clone(); Callback::from(move |_: MouseEvent| select.emit(None)) }}>
                 <div class="rail">
-                    <div class="ceiling" aria-hidden="true">
+                    <div class="ceiling">
                         <div key="hw" class={classes!("hw-line", hw_flag_right.then_some("flag-right"))}
                              style={slot_style(view.hw_slot, 0)} title={Term::HighWatermark.explanation()}>
                             <span class="hw-flag">{ format!("{} {}", Term::HighWatermark.word(v), view.high_watermark) }</span>
@@ -289,7 +289,8 @@ pub fn Compartment(props: &Props) -> Html {
                                      style={slot_style(n.place.slot, n.place.row + 1)}
                                      data-testid="committed" data-group={n.team.group.clone()} data-offset={n.offset.to_string()}
                                      title={format!("{} · {} {}: {} — {}", n.team.group, Term::Committed.word(v), label, n.offset, Term::Committed.explanation())}>
-                                    <span class="notebook-tab"><span class="notebook-icon"></span>{ format!("{arrow}{} {}", n.team.letter, n.offset) }</span>
+                                    <span class="notebook-tab" aria-hidden="true"><span class="notebook-icon"></span>{ format!("{arrow}{} {}", n.team.letter, n.offset) }</span>
+                                    <span class="visually-hidden">{ format!("{}, {}: {}", n.team.group, Term::Committed.word(v), n.offset) }</span>
                                 </div>
                             }
                         }) }
@@ -601,9 +602,10 @@ fn draw_checker(c: &CheckerView, v: Vocabulary, fainted: bool) -> Html {
         <div key={key} class={classes!("checker", team_class(colour), c.paused.then_some("paused"), fainted.then_some("fainted"), c.app_step.is_some().then_some("running-app"))}
              style={slot_style(c.place.slot, c.place.row)}
              data-testid={if fainted { "fainted" } else { "position" }} data-consumer={c.consumer.clone()}
-             data-offset={c.position.to_string()} title={title.clone()} aria-label={title}>
+             data-offset={c.position.to_string()} title={title.clone()}>
+            <span class="visually-hidden">{ title }</span>
             <span class="team-shape" aria-hidden="true">{ letter }</span>
-            <span class="checker-name">{ format!("{arrow}{}", c.consumer) }</span>
+            <span class="checker-name" aria-hidden="true">{ format!("{arrow}{}", c.consumer) }</span>
             if c.in_hand > 0 && !fainted {
                 <span class="checker-bag" aria-hidden="true">{ c.in_hand }</span>
             }

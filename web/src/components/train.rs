@@ -6,8 +6,9 @@
 
 use crate::components::compartment::Compartment;
 use crate::state::AppContext;
-use crate::view::trains::{self, TrainView, Windows};
+use crate::view::trains::{self, CompartmentView, TrainView, Windows};
 use crate::vocab::{capitalised, Term, Vocabulary};
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -30,6 +31,27 @@ impl Reducible for WindowState {
     }
 }
 
+/// While play runs, each compartment is redrawn at least every this many frames (a few each
+/// frame, the longest-waiting first); a compartment something urgent happened to (a checker
+/// fainting, seats leaving, its replicas changing) or whose window the learner moved is
+/// redrawn at once. At top speed hundreds of passengers board per second: redrawing every
+/// compartment every frame would spend the frame on seats nobody can read yet.
+const REDRAW_EVERY: usize = 4;
+
+struct Cached {
+    view: CompartmentView,
+    /// The window end asked for when drawn.
+    asked: Option<i64>,
+    /// The frame it was drawn in.
+    frame: u64,
+}
+
+#[derive(Default)]
+struct Throttle {
+    frame: u64,
+    views: BTreeMap<(String, i32), Cached>,
+}
+
 #[component]
 pub fn Train() -> Html {
     let windows = use_reducer(WindowState::default);
@@ -37,12 +59,79 @@ pub fn Train() -> Html {
         let dispatcher = windows.dispatcher();
         use_callback((), move |m: WindowMove, _| dispatcher.dispatch(m))
     };
+    let throttle = use_mut_ref(Throttle::default);
     let Some(state) = use_context::<AppContext>() else {
         return html! {};
     };
     let v = state.vocabulary;
     let sandbox = state.sandbox();
-    let trains = trains::trains(sandbox.world(), sandbox.latest(), &windows.0);
+    let world = sandbox.world();
+    let frame = trains::Frame::new(world, sandbox.latest());
+    let mut th = throttle.borrow_mut();
+    th.frame += 1;
+    let now = th.frame;
+
+    let topics: Vec<&sim::Topic> = world.topics().filter(|t| !t.is_internal()).collect();
+    let keys: Vec<(String, i32)> = topics
+        .iter()
+        .flat_map(|t| {
+            t.partitions()
+                .iter()
+                .map(|p| (t.name().to_string(), p.index()))
+        })
+        .collect();
+    // Which compartments to draw now.
+    let mut redraw: BTreeSet<(String, i32)> = BTreeSet::new();
+    let mut waiting: Vec<(u64, &(String, i32))> = Vec::new();
+    for key in &keys {
+        let asked = windows.0.get(key).copied();
+        match th.views.get(key) {
+            Some(c) if state.playing && c.asked == asked && !frame.urgent(&key.0, key.1) => {
+                waiting.push((c.frame, key))
+            }
+            _ => {
+                redraw.insert(key.clone());
+            }
+        }
+    }
+    waiting.sort();
+    let budget = keys.len().div_ceil(REDRAW_EVERY);
+    redraw.extend(waiting.into_iter().take(budget).map(|(_, k)| k.clone()));
+
+    let trains: Vec<TrainView> = topics
+        .iter()
+        .map(|t| TrainView {
+            topic: t.name().to_string(),
+            compacted: trains::is_compacted(t),
+            compartments: t
+                .partitions()
+                .iter()
+                .map(|p| {
+                    let key = (t.name().to_string(), p.index());
+                    if !redraw.contains(&key) {
+                        if let Some(c) = th.views.get(&key) {
+                            return c.view.clone();
+                        }
+                    }
+                    let asked = windows.0.get(&key).copied();
+                    let view = frame.compartment(world, p, asked);
+                    th.views.insert(
+                        key,
+                        Cached {
+                            view: view.clone(),
+                            asked,
+                            frame: now,
+                        },
+                    );
+                    view
+                })
+                .collect(),
+        })
+        .collect();
+    let present: BTreeSet<&(String, i32)> = keys.iter().collect();
+    th.views.retain(|k, _| present.contains(k));
+    drop(th);
+
     if trains.is_empty() {
         return html! {
             <section class="panel train train-empty" data-testid="no-trains">

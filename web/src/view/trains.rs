@@ -341,37 +341,81 @@ pub type Windows = BTreeMap<(String, i32), i64>;
 
 /// Every train (the internal `__consumer_offsets` aside), in topic order.
 pub fn trains(world: &World, latest: &[Event], windows: &Windows) -> Vec<TrainView> {
-    let teams = teams(world);
-    let people = Checkers::gather(world, &teams);
-    let happened = happenings(latest);
-    let fainted = fainted(latest);
+    let frame = Frame::new(world, latest);
     world
         .topics()
         .filter(|t| !t.is_internal())
         .map(|t| TrainView {
             topic: t.name().to_string(),
-            compacted: t.config().cleanup_policy != sim::CleanupPolicy::Delete,
+            compacted: is_compacted(t),
             compartments: t
                 .partitions()
                 .iter()
                 .map(|p| {
-                    let key = (t.name().to_string(), p.index());
-                    let window_end = windows.get(&key).copied();
-                    compartment(
-                        world,
-                        p,
-                        window_end,
-                        &teams,
-                        &people,
-                        Happened {
-                            fainted: fainted.clone(),
-                            ..happened.get(&key).cloned().unwrap_or_default()
-                        },
-                    )
+                    let window_end = windows.get(&(t.name().to_string(), p.index())).copied();
+                    frame.compartment(world, p, window_end)
                 })
                 .collect(),
         })
         .collect()
+}
+
+/// Whether a topic's cleanup policy compacts it.
+pub fn is_compacted(t: &sim::Topic) -> bool {
+    t.config().cleanup_policy != sim::CleanupPolicy::Delete
+}
+
+/// What one drawing needs once, whatever compartments it draws: the teams, what the
+/// consumers are doing, and what the latest step did. A page that redraws only some
+/// compartments in a frame (while play runs fast) asks for those alone.
+pub struct Frame {
+    teams: Vec<Team>,
+    people: Checkers,
+    happened: BTreeMap<(String, i32), Happened>,
+    fainted: Vec<String>,
+}
+
+impl Frame {
+    pub fn new(world: &World, latest: &[Event]) -> Frame {
+        let teams = teams(world);
+        let people = Checkers::gather(world, &teams);
+        Frame {
+            teams,
+            people,
+            happened: happenings(latest),
+            fainted: fainted(latest),
+        }
+    }
+
+    /// Whether the latest step did something to this compartment that must be drawn now (a
+    /// checker fainting, seats leaving, the replicas changing); a passenger boarding is not.
+    pub fn urgent(&self, topic: &str, partition: i32) -> bool {
+        !self.fainted.is_empty()
+            || self
+                .happened
+                .get(&(topic.to_string(), partition))
+                .is_some_and(|h| {
+                    h.departed.is_some() || h.compacted.is_some() || h.replicas_changed
+                })
+    }
+
+    /// One compartment, its window ending at `window_end` (`None`: the newest seats).
+    pub fn compartment(
+        &self,
+        world: &World,
+        p: &sim::cluster::Partition,
+        window_end: Option<i64>,
+    ) -> CompartmentView {
+        let happened = Happened {
+            fainted: self.fainted.clone(),
+            ..self
+                .happened
+                .get(&(p.topic().to_string(), p.index()))
+                .cloned()
+                .unwrap_or_default()
+        };
+        compartment(world, p, window_end, &self.teams, &self.people, happened)
+    }
 }
 
 /// A checker standing in a compartment, before it is placed.
