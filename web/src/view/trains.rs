@@ -1183,6 +1183,24 @@ mod tests {
     }
 
     #[test]
+    fn a_crash_or_a_broker_change_is_urgent_a_boarding_is_not() {
+        let mut c = console(&[
+            "kafka-topics --create --topic t --partitions 2 --replication-factor 3",
+            "consumer c1 group.id=g",
+        ]);
+        let out = c
+            .run_line("kafka-console-producer --topic t --key a --value 1")
+            .unwrap();
+        let frame = Frame::new(c.world(), &out.events);
+        assert!(!frame.urgent("t", 0) && !frame.urgent("t", 1));
+        let out = c.run_line("crash c1").unwrap();
+        assert!(Frame::new(c.world(), &out.events).urgent("t", 1));
+        let leader = c.world().partition("t", 0).unwrap().leader().unwrap();
+        let out = c.run_line(&format!("kill-broker {}", leader.0)).unwrap();
+        assert!(Frame::new(c.world(), &out.events).urgent("t", 0));
+    }
+
+    #[test]
     fn retention_removes_old_seats_and_says_which_left() {
         let mut c = console(&[
             "kafka-topics --create --topic t --partitions 1 --config retention.ms=1000 --config segment.bytes=100",
