@@ -209,6 +209,16 @@ pub fn Toolbar() -> Html {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| state.dispatch(Action::SetHelp(true)))
     };
+    // The select follows the speed however it changed (its own menu, `+` and `-`).
+    let speed_ref = use_node_ref();
+    {
+        let speed_ref = speed_ref.clone();
+        use_effect_with(state.speed, move |speed| {
+            if let Some(select) = speed_ref.cast::<web_sys::HtmlSelectElement>() {
+                select.set_value(&speed.to_string());
+            }
+        });
+    }
     let step_ms = step_millis(state.speed_factor());
     let step_text = script::Command::Advance { millis: step_ms }.to_string();
     let playing = state.playing;
@@ -241,7 +251,7 @@ pub fn Toolbar() -> Html {
                 </button>
                 <label class="tool tool-speed">
                     <span>{ "Speed" }</span>
-                    <select data-testid="speed" onchange={on_speed} title="Virtual time per real second (+ and -)">
+                    <select data-testid="speed" ref={speed_ref} onchange={on_speed} title="Virtual time per real second (+ and -)">
                         { for SPEEDS.iter().enumerate().map(|(i, f)| html! {
                             <option value={i.to_string()} selected={i == state.speed}>{ speed_label(*f) }</option>
                         }) }
