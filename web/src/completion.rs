@@ -243,6 +243,19 @@ fn positional_slot(command: &str, index: usize) -> Slot {
     })
 }
 
+/// What `describe KIND` takes next.
+fn describe_slot(kind: &str) -> Slot {
+    match kind {
+        "topic" => Slot::Topic,
+        "partition" => Slot::TopicPartition,
+        "group" => Slot::Group,
+        "consumer" => Slot::Consumer,
+        "producer" => Slot::Producer,
+        "broker" => Slot::Broker,
+        _ => Slot::Nothing,
+    }
+}
+
 /// What the value of `flag` is.
 fn flag_slot(command: &str, flag: &str) -> Slot {
     match flag {
@@ -362,7 +375,12 @@ pub fn complete(line: &str, names: &Names) -> Option<Completion> {
                 slot_candidates(flag_slot(command, previous), word, names, command)
             } else {
                 let index = positional_index(&words[1..], &flags);
-                slot_candidates(positional_slot(command, index), word, names, command)
+                let slot = match (command, index, words.get(1).copied()) {
+                    // `describe KIND NAME`: the name of that kind.
+                    ("describe", 1, Some(kind)) => describe_slot(kind),
+                    _ => positional_slot(command, index),
+                };
+                slot_candidates(slot, word, names, command)
             }
         }
     };
@@ -764,6 +782,10 @@ mod tests {
     fn describe_offers_kinds_and_names() {
         assert_eq!(line("describe gr"), "describe group ");
         assert_eq!(line("describe ord"), "describe orders ");
+        assert_eq!(line("describe partition le"), "describe partition ledger:");
+        assert_eq!(line("describe group b"), "describe group billing ");
+        assert_eq!(line("describe broker 3"), "describe broker 3 ");
+        assert!(tab("describe cluster x").is_none());
     }
 
     #[test]
