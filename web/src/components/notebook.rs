@@ -42,12 +42,13 @@ pub fn Notebook() -> Html {
         <section class="panel notebook" aria-labelledby="notebook-title">
             <h2 id="notebook-title" title={Term::OffsetsTopic.explanation()}>{ capitalised(Term::OffsetsTopic.word(v)) }</h2>
             <p class="panel-intro">
-                { format!("Each {} writes one line per {} it commits, on the page its {} keeps. Only the newest line per {} counts ({}).",
-                    bare(Term::Group.word(v)),
-                    bare(Term::Partition.word(v)),
-                    Term::Coordinator.word(v),
-                    bare(Term::Partition.word(v)),
-                    Term::Compaction.word(v)) }
+                { if v == Vocabulary::Train {
+                    format!("Each {} writes one line per {} it commits, on the page its {} keeps. Only the newest line per {} counts ({}).",
+                        bare(Term::Group.word(v)), bare(Term::Partition.word(v)), Term::Coordinator.word(v),
+                        bare(Term::Partition.word(v)), Term::Compaction.word(v))
+                } else {
+                    "Each consumer group commits into the __consumer_offsets partition its group coordinator leads: one record per partition and commit, keyed by (group, topic, partition). Compaction keeps only the newest record per key.".to_string()
+                } }
             </p>
             if pages.is_empty() {
                 <p class="empty-hint">{ format!("Nothing written yet: a {} writes its first line when it commits.", bare(Term::Consumer.word(v))) }</p>
@@ -108,7 +109,7 @@ fn NotebookPageView(props: &PageProps) -> Html {
                 }
                 { for page.entries.iter().map(|e| entry_view(e, v, &colour_of)) }
                 if page.entries.is_empty() {
-                    <li key="empty" class="notebook-earlier">{ "No lines on this page yet." }</li>
+                    <li key="empty" class="notebook-earlier">{ if v == Vocabulary::Train { "No lines on this page yet." } else { "No records in this partition yet." } }</li>
                 }
             </ol>
         </article>

@@ -328,11 +328,25 @@ fn checker_hint(
         CheckerState::Idle if crowded => html! {
             <p class="tc-checker-hint">{ format!("More {} than {}: this one stands aside as idle until someone leaves.", plural(Term::Consumer.word(v)), plural(Term::Partition.word(v))) }</p>
         },
-        CheckerState::Idle => html! {
-            <p class="tc-checker-hint">{ format!("No {} in this {} yet: a cooperative {} hands moved {} over in a second round.",
-                bare(Term::Partition.word(v)), bare(Term::Generation.word(v)),
-                if v == Vocabulary::Train { "reshuffle" } else { "rebalance" }, plural(Term::Partition.word(v))) }</p>
-        },
+        CheckerState::Idle => {
+            let text =
+                if c.eager {
+                    format!(
+                        "The assignor gave it no {} in this {}.",
+                        bare(Term::Partition.word(v)),
+                        bare(Term::Generation.word(v))
+                    )
+                } else {
+                    format!(
+                    "No {} in this {} yet: a cooperative {} hands moved {} over in a second round.",
+                    bare(Term::Partition.word(v)),
+                    bare(Term::Generation.word(v)),
+                    if v == Vocabulary::Train { "reshuffle" } else { "rebalance" },
+                    plural(Term::Partition.word(v))
+                )
+                };
+            html! { <p class="tc-checker-hint">{ text }</p> }
+        }
         CheckerState::Fainted => {
             let holding = c.still_member_holding.as_ref();
             let walk = format!(

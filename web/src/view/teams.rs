@@ -125,7 +125,8 @@ pub struct TeamCard {
     pub processed: u64,
     /// The rebalance moves of the latest step, as sentences' raw parts: (checker, kind).
     pub moves_this_step: usize,
-    /// More running checkers in the team than compartments to share: idle ones are extra.
+    /// More checkers in the team (running, or still counted by the coordinator) than
+    /// compartments to share: idle ones are extra.
     pub more_checkers_than_partitions: bool,
 }
 
@@ -314,7 +315,7 @@ pub fn team_cards(
                     .iter()
                     .map(|c| c.leaving.len() + c.held.iter().filter(|h| h.arriving).count())
                     .sum(),
-                more_checkers_than_partitions: running > shared,
+                more_checkers_than_partitions: running.max(members.len()) > shared,
                 checkers,
                 duplicates: totals.duplicate_records,
                 skipped: totals.skipped_records,
@@ -907,6 +908,10 @@ mod tests {
         assert!(c1.held.is_empty());
         assert_eq!(c1.still_member_holding.as_ref().map(Vec::len), Some(1));
         assert_eq!(c1.session_timeout_ms, 45_000);
+        assert!(
+            card.more_checkers_than_partitions,
+            "the fainted checker still counts: 4 members, 3 compartments"
+        );
         lines.push("advance 46s");
         let console = world_after(&lines);
         let card = &team_cards(console.world(), &[], &delivery_totals(console.world()))[0];
