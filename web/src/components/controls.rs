@@ -132,6 +132,14 @@ impl Choices {
             .collect()
     }
 
+    /// Whether a producer or consumer has this name (they share one namespace).
+    pub fn client_exists(&self, name: &str) -> bool {
+        self.consumers
+            .iter()
+            .chain(self.producers.iter())
+            .any(|c| c.name == name)
+    }
+
     fn consumer_names(&self) -> Vec<String> {
         self.consumers.iter().map(|c| c.name.clone()).collect()
     }
@@ -598,6 +606,7 @@ fn TopicControls(props: &SectionProps) -> Html {
     } else {
         name.trim().to_string()
     };
+    let topic_taken = topics.contains(&new_name);
     let create = create_topic(
         &new_name,
         partitions.trim().parse().ok().filter(|n| *n > 0),
@@ -639,7 +648,10 @@ fn TopicControls(props: &SectionProps) -> Html {
                     { select("cleanup.policy", &cleanup, &cleanup, &with_default("delete (default)", &["compact"])) }
                     { select("min.insync.replicas", &min_isr, &min_isr, &with_default("1 (default)", &["2", "3"])) }
                 </div>
-                <RunButton label={format!("Create the {topic_word}")} lines={lines(Some(create))}
+                if topic_taken {
+                    <p class="control-note control-invalid">{ format!("A {topic_word} named {new_name} exists already: pick another name.") }</p>
+                }
+                <RunButton label={format!("Create the {topic_word}")} lines={lines(Some(create).filter(|_| !topic_taken))}
                            run={props.run.clone()} writable={props.writable} testid="create-topic" />
             </div>
             <div class="control-form">
@@ -692,7 +704,8 @@ fn ProducerControls(props: &SectionProps) -> Html {
     } else {
         name.trim().to_string()
     };
-    let create = create_producer(&new_name, &acks, &linger);
+    let producer_taken = c.client_exists(&new_name);
+    let create = Some(create_producer(&new_name, &acks, &linger)).filter(|_| !producer_taken);
 
     // Send: through a producer client, or the console producer tool.
     let mut vias = vec![(String::new(), "kafka-console-producer".to_string())];
@@ -755,7 +768,10 @@ fn ProducerControls(props: &SectionProps) -> Html {
                     { select("acks", &acks, &acks, &with_default("all (default)", &["1", "0"])) }
                     { select("linger.ms", &linger, &linger, &with_default("5 (default)", &["0", "100", "1000"])) }
                 </div>
-                <RunButton label={format!("Create the {producer_word}")} lines={lines(Some(create))}
+                if producer_taken {
+                    <p class="control-note control-invalid">{ format!("A client named {new_name} exists already: pick another name.") }</p>
+                }
+                <RunButton label={format!("Create the {producer_word}")} lines={lines(create)}
                            run={props.run.clone()} writable={props.writable} testid="create-producer" />
             </div>
             if !producers.is_empty() {
@@ -857,6 +873,10 @@ fn ConsumerControls(props: &SectionProps) -> Html {
             .to_string(),
         );
     }
+    let name_taken = c.client_exists(&new_name);
+    if name_taken {
+        create.clear();
+    }
     let mut subscribe_options = vec![("-".to_string(), "not yet".to_string())];
     subscribe_options.extend(same(&topics));
 
@@ -954,6 +974,9 @@ fn ConsumerControls(props: &SectionProps) -> Html {
                              &with_default("range,cooperative-sticky (default)", &["range", "roundrobin", "sticky", "cooperative-sticky"])) }
                     { select("Subscribe to", &subscribe_to, &subscribe_topic, &subscribe_options) }
                 </div>
+                if name_taken {
+                    <p class="control-note control-invalid">{ format!("A client named {new_name} exists already: pick another name.") }</p>
+                }
                 <RunButton label={format!("Create the {consumer_word}")} lines={create}
                            run={props.run.clone()} writable={props.writable} testid="create-consumer" />
             </div>
