@@ -361,6 +361,11 @@ fn checker_hint(
             match holding {
                 Some(held) => {
                     let timeout = duration(c.session_timeout_ms);
+                    let team = if v == Vocabulary::Train {
+                        "team"
+                    } else {
+                        "group"
+                    };
                     let reshuffles = if v == Vocabulary::Train {
                         "reshuffles"
                     } else {
@@ -368,12 +373,12 @@ fn checker_hint(
                     };
                     let when = match remaining {
                         Some(r) if r > 0 => format!(
-                            "The team still counts it: it {reshuffles} in about {} (session.timeout.ms {timeout} without a heartbeat).",
+                            "The {team} still counts it: it {reshuffles} in about {} (session.timeout.ms {timeout} without a heartbeat).",
                             duration(r)
                         ),
-                        Some(_) => format!("The team {reshuffles} any moment now (session.timeout.ms {timeout})."),
+                        Some(_) => format!("The {team} {reshuffles} any moment now (session.timeout.ms {timeout})."),
                         None => format!(
-                            "The team still counts it until session.timeout.ms ({timeout}) passes without a heartbeat; then it {reshuffles}."
+                            "The {team} still counts it until session.timeout.ms ({timeout}) passes without a heartbeat; then it {reshuffles}."
                         ),
                     };
                     let what = match held.as_slice() {
@@ -400,13 +405,14 @@ fn checker_hint(
                     }
                 }
                 None => html! {
-                    <p class="tc-checker-hint fainted-hint">{ format!("The team has moved on without it. {walk}") }</p>
+                    <p class="tc-checker-hint fainted-hint">{ format!("The {} has moved on without it. {walk}", if v == Vocabulary::Train { "team" } else { "group" }) }</p>
                 },
             }
         }
         CheckerState::Joining if !rebalancing => html! {
-            <p class="tc-checker-hint">{ format!("{}; the team then shares the {} out.",
+            <p class="tc-checker-hint">{ format!("{}; the {} then shares the {} out.",
                 if v == Vocabulary::Train { "Joins when it next collects tickets" } else { "Joins at its next poll" },
+                if v == Vocabulary::Train { "team" } else { "group" },
                 plural(Term::Partition.word(v))) }</p>
         },
         CheckerState::Joining | CheckerState::Active | CheckerState::Closed => html! {},
