@@ -228,7 +228,7 @@ fn TrainKey(props: &TrainKeyProps) -> Html {
             <summary>{ "What the marks mean" }</summary>
             <ul>
                 { row(html! { <span class="key-hw"></span> }, Term::HighWatermark, "") }
-                { row(html! { <span class="seat key-past-hw"></span> }, Term::HighWatermark, ": not yet (faded seats)") }
+                { row(html! { <span class="key-past-hw"></span> }, Term::HighWatermark, ": not yet (faded seats)") }
                 { row(html! { <span class="team-1"><span class="key-committed"></span></span> }, Term::Committed, " (per team, above the seats)") }
                 { row(html! { <span class="team-1"><span class="team-shape">{ "B" }</span></span> }, Term::Position, " (a named checker below its next seat)") }
                 { row(html! { <span class="team-1"><span class="key-hand"></span></span> }, Term::InHand, "") }
@@ -236,7 +236,10 @@ fn TrainKey(props: &TrainKeyProps) -> Html {
                 { row(html! { <span class="check dup team-1">{ "B×2" }</span> }, Term::Duplicate, "") }
                 { row(html! { <span class="check never team-1">{ "B" }</span> }, Term::Skipped, "") }
                 { row(html! { <span class="key-gap"></span> }, Term::Compaction, ": empty seats") }
-                { row(html! { <span class="seat-number">{ "+N" }</span> }, Term::Retention, ": older seats before the window") }
+                <li title={Term::Offset.explanation()}>
+                    <span class="key-sample key-earlier" aria-hidden="true">{ "+N" }</span>
+                    <span>{ format!("Earlier {}s still on board, not drawn: “‹ older” shows them", Term::Offset.word(v)) }</span>
+                </li>
             </ul>
         </details>
     }
