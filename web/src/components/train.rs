@@ -66,71 +66,18 @@ pub fn Train() -> Html {
     let v = state.vocabulary;
     let sandbox = state.sandbox();
     let world = sandbox.world();
-    let frame = trains::Frame::new(world, sandbox.latest());
-    let mut th = throttle.borrow_mut();
-    th.frame += 1;
-    let now = th.frame;
-
-    let topics: Vec<&sim::Topic> = world.topics().filter(|t| !t.is_internal()).collect();
-    let keys: Vec<(String, i32)> = topics
-        .iter()
-        .flat_map(|t| {
-            t.partitions()
-                .iter()
-                .map(|p| (t.name().to_string(), p.index()))
-        })
-        .collect();
-    // Which compartments to draw now.
-    let mut redraw: BTreeSet<(String, i32)> = BTreeSet::new();
-    let mut waiting: Vec<(u64, &(String, i32))> = Vec::new();
-    for key in &keys {
-        let asked = windows.0.get(key).copied();
-        match th.views.get(key) {
-            Some(c) if state.playing && c.asked == asked && !frame.urgent(&key.0, key.1) => {
-                waiting.push((c.frame, key))
-            }
-            _ => {
-                redraw.insert(key.clone());
-            }
-        }
-    }
-    waiting.sort();
-    let budget = keys.len().div_ceil(REDRAW_EVERY);
-    redraw.extend(waiting.into_iter().take(budget).map(|(_, k)| k.clone()));
-
-    let trains: Vec<TrainView> = topics
-        .iter()
-        .map(|t| TrainView {
-            topic: t.name().to_string(),
-            compacted: trains::is_compacted(t),
-            compartments: t
-                .partitions()
-                .iter()
-                .map(|p| {
-                    let key = (t.name().to_string(), p.index());
-                    if !redraw.contains(&key) {
-                        if let Some(c) = th.views.get(&key) {
-                            return c.view.clone();
-                        }
-                    }
-                    let asked = windows.0.get(&key).copied();
-                    let view = frame.compartment(world, p, asked);
-                    th.views.insert(
-                        key,
-                        Cached {
-                            view: view.clone(),
-                            asked,
-                            frame: now,
-                        },
-                    );
-                    view
-                })
-                .collect(),
-        })
-        .collect();
-    let present: BTreeSet<&(String, i32)> = keys.iter().collect();
-    th.views.retain(|k, _| present.contains(k));
-    drop(th);
+    let trains = if state.playing {
+        playing_trains(
+            world,
+            sandbox.latest(),
+            &windows.0,
+            &mut throttle.borrow_mut(),
+        )
+    } else {
+        // Paused or stepping: draw everything now (play's first frame draws it all again).
+        throttle.borrow_mut().views.clear();
+        trains::trains(world, sandbox.latest(), &windows.0)
+    };
 
     if trains.is_empty() {
         return html! {
@@ -152,6 +99,80 @@ pub fn Train() -> Html {
             }) }
         </div>
     }
+}
+
+/// The trains while play runs: a few compartments are drawn again each frame, the others
+/// keep their last drawing (see [`REDRAW_EVERY`]).
+fn playing_trains(
+    world: &sim::World,
+    latest: &[sim::Event],
+    windows: &Windows,
+    th: &mut Throttle,
+) -> Vec<TrainView> {
+    let frame = trains::Frame::new(world, latest);
+    th.frame += 1;
+    let now = th.frame;
+
+    let topics: Vec<&sim::Topic> = world.topics().filter(|t| !t.is_internal()).collect();
+    let keys: Vec<(String, i32)> = topics
+        .iter()
+        .flat_map(|t| {
+            t.partitions()
+                .iter()
+                .map(|p| (t.name().to_string(), p.index()))
+        })
+        .collect();
+    // Which compartments to draw now.
+    let mut redraw: BTreeSet<(String, i32)> = BTreeSet::new();
+    let mut waiting: Vec<(u64, &(String, i32))> = Vec::new();
+    for key in &keys {
+        let asked = windows.get(key).copied();
+        match th.views.get(key) {
+            Some(c) if c.asked == asked && !frame.urgent(&key.0, key.1) => {
+                waiting.push((c.frame, key))
+            }
+            _ => {
+                redraw.insert(key.clone());
+            }
+        }
+    }
+    waiting.sort();
+    let budget = keys.len().div_ceil(REDRAW_EVERY);
+    redraw.extend(waiting.into_iter().take(budget).map(|(_, k)| k.clone()));
+
+    let drawn: Vec<TrainView> = topics
+        .iter()
+        .map(|t| TrainView {
+            topic: t.name().to_string(),
+            compacted: trains::is_compacted(t),
+            compartments: t
+                .partitions()
+                .iter()
+                .map(|p| {
+                    let key = (t.name().to_string(), p.index());
+                    if !redraw.contains(&key) {
+                        if let Some(c) = th.views.get(&key) {
+                            return c.view.clone();
+                        }
+                    }
+                    let asked = windows.get(&key).copied();
+                    let view = frame.compartment(world, p, asked);
+                    th.views.insert(
+                        key,
+                        Cached {
+                            view: view.clone(),
+                            asked,
+                            frame: now,
+                        },
+                    );
+                    view
+                })
+                .collect(),
+        })
+        .collect();
+    let present: BTreeSet<&(String, i32)> = keys.iter().collect();
+    th.views.retain(|k, _| present.contains(k));
+    drawn
 }
 
 fn plural(word: &str) -> String {
