@@ -46,12 +46,12 @@ fn App() -> Html {
                         <Platforms />
                         <Train />
                         <Teams />
-                    </div>
-                    <aside class="stage-side">
-                        <Controls />
-                        <Console />
                         <Notebook />
                         <Lag />
+                    </div>
+                    <aside class="stage-side" aria-label="Console and controls">
+                        <Console />
+                        <Controls />
                         <EventLog />
                     </aside>
                     <Legend />

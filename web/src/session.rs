@@ -188,11 +188,17 @@ impl Sandbox {
     /// A line that changes something is added to the session; a failing line changes nothing.
     pub fn run(&mut self, line: &str) -> Result<Output, ExecError> {
         let result = self.run_quiet(line);
+        self.remember(line.trim(), &result);
+        result
+    }
+
+    /// Writes one exchange in the transcript (which keeps the latest [`TRANSCRIPT_LIMIT`]).
+    fn remember(&mut self, line: &str, result: &Result<Output, ExecError>) {
         self.exchanges += 1;
         self.transcript.push_back(Exchange {
             seq: self.exchanges,
-            line: line.trim().to_string(),
-            result: match &result {
+            line: line.to_string(),
+            result: match result {
                 Ok(out) => Ok(out.text.clone()),
                 Err(e) => Err(LineError::from_exec(e)),
             },
@@ -200,7 +206,6 @@ impl Sandbox {
         while self.transcript.len() > TRANSCRIPT_LIMIT {
             self.transcript.pop_front();
         }
-        result
     }
 
     /// Runs one line without writing it in the transcript (play ticks, replays).
@@ -224,16 +229,18 @@ impl Sandbox {
             let (span, command) = match item {
                 Ok(pair) => pair,
                 Err(e) => {
-                    return Err(ScriptError {
-                        error: e.into(),
-                        completed,
-                    })
+                    let error = ExecError::from(e);
+                    let text = source.lines().nth(error.span.line.saturating_sub(1));
+                    self.remember(text.unwrap_or_default().trim(), &Err(error.clone()));
+                    return Err(ScriptError { error, completed });
                 }
             };
-            match self.console.execute(span, &command) {
+            let result = self.console.execute(span, &command);
+            let line = command.to_string();
+            self.remember(&line, &result);
+            match result {
                 Ok(output) => {
                     self.console.take_events();
-                    let line = command.to_string();
                     if changes_state(&command) {
                         self.open_advance = None;
                         self.lines.push(line.clone());
