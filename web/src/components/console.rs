@@ -4,7 +4,7 @@
 
 use crate::completion::{self, History, Names};
 use crate::session::{Exchange, LineError};
-use crate::state::{Action, AppContext};
+use crate::state::{Action, AppContext, Persistence};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -286,6 +286,11 @@ pub fn Console() -> Html {
                         <li><button type="button" class="chip" onclick={pick(c.clone())}>{ c }</button></li>
                     }) }
                 </ul>
+            }
+            if matches!(&state.persistence, Persistence::Ready(s) if !s.writer) {
+                <p class="console-hint control-invalid" role="note">
+                    { "This tab follows a session another tab writes: lines run there, not here. Take the session over to type." }
+                </p>
             }
             <p class="console-hint" id="console-hint">{ "Tab completes · ↑ ↓ earlier lines · Enter runs" }</p>
         </section>
