@@ -88,19 +88,19 @@ fn line_results(lines: &[script::exec::LineOutput]) -> Vec<LineResult<'_>> {
 }
 
 /// What `runScript` returns, as JSON text; a failure carries the results of the lines before.
-fn run_script_json(state: &AppContext, source: &str) -> Result<String, (LineFailure, String)> {
+fn run_script_json(state: &AppContext, source: &str) -> Result<String, Box<(LineFailure, String)>> {
     if !state.can_write() {
-        return Err((LineFailure::plain(FOLLOWING), "[]".into()));
+        return Err(Box::new((LineFailure::plain(FOLLOWING), "[]".into())));
     }
     let result = state.sandbox_cell().borrow_mut().run_script(source);
     state.dispatch(Action::Changed);
     match result {
         Ok(lines) => serde_json::to_string(&line_results(&lines))
-            .map_err(|e| (LineFailure::plain(&e.to_string()), "[]".into())),
-        Err(e) => Err((
+            .map_err(|e| Box::new((LineFailure::plain(&e.to_string()), "[]".into()))),
+        Err(e) => Err(Box::new((
             LineFailure::exec(&e.error),
             serde_json::to_string(&line_results(&e.completed)).unwrap_or_else(|_| "[]".into()),
-        )),
+        ))),
     }
 }
 
@@ -207,7 +207,8 @@ mod wasm {
             let source = source.as_string().unwrap_or_default();
             run_script_json(&state, &source)
                 .map(|j| parse(&j))
-                .map_err(|(f, completed)| {
+                .map_err(|failure| {
+                    let (f, completed) = *failure;
                     let error = throw(f);
                     let _ = js_sys::Reflect::set(
                         &error,

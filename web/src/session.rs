@@ -64,8 +64,6 @@ pub struct LoggedEvent {
 #[derive(Clone, Debug)]
 pub struct Sandbox {
     console: Console,
-    seed: u64,
-    config: WorldConfig,
     /// The session's lines, as stored: replaying them rebuilds the world.
     lines: Vec<String>,
     /// Whether the last line is a play advance that later ticks may still grow.
@@ -102,9 +100,7 @@ impl Sandbox {
     /// A session with no lines yet.
     pub fn empty(seed: u64, config: WorldConfig) -> Sandbox {
         Sandbox {
-            console: Console::with_config(seed, config.clone()),
-            seed,
-            config,
+            console: Console::with_config(seed, config),
             lines: Vec::new(),
             open_advance: None,
             transcript: VecDeque::new(),
@@ -147,14 +143,6 @@ impl Sandbox {
 
     pub fn world(&self) -> &sim::World {
         self.console.world()
-    }
-
-    pub fn seed(&self) -> u64 {
-        self.seed
-    }
-
-    pub fn config(&self) -> &WorldConfig {
-        &self.config
     }
 
     /// The session's lines (what is stored and shared).

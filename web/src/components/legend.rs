@@ -1,19 +1,8 @@
-//! The legend: each train word next to its Kafka word and what it means.
+//! The glossary: every train word next to its Kafka word and what it means.
 
 use crate::state::AppContext;
-use crate::vocab::{capitalised, Term};
+use crate::vocab::{capitalised, ALL_TERMS};
 use yew::prelude::*;
-
-const TERMS: [Term; 8] = [
-    Term::Topic,
-    Term::Partition,
-    Term::Offset,
-    Term::Record,
-    Term::Key,
-    Term::LogStart,
-    Term::HighWatermark,
-    Term::LogEnd,
-];
 
 #[component]
 pub fn Legend() -> Html {
@@ -24,7 +13,7 @@ pub fn Legend() -> Html {
         <section class="panel legend" aria-labelledby="legend-title">
             <h2 id="legend-title">{ "Train words, Kafka words" }</h2>
             <dl>
-                { for TERMS.iter().map(|t| {
+                { for ALL_TERMS.iter().map(|t| {
                     let (train, kafka) = t.words();
                     html! {
                         <div class="legend-row">

@@ -245,6 +245,10 @@ pub fn SessionBar() -> Html {
             });
         })
     };
+    let dismiss = {
+        let state = state.clone();
+        Callback::from(move |_| state.dispatch(Action::DismissNotices))
+    };
     let (status, class) = match &state.persistence {
         Persistence::Opening => ("Opening your saved session…".to_string(), "session-opening"),
         Persistence::Ready(s) if s.writer => (
@@ -278,6 +282,9 @@ pub fn SessionBar() -> Html {
             if !state.notices.is_empty() {
                 <ul class="notices" data-testid="notices">
                     { for state.notices.iter().map(|n| html! { <li role="status">{ n }</li> }) }
+                    <li class="notices-dismiss">
+                        <button class="link-button" data-testid="dismiss-notices" onclick={dismiss}>{ "Dismiss" }</button>
+                    </li>
                 </ul>
             }
         </section>

@@ -1,73 +1,9 @@
 //! Read-only views of the core world shaped for rendering. Components read these, never the
-//! core's internals, so a change in the core touches only this file.
+//! core's internals, so a change in the core touches only these files: `trains` (topics,
+//! compartments, seats, checkers, replicas), `teams` (groups, platforms, the notebook, lag),
+//! `sentences` (every event as a plain sentence in the chosen words).
 
 use sim::World;
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Seat {
-    pub offset: i64,
-    pub key: Option<String>,
-    pub value: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct CompartmentView {
-    pub partition: i32,
-    pub log_start: i64,
-    pub high_watermark: i64,
-    pub log_end: i64,
-    /// The newest records, oldest first (at most [`SEATS_SHOWN`]).
-    pub seats: Vec<Seat>,
-    /// How many older records are on board but not drawn.
-    pub earlier: usize,
-}
-
-/// How many seats a compartment draws: the newest ones. A long log shows how many earlier
-/// passengers are on board instead of drawing thousands of seats.
-pub const SEATS_SHOWN: usize = 40;
-
-/// The compartments of one topic, in partition order; empty if the topic does not exist.
-pub fn compartments(world: &World, topic: &str) -> Vec<CompartmentView> {
-    let Some(t) = world.topic(topic) else {
-        return Vec::new();
-    };
-    t.partitions()
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let total = p.log().records().count();
-            let earlier = total.saturating_sub(SEATS_SHOWN);
-            CompartmentView {
-                partition: i as i32,
-                log_start: p.log_start_offset().0,
-                high_watermark: p.high_watermark().0,
-                log_end: p.log_end_offset().0,
-                seats: p
-                    .log()
-                    .records()
-                    .skip(earlier)
-                    .map(|r| Seat {
-                        offset: r.offset.0,
-                        key: r.key_utf8().map(|k| k.into_owned()),
-                        value: r.value_utf8().map(|v| v.into_owned()),
-                    })
-                    .collect(),
-                earlier,
-            }
-        })
-        .collect()
-}
-
-/// A stable colour class for a key, so one key's passengers look alike in every compartment.
-pub fn key_colour_class(key: Option<&str>) -> String {
-    match key {
-        None => "passenger-keyless".to_string(),
-        Some(k) => format!(
-            "passenger-hue-{}",
-            sim::partitioner::to_positive(sim::partitioner::murmur2(k.as_bytes())) % 12
-        ),
-    }
-}
 
 /// The first topic a learner made (internal topics aside), to draw on the first page.
 pub fn first_topic(world: &World) -> Option<String> {
