@@ -104,10 +104,17 @@ pub fn teams(world: &World) -> Vec<Team> {
                 .find(|c| !taken_colours[*c])
                 .unwrap_or(preferred);
             taken_colours[colour] = true;
-            let letter = group
-                .chars()
-                .filter(|c| c.is_alphanumeric())
-                .flat_map(char::to_uppercase)
+            // A name ending in a digit (`team-2`, `g3`) is told apart by it; otherwise the
+            // first letter, then the others, then any free letter.
+            let trailing_digit = group.chars().last().filter(char::is_ascii_digit);
+            let letter = trailing_digit
+                .into_iter()
+                .chain(
+                    group
+                        .chars()
+                        .filter(|c| c.is_alphanumeric())
+                        .flat_map(char::to_uppercase),
+                )
                 .chain('A'..='Z')
                 .find(|c| !taken_letters.contains(c))
                 .unwrap_or('?');
@@ -1085,6 +1092,17 @@ mod tests {
         assert_eq!(letters.len(), 4);
         assert_eq!(teams[0].letter, 'A');
         assert_eq!(teams[1].letter, 'B');
+        let c = console(&[
+            ONE_COMPARTMENT,
+            "consumer a group.id=team-1",
+            "consumer b group.id=team-2",
+        ]);
+        let letters: Vec<char> = super::teams(c.world()).iter().map(|t| t.letter).collect();
+        assert_eq!(
+            letters,
+            ['1', '2'],
+            "numbered teams are told apart by their number"
+        );
     }
 
     #[test]
