@@ -328,7 +328,9 @@ mod properties {
         /// parses back to the same topic, key and value.
         #[test]
         fn any_produced_record_converts_to_a_canonical_line_that_says_the_same(
-            topic in "[a-zA-Z0-9._-]{1,40}",
+            // A legal Kafka topic name ("." and ".." are not: the console refuses them, and no
+            // stored session can hold a record of such a topic).
+            topic in "[a-zA-Z0-9._-]{1,40}".prop_filter("not . or ..", |t| t != "." && t != ".."),
             key in proptest::option::of(any::<String>()),
             value in any::<String>(),
         ) {
