@@ -106,7 +106,7 @@ pub fn ProducerPanel() -> Html {
             }
         }
         _ => {
-            html! { <p class="status" data-testid="status">{ "Board a passenger: the key (optional) picks the compartment." }</p> }
+            html! { <p class="status" data-testid="status">{ format!("{}: its {} picks the {}.", Term::Send.word(v), Term::Key.word(v), Term::Partition.word(v)) }</p> }
         }
     };
     html! {
