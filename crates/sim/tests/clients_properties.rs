@@ -374,3 +374,24 @@ proptest! {
         run(Mode::CommitBeforeProcess, "cooperative-sticky", &actions);
     }
 }
+
+/// Found by the cooperative at-most-once property: a played `before-processing` consumer
+/// whose `commitSync()` was refused during a rebalance went on to process its batch, and the
+/// partition's next owner, starting at the old committed offset, processed it again. In Kafka
+/// `commitSync()` throws there, so the `process(records)` after it never runs.
+#[test]
+fn a_refused_commit_before_processing_drops_the_batch_instead_of_processing_it() {
+    use Action::*;
+    let actions = [
+        Join,
+        Join,
+        Step(1, 1),
+        Advance(3000),
+        Step(0, 1),
+        Advance(3000),
+        Play(1, false, 0),
+        Join,
+        Send(1),
+    ];
+    run(Mode::CommitBeforeProcess, "cooperative-sticky", &actions);
+}

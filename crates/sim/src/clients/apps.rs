@@ -465,8 +465,16 @@ impl World {
                         // Nothing came: poll(timeout) returns empty after the timeout.
                         self.set_step(name, AppStep::Poll, now.saturating_add(app.idle_ms));
                     } else if after > before && app.commit == CommitPolicy::BeforeProcessing {
-                        let commits = self.app_commit(name, true, None, events);
-                        self.await_commit(name, AppStep::Process, commits);
+                        match self.app_commit(name, true, None, events) {
+                            Some(commits) => self.await_commit(name, AppStep::Process, commits),
+                            None => {
+                                // `commitSync()` threw, so `process(records)` after it never
+                                // runs: the batch is dropped unprocessed (its position stays
+                                // past it: at-most-once), never processed twice.
+                                self.discard_batch(name, events);
+                                self.set_step(name, AppStep::Poll, now);
+                            }
+                        }
                     } else {
                         self.set_step(name, AppStep::Process, now);
                     }
@@ -507,13 +515,13 @@ impl World {
                     match app.commit {
                         CommitPolicy::SyncPerBatch => {
                             let commits = self.app_commit(name, true, None, events);
-                            self.await_commit(name, AppStep::Poll, commits);
+                            self.await_commit(name, AppStep::Poll, commits.unwrap_or_default());
                         }
                         CommitPolicy::SyncPerRecord => {
                             let explicit =
                                 record.map(|(tp, offset)| vec![(tp, offset.saturating_add(1))]);
                             let commits = self.app_commit(name, true, explicit, events);
-                            self.await_commit(name, AppStep::Process, commits);
+                            self.await_commit(name, AppStep::Process, commits.unwrap_or_default());
                         }
                         CommitPolicy::AsyncPerBatch => {
                             self.app_commit(name, false, None, events);
@@ -574,16 +582,33 @@ impl World {
         }
     }
 
+    /// The polled records in hand are dropped unprocessed (the loop's code threw before
+    /// processing them).
+    fn discard_batch(&mut self, name: &str, events: &mut Vec<Event>) {
+        let n = self
+            .clients
+            .consumers
+            .get_mut(name)
+            .map_or(0, |s| s.consumer.discard_unprocessed());
+        if n > 0 {
+            events.push(Event::ProcessingAbandoned {
+                consumer: name.to_string(),
+                records: n,
+            });
+        }
+    }
+
     /// One `commitSync` / `commitAsync` of the loop. A refused commit is reported as the
     /// application's exception (`ConsumerFailed`) and the loop goes on, as a loop that
-    /// catches `CommitFailedException` does. Returns the offset keys written.
+    /// catches `CommitFailedException` does. Returns the offset keys written, or `None` when
+    /// the commit was refused.
     fn app_commit(
         &mut self,
         name: &str,
         sync: bool,
         explicit: Option<Vec<(TopicPartition, i64)>>,
         events: &mut Vec<Event>,
-    ) -> Vec<(String, TopicPartition)> {
+    ) -> Option<Vec<(String, TopicPartition)>> {
         let now = self.now_ms;
         let before = events.len();
         let result = self.consumer_call(name, events, |c, _, store| {
@@ -609,9 +634,9 @@ impl World {
                 },
                 message: cause.to_string(),
             });
-            return Vec::new();
+            return None;
         }
-        events[before..]
+        let written = events[before..]
             .iter()
             .filter_map(|e| match e {
                 Event::OffsetCommitAppended {
@@ -625,7 +650,8 @@ impl World {
                 )),
                 _ => None,
             })
-            .collect()
+            .collect();
+        Some(written)
     }
 
     /// Sends the producer application's records that are due now.

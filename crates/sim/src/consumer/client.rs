@@ -162,6 +162,14 @@ impl Consumer {
         self.delivered.iter().map(|r| r.offsets.len()).sum()
     }
 
+    /// Forgets the polled records the application has not processed (its code threw before
+    /// processing them); returns how many. The position stays past them, as in Kafka.
+    pub fn discard_unprocessed(&mut self) -> usize {
+        let n = self.unprocessed_count();
+        self.delivered.clear();
+        n
+    }
+
     /// The next polled record the application has not processed yet.
     pub fn next_unprocessed(&self) -> Option<(TopicPartition, i64)> {
         self.delivered
