@@ -395,3 +395,25 @@ fn a_refused_commit_before_processing_drops_the_batch_instead_of_processing_it()
     ];
     run(Mode::CommitBeforeProcess, "cooperative-sticky", &actions);
 }
+
+/// Found by the same property: records polled by hand before `run` were processed by the
+/// `before-processing` loop without a commit first (it committed only what its own poll
+/// added), so after a broker failure and a rebalance their next owner processed them again.
+#[test]
+fn a_before_processing_loop_commits_records_polled_by_hand_before_processing_them() {
+    use Action::*;
+    let actions = [
+        Produce(0, 1),
+        Join,
+        Step(0, 1),
+        Step(0, 1),
+        KillBroker(1),
+        Advance(3000),
+        Step(0, 1),
+        Play(0, false, 0),
+        Step(0, 1),
+        Step(0, 1),
+        Join,
+    ];
+    run(Mode::CommitBeforeProcess, "range", &actions);
+}

@@ -455,7 +455,6 @@ impl World {
             match app.step {
                 AppStep::Poll => {
                     let waiting = |w: &World| w.consumer(name).map_or(0, |c| c.unprocessed_count());
-                    let before = waiting(self);
                     if let Err(e) = self.poll(name, None, events) {
                         self.stop_app(name, &e.to_string(), events);
                         return;
@@ -464,7 +463,9 @@ impl World {
                     if after == 0 {
                         // Nothing came: poll(timeout) returns empty after the timeout.
                         self.set_step(name, AppStep::Poll, now.saturating_add(app.idle_ms));
-                    } else if after > before && app.commit == CommitPolicy::BeforeProcessing {
+                    } else if app.commit == CommitPolicy::BeforeProcessing {
+                        // Everything in hand is committed before any of it is processed,
+                        // records polled by hand before `run` too.
                         match self.app_commit(name, true, None, events) {
                             Some(commits) => self.await_commit(name, AppStep::Process, commits),
                             None => {
@@ -560,6 +561,13 @@ impl World {
                             code: "REQUEST_TIMED_OUT".into(),
                             message: "the commit is not replicated yet; it completes when the in-sync replicas catch up".into(),
                         });
+                        if app.commit == CommitPolicy::BeforeProcessing {
+                            // `commitSync()` threw before `process(records)`: the batch is
+                            // dropped unprocessed, as after a refused commit.
+                            self.discard_batch(name, events);
+                            self.set_step(name, AppStep::Poll, now);
+                            continue;
+                        }
                     }
                     self.set_step(name, *then, now);
                 }
