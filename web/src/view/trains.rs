@@ -69,23 +69,7 @@ pub fn key_look(key: Option<&str>) -> KeyLook {
 /// configured with it), sorted, each with a distinct colour while there are colours left and
 /// a distinct letter while the names allow.
 pub fn teams(world: &World) -> Vec<Team> {
-    let mut groups: BTreeSet<String> = world
-        .groups()
-        .filter(|g| g.state() != sim::group::GroupState::Dead)
-        .map(|g| g.group_id().to_string())
-        .collect();
-    groups.extend(
-        world
-            .offset_store()
-            .groups()
-            .filter(|g| {
-                world
-                    .offset_store()
-                    .group_offsets(g)
-                    .is_some_and(|o| !o.is_empty())
-            })
-            .map(str::to_string),
-    );
+    let mut groups: BTreeSet<String> = script::exec::state::group_ids(world).into_iter().collect();
     groups.extend(
         world
             .consumer_names()

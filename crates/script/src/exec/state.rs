@@ -490,7 +490,7 @@ fn delivery_state(world: &World, group: &str) -> Option<DeliveryState> {
 
 /// Every group the coordinator knows: groups with members or a coordinator state (not
 /// `Dead`) and groups with committed offsets, sorted.
-pub(crate) fn group_ids(world: &World) -> Vec<String> {
+pub fn group_ids(world: &World) -> Vec<String> {
     let mut groups: Vec<String> = world
         .groups()
         .filter(|g| g.state() != sim::group::GroupState::Dead)

@@ -644,22 +644,7 @@ impl World {
             });
             return None;
         }
-        let written = events[before..]
-            .iter()
-            .filter_map(|e| match e {
-                Event::OffsetCommitAppended {
-                    group,
-                    topic,
-                    partition,
-                    ..
-                } => Some((
-                    group.clone(),
-                    TopicPartition::new(topic.clone(), *partition),
-                )),
-                _ => None,
-            })
-            .collect();
-        Some(written)
+        Some(super::consumers::appended_commits(&events[before..]))
     }
 
     /// Sends the producer application's records that are due now.

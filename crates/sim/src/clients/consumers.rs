@@ -190,6 +190,25 @@ pub struct LagRow {
     pub client_id: Option<String>,
 }
 
+/// The offset keys (group, partition) that `events` appended to `__consumer_offsets`.
+pub(crate) fn appended_commits(events: &[Event]) -> Vec<(String, TopicPartition)> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::OffsetCommitAppended {
+                group,
+                topic,
+                partition,
+                ..
+            } => Some((
+                group.clone(),
+                TopicPartition::new(topic.clone(), *partition),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
 fn consumer_error(consumer: &str, error: ConsumerError) -> SimError {
     SimError::Consumer {
         consumer: consumer.to_string(),
@@ -1023,21 +1042,7 @@ impl World {
         from: usize,
         events: &mut Vec<Event>,
     ) -> Result<(), SimError> {
-        let appended: Vec<(String, TopicPartition)> = events[from..]
-            .iter()
-            .filter_map(|e| match e {
-                Event::OffsetCommitAppended {
-                    group,
-                    topic,
-                    partition,
-                    ..
-                } => Some((
-                    group.clone(),
-                    TopicPartition::new(topic.clone(), *partition),
-                )),
-                _ => None,
-            })
-            .collect();
+        let appended = appended_commits(&events[from..]);
         let step = self.config.replica_fetch_delay_ms.max(1);
         let mut steps = 0;
         while appended
