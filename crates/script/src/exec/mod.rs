@@ -710,6 +710,38 @@ impl Console {
         Ok(bytes)
     }
 
+    /// The world alone as [`World::snapshot`] bytes: with the lines that built it, enough
+    /// for [`Console::resume`] (the console's log is rebuilt from the lines).
+    pub fn world_snapshot(&self) -> Result<Vec<u8>, SimError> {
+        self.world.snapshot()
+    }
+
+    /// A console at a saved point: the world from [`World::snapshot`] bytes and the lines
+    /// that built it, each the canonical text of a command that changed something (as a
+    /// session stores them). The log is rebuilt from the lines as running them would have
+    /// built it (consecutive `advance` lines merged); only `advance` lines are parsed again.
+    pub fn resume(world: &[u8], lines: &[String]) -> Result<Console, SimError> {
+        let mut console = Console {
+            world: World::restore(world)?,
+            log: Vec::with_capacity(lines.len()),
+            pending_events: Vec::new(),
+        };
+        for line in lines {
+            match line.strip_prefix("advance ") {
+                Some(_) => match crate::parse_line(line) {
+                    Ok(Some(command)) => console.push_log(&command),
+                    _ => {
+                        return Err(SimError::CorruptSnapshot {
+                            reason: format!("`{line}` is not an advance line"),
+                        })
+                    }
+                },
+                None => console.log.push(line.clone()),
+            }
+        }
+        Ok(console)
+    }
+
     /// A console from [`Console::snapshot`] bytes; `CORRUPT_SNAPSHOT` or
     /// `UNSUPPORTED_VERSION` if they cannot be read.
     pub fn restore(bytes: &[u8]) -> Result<Console, SimError> {

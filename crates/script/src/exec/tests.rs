@@ -245,6 +245,49 @@ fn a_verb_for_an_unknown_client_changes_nothing() {
 }
 
 #[test]
+fn resume_from_a_world_and_its_lines_rebuilds_the_console_and_its_merged_log() {
+    let lines: Vec<String> = [
+        "kafka-topics --create --topic t --partitions 2",
+        "producer p acks=1",
+        "send p --topic t --value v",
+        "advance 1s",
+        "advance 2s",
+        "consumer c group.id=g",
+        "subscribe c t",
+        "poll c",
+        "advance 5s",
+    ]
+    .iter()
+    .map(|l| l.to_string())
+    .collect();
+    let mut c = Console::new(7);
+    for line in &lines {
+        c.run_line(line).unwrap();
+    }
+    let bytes = c.world_snapshot().unwrap();
+    let mut r = Console::resume(&bytes, &lines).unwrap();
+    assert_eq!(r.state_hash(), c.state_hash());
+    assert_eq!(r.log(), c.log());
+    assert!(r.log().contains(&"advance 3s".to_string()));
+    // It goes on exactly as the original does.
+    for console in [&mut c, &mut r] {
+        console.run_line("advance 1s").unwrap();
+        console.run_line("poll c").unwrap();
+    }
+    assert_eq!(r.state_hash(), c.state_hash());
+    assert_eq!(r.log(), c.log());
+    assert!(matches!(
+        Console::resume(&bytes[..bytes.len() / 2], &lines),
+        Err(SimError::CorruptSnapshot { .. })
+    ));
+    let broken = vec!["advance soon".to_string()];
+    assert!(matches!(
+        Console::resume(&bytes, &broken),
+        Err(SimError::CorruptSnapshot { .. })
+    ));
+}
+
+#[test]
 fn snapshot_and_restore_keep_the_world_the_clients_and_the_log() {
     let c = console("kafka-topics --create --topic t --partitions 2\nproducer p acks=1\nsend p --topic t --value v\nconsumer c group.id=g\nsubscribe c t\npoll c\nadvance 5s\n");
     let bytes = c.snapshot().unwrap();
