@@ -35,6 +35,7 @@
 //! arbitrary text and mutated scenario files.
 
 pub mod ast;
+pub mod base64url;
 pub mod error;
 pub mod exec;
 pub mod help;
