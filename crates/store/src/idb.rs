@@ -835,6 +835,21 @@ impl Storage for IdbStorage {
         .await
     }
 
+    async fn prune_snapshots(&self, session: &str, below: u64) -> Result<(), StoreError> {
+        if below == 0 {
+            return Ok(());
+        }
+        let (tx, raw_tx) = self.write(&[SNAPSHOTS])?;
+        let snaps = tx.object_store(SNAPSHOTS).map_err(storage_error)?;
+        snaps
+            .delete(Query::KeyRange(session_range(session, 0, Some(below - 1))?))
+            .map_err(storage_error)?;
+        commit(raw_tx, || StoreError::StorageError {
+            detail: "older snapshots could not be deleted".into(),
+        })
+        .await
+    }
+
     async fn read_session(
         &self,
         session: &str,

@@ -287,6 +287,15 @@ impl Storage for MemoryStorage {
         })
     }
 
+    async fn prune_snapshots(&self, session: &str, below: u64) -> Result<(), StoreError> {
+        self.write(|r| {
+            r.meta(session)?;
+            r.snapshots
+                .retain(|(s, step), _| s != session || *step >= below);
+            Ok(())
+        })
+    }
+
     async fn read_session(
         &self,
         session: &str,

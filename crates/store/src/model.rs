@@ -152,6 +152,16 @@ pub struct NewSession {
     pub config: Value,
 }
 
+/// A session opened from its latest snapshot: the lines after the snapshot only.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadedTail {
+    pub meta: SessionMeta,
+    /// The latest readable snapshot, if the session has one.
+    pub snapshot: Option<Snapshot>,
+    /// The lines after the snapshot (all of them without one), up to the last complete step.
+    pub steps: Vec<String>,
+}
+
 /// A session read back: its metadata, its log (the console lines, in order, from step 0) and
 /// the latest snapshot within the log, if any. To resume, start from the snapshot (or from the
 /// seed and config) and run `steps[snapshot.step..]`.

@@ -56,6 +56,10 @@ pub trait Storage {
     async fn put_snapshot(&self, session: &str, step: u64, state: &Value)
         -> Result<(), StoreError>;
 
+    /// Deletes the session's snapshots before step `below` (the latest one is enough to
+    /// open a session quickly; older ones would only grow the database).
+    async fn prune_snapshots(&self, session: &str, below: u64) -> Result<(), StoreError>;
+
     /// Reads a session's metadata and its lines from `from` to the last complete step; with
     /// `with_snapshot`, also the latest readable snapshot within them.
     async fn read_session(

@@ -22,7 +22,7 @@ use crate::export::{self, ExportedSession, ImportError};
 use crate::guard::{self, ChangeKind, ClaimOutcome, Role, SessionChange, Subscription};
 use crate::memory::MemoryStorage;
 use crate::model::{
-    ChapterProgress, LoadedSession, NewSession, Preferences, SessionMeta, SCHEMA_VERSION,
+    ChapterProgress, LoadedSession, LoadedTail, NewSession, Preferences, SessionMeta, SCHEMA_VERSION,
 };
 use crate::notice::Notice;
 use crate::storage::Storage;
@@ -110,6 +110,9 @@ impl Storage for Active {
         state: &Value,
     ) -> Result<(), StoreError> {
         on_active!(self, b => b.put_snapshot(session, step, state).await)
+    }
+    async fn prune_snapshots(&self, session: &str, below: u64) -> Result<(), StoreError> {
+        on_active!(self, b => b.prune_snapshots(session, below).await)
     }
     async fn read_session(
         &self,
@@ -646,6 +649,35 @@ impl Store {
         })
     }
 
+    /// Opens a session to continue it, reading only its latest snapshot and the lines after
+    /// it (the quick way to reopen a long session; [`Store::open_session`] reads every line).
+    pub async fn open_session_tail(&self, id: &str) -> Result<(LoadedTail, Role), StoreError> {
+        let head = self.active().await.read_session(id, u64::MAX, true).await?;
+        for d in head.damaged {
+            self.report(d);
+        }
+        let snapshot = head.snapshot.filter(|s| s.step <= head.meta.step_count);
+        let from = snapshot.as_ref().map_or(0, |s| s.step);
+        let read = self.active().await.read_session(id, from, false).await?;
+        for d in read.damaged {
+            self.report(d);
+        }
+        let role = self.claim(id, false).await;
+        if role == Role::Follower {
+            self.notice(Notice::FollowingAnotherTab {
+                session: id.to_string(),
+            });
+        }
+        Ok((
+            LoadedTail {
+                meta: read.meta,
+                snapshot,
+                steps: read.steps,
+            },
+            role,
+        ))
+    }
+
     /// The console lines of a session from step `from` on (a follower catching up).
     pub async fn load_steps(&self, id: &str, from: u64) -> Result<Vec<String>, StoreError> {
         let read = self.active().await.read_session(id, from, false).await?;
@@ -677,6 +709,19 @@ impl Store {
     pub async fn put_snapshot(&self, id: &str, step: u64, state: &Value) -> Result<(), StoreError> {
         self.ensure_writer(id)?;
         self.write(async |a: &Active| a.put_snapshot(id, step, state).await)
+            .await
+    }
+
+    /// Stores the world after the first `step` lines of a session this tab writes as its
+    /// only snapshot: older ones are deleted once it is stored.
+    pub async fn put_latest_snapshot(
+        &self,
+        id: &str,
+        step: u64,
+        state: &Value,
+    ) -> Result<(), StoreError> {
+        self.put_snapshot(id, step, state).await?;
+        self.write(async |a: &Active| a.prune_snapshots(id, step).await)
             .await
     }
 

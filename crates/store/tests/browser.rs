@@ -63,6 +63,34 @@ async fn session_with_steps(store: &Store, n: u64) -> String {
 }
 
 #[wasm_bindgen_test]
+async fn a_long_session_reopens_from_its_latest_snapshot_and_the_lines_after_it() {
+    let ns = unique("tail");
+    let id;
+    {
+        let (store, _) = Store::open(&ns).await;
+        id = session_with_steps(&store, 9).await;
+        store.put_latest_snapshot(&id, 4, &json!({"at": 4})).await.unwrap();
+        store.put_latest_snapshot(&id, 8, &json!({"at": 8})).await.unwrap();
+    }
+    let (store, _) = Store::open(&ns).await;
+    let (tail, _) = store.open_session_tail(&id).await.unwrap();
+    assert_eq!(tail.meta.step_count, 9);
+    let snapshot = tail.snapshot.unwrap();
+    assert_eq!((snapshot.step, snapshot.state), (8, json!({"at": 8})));
+    assert_eq!(tail.steps, [command(8)]);
+    let exported: serde_json::Value =
+        serde_json::from_str(&store.export_session(&id).await.unwrap()).unwrap();
+    assert_eq!(
+        exported["sessions"][0]["snapshots"].as_array().unwrap().len(),
+        1,
+        "the older snapshot is deleted"
+    );
+    // The whole log is still there for whoever reads it all.
+    let loaded = store.load_session(&id).await.unwrap();
+    assert_eq!(loaded.steps, (0..9).map(command).collect::<Vec<_>>());
+}
+
+#[wasm_bindgen_test]
 async fn everything_saved_is_there_after_a_reload() {
     let ns = unique("round-trip");
     let id;

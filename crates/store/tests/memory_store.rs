@@ -64,6 +64,42 @@ fn a_session_round_trips_with_its_log_and_latest_snapshot() {
 }
 
 #[test]
+fn the_latest_snapshot_replaces_older_ones_and_opens_the_session_with_only_the_lines_after_it() {
+    let store = Store::in_memory();
+    let id = session_with_steps(&store, 7);
+    let (tail, role) = block_on(store.open_session_tail(&id)).unwrap();
+    assert_eq!(role, Role::Writer);
+    assert!(tail.snapshot.is_none());
+    assert_eq!(tail.steps, (0..7).map(command).collect::<Vec<_>>());
+    block_on(store.put_latest_snapshot(&id, 2, &json!({"at": 2}))).unwrap();
+    block_on(store.put_latest_snapshot(&id, 5, &json!({"at": 5}))).unwrap();
+    let exported: Value = serde_json::from_str(&block_on(store.export_session(&id)).unwrap()).unwrap();
+    let steps: Vec<&Value> = exported["sessions"][0]["snapshots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| &s["step"])
+        .collect();
+    assert_eq!(steps, [&json!(5)], "the older snapshot is gone");
+    let (tail, _) = block_on(store.open_session_tail(&id)).unwrap();
+    assert_eq!(tail.meta.step_count, 7);
+    let snapshot = tail.snapshot.unwrap();
+    assert_eq!((snapshot.step, snapshot.state), (5, json!({"at": 5})));
+    assert_eq!(tail.steps, [command(5), command(6)]);
+    // A snapshot at the log end leaves nothing to replay.
+    block_on(store.put_latest_snapshot(&id, 7, &json!({"at": 7}))).unwrap();
+    let (tail, _) = block_on(store.open_session_tail(&id)).unwrap();
+    assert_eq!(tail.snapshot.unwrap().step, 7);
+    assert!(tail.steps.is_empty());
+    // Cut back below it, the session opens from its first line again.
+    block_on(store.truncate_session(&id, 3)).unwrap();
+    let (tail, _) = block_on(store.open_session_tail(&id)).unwrap();
+    assert!(tail.snapshot.is_none());
+    assert_eq!(tail.steps, (0..3).map(command).collect::<Vec<_>>());
+    assert!(store.take_notices().is_empty());
+}
+
+#[test]
 fn a_step_index_is_written_once_and_never_rewritten() {
     let store = Store::in_memory();
     let id = session_with_steps(&store, 3);
