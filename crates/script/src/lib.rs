@@ -40,6 +40,7 @@ pub mod error;
 pub mod exec;
 pub mod help;
 pub mod lexer;
+pub mod share;
 pub mod suggest;
 
 mod admin;
