@@ -45,16 +45,36 @@ try {
 
   await page.addInitScript(OBSERVE_RESTORED, STEPS);
   const samples = [];
+  const phases = [];
   for (let i = 0; i < RUNS; i += 1) {
     await page.reload();
     await page.waitForFunction(() => window.__oeRestored !== undefined, null, { timeout: 120000 });
-    samples.push(await page.evaluate(() => window.__oeRestored));
+    const { restored, marks } = await page.evaluate(() => ({
+      restored: window.__oeRestored,
+      marks: Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])),
+    }));
+    samples.push(restored);
+    phases.push({
+      load: marks['oe:store-open-start'],
+      open: marks['oe:store-open-end'] - marks['oe:store-open-start'],
+      read: marks['oe:read-end'] - marks['oe:read-start'],
+      replay: marks['oe:replay-end'] - marks['oe:read-end'],
+      draw: restored - marks['oe:replay-end'],
+    });
   }
   samples.sort((a, b) => a - b);
   const median = samples[Math.floor(samples.length / 2)];
   console.log(
     `restore a ${STEPS}-step session after reload (open IndexedDB, read the log, replay it, draw): ` +
       `median ${median.toFixed(1)} ms, max ${samples[samples.length - 1].toFixed(1)} ms over ${RUNS} reloads (budget 300 ms)`,
+  );
+  const phaseMedian = (name) => {
+    const values = phases.map((p) => p[name]).filter(Number.isFinite).sort((a, b) => a - b);
+    return values.length ? values[Math.floor(values.length / 2)].toFixed(1) : 'n/a';
+  };
+  console.log(
+    `  where it goes (medians): page and wasm loaded at ${phaseMedian('load')} ms, open IndexedDB ${phaseMedian('open')} ms, ` +
+      `read the session ${phaseMedian('read')} ms, rebuild the world ${phaseMedian('replay')} ms, draw ${phaseMedian('draw')} ms`,
   );
 } finally {
   await context.close();

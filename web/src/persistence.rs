@@ -16,6 +16,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 use store::{LoadedSession, NewSession, Role, Store};
+use wasm_bindgen::JsCast;
 
 const SESSION_NAME: &str = "Sandbox";
 
@@ -50,6 +51,22 @@ pub fn rebuild(loaded: &LoadedSession) -> Rebuilt {
     rebuilt
 }
 
+/// Sets a User Timing mark (`performance.mark(name)`), so the restore benchmark can say where
+/// a reload spends its time. Does nothing where there is no `performance`.
+pub fn mark(name: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Ok(performance) = js_sys::Reflect::get(&window, &"performance".into()) else {
+        return;
+    };
+    if let Ok(mark) = js_sys::Reflect::get(&performance, &"mark".into()) {
+        if let Ok(mark) = mark.dyn_into::<js_sys::Function>() {
+            let _ = mark.call1(&performance, &name.into());
+        }
+    }
+}
+
 /// The session named in the page's address (`#session=ID`), if any.
 pub fn session_in_address() -> Option<String> {
     let hash = web_sys::window()?.location().hash().ok()?;
@@ -66,8 +83,11 @@ pub fn show_session_in_address(id: &str) {
 
 /// Opens a stored session by id, rebuilding its world.
 pub async fn open_by_id(store: &Store, id: &str) -> Result<Restored, String> {
+    mark("oe:read-start");
     let (loaded, role) = store.open_session(id).await.map_err(|e| e.to_string())?;
+    mark("oe:read-end");
     let rebuilt = rebuild(&loaded);
+    mark("oe:replay-end");
     Ok(Restored {
         rebuilt,
         session: SessionInfo {
@@ -113,7 +133,6 @@ pub async fn open(store: &Store) -> Result<Restored, String> {
 
 /// Offers `text` as a file download named `name`.
 pub fn download(name: &str, text: &str) -> Result<(), String> {
-    use wasm_bindgen::JsCast;
     let window = web_sys::window().ok_or("no window")?;
     let document = window.document().ok_or("no document")?;
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));

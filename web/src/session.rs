@@ -14,6 +14,7 @@
 use script::exec::{changes_state, Console, ExecError, LineOutput, Output, ScriptError};
 use sim::{Event, WorldConfig};
 use std::collections::VecDeque;
+use std::rc::Rc;
 
 /// The seed of a new session: the first page always starts from the same world.
 pub const NEW_SESSION_SEED: u64 = 42;
@@ -25,6 +26,26 @@ pub const STARTER_LINES: &[&str] = &["kafka-topics --create --topic orders --par
 const TRANSCRIPT_LIMIT: usize = 200;
 /// How many events the event log keeps.
 const EVENT_LOG_LIMIT: usize = 400;
+/// How often (in lines) the sandbox keeps a checkpoint of its world: jumping on the timeline
+/// restores the nearest one and replays at most this many lines; the latest is also stored,
+/// so a reload replays only the lines after it.
+pub const CHECKPOINT_EVERY: usize = store::SNAPSHOT_INTERVAL as usize;
+
+/// The world after the first `lines` lines, as `sim`'s snapshot bytes.
+#[derive(Clone, Debug)]
+pub struct Checkpoint {
+    pub lines: usize,
+    pub world: Rc<Vec<u8>>,
+}
+
+/// A future abandoned by acting in the past: the lines after `at` as they were.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fork {
+    /// How many lines the two timelines share.
+    pub at: usize,
+    /// Every line of the abandoned timeline (shared ones included).
+    pub lines: Vec<String>,
+}
 
 /// One exchange in the console transcript.
 #[derive(Clone, Debug, PartialEq)]
@@ -63,6 +84,8 @@ pub struct LoggedEvent {
 
 #[derive(Clone, Debug)]
 pub struct Sandbox {
+    seed: u64,
+    config: WorldConfig,
     console: Console,
     /// The session's lines, as stored: replaying them rebuilds the world.
     lines: Vec<String>,
@@ -75,6 +98,12 @@ pub struct Sandbox {
     latest: Vec<Event>,
     /// Counts every line that changed something (ticks included), for animation keys.
     step: u64,
+    /// Worlds every [`CHECKPOINT_EVERY`] lines, in order (the first one is the empty world).
+    checkpoints: Vec<Checkpoint>,
+    /// The lines after the one shown, while the learner looks at an earlier step.
+    future: Vec<String>,
+    /// A future the last line abandoned, until the page has saved it.
+    forked: Option<Fork>,
 }
 
 /// What rebuilding a stored session gave.
@@ -99,8 +128,19 @@ impl Sandbox {
 
     /// A session with no lines yet.
     pub fn empty(seed: u64, config: WorldConfig) -> Sandbox {
+        let console = Console::with_config(seed, config.clone());
+        let checkpoints = console
+            .world_snapshot()
+            .map(|world| Checkpoint {
+                lines: 0,
+                world: Rc::new(world),
+            })
+            .into_iter()
+            .collect();
         Sandbox {
-            console: Console::with_config(seed, config),
+            seed,
+            config,
+            console,
             lines: Vec::new(),
             open_advance: None,
             transcript: VecDeque::new(),
@@ -108,6 +148,9 @@ impl Sandbox {
             events: VecDeque::new(),
             latest: Vec::new(),
             step: 0,
+            checkpoints,
+            future: Vec::new(),
+            forked: None,
         }
     }
 
@@ -115,26 +158,179 @@ impl Sandbox {
     /// there: the lines before it are kept and the problem is reported.
     pub fn rebuild(seed: u64, config: WorldConfig, lines: &[String]) -> Rebuilt {
         let mut sandbox = Sandbox::empty(seed, config);
-        let mut problem = None;
-        for (index, line) in lines.iter().enumerate() {
-            match sandbox.console.run_line(line) {
-                Ok(_) => {
-                    sandbox.lines.push(line.clone());
-                    sandbox.step += 1;
-                }
-                Err(e) => {
-                    problem = Some(format!(
-                        "step {} (`{line}`) no longer runs ({}); the session stops before it",
-                        index + 1,
-                        e.message()
-                    ));
-                    break;
+        let problem = sandbox.replay(lines).err();
+        Rebuilt { sandbox, problem }
+    }
+
+    /// A stored session from its latest checkpoint: the world after `before` (the lines that
+    /// built it), then `after` replayed on it. Gives an error (and the caller replays every
+    /// line instead) if the checkpoint cannot be read or is not the world its lines build.
+    pub fn resume(
+        seed: u64,
+        config: WorldConfig,
+        before: Vec<String>,
+        world: Vec<u8>,
+        after: &[String],
+    ) -> Result<Rebuilt, String> {
+        let console = Console::resume(&world, &before).map_err(|e| e.to_string())?;
+        let mut sandbox = Sandbox::empty(seed, config);
+        sandbox.console = console;
+        sandbox.step = before.len() as u64;
+        sandbox.checkpoints.push(Checkpoint {
+            lines: before.len(),
+            world: Rc::new(world),
+        });
+        sandbox.lines = before;
+        let problem = sandbox.replay(after).err();
+        Ok(Rebuilt { sandbox, problem })
+    }
+
+    /// Runs stored lines on the console as they are, keeping checkpoints; stops at the first
+    /// line that no longer runs and says which.
+    fn replay(&mut self, lines: &[String]) -> Result<(), String> {
+        let result = (|| {
+            for line in lines {
+                // Kept in canonical form, as the console logs it (a checkpoint's log is
+                // rebuilt from these lines).
+                let run = script::parse_line(line)
+                    .map_err(ExecError::from)
+                    .and_then(|command| match command {
+                        Some(command) => {
+                            let span = script::Span::new(1, 1, line.len().max(1));
+                            self.console.execute(span, &command).map(|_| command.to_string())
+                        }
+                        None => Ok(line.clone()),
+                    });
+                match run {
+                    Ok(canonical) => {
+                        self.lines.push(canonical);
+                        self.step += 1;
+                        self.maybe_checkpoint();
+                    }
+                    Err(e) => {
+                        return Err(format!(
+                            "step {} (`{line}`) no longer runs ({}); the session stops before it",
+                            self.lines.len() + 1,
+                            e.message()
+                        ))
+                    }
                 }
             }
-        }
+            Ok(())
+        })();
         // Replayed history is not news: nothing to animate or announce.
-        sandbox.console.take_events();
-        Rebuilt { sandbox, problem }
+        self.console.take_events();
+        result
+    }
+
+    /// Keeps a checkpoint when [`CHECKPOINT_EVERY`] settled lines have passed since the last.
+    fn maybe_checkpoint(&mut self) {
+        if self.open_advance.is_some() {
+            return;
+        }
+        let last = self.checkpoints.last().map_or(0, |c| c.lines);
+        if self.lines.len() < last + CHECKPOINT_EVERY {
+            return;
+        }
+        if let Ok(world) = self.console.world_snapshot() {
+            self.checkpoints.push(Checkpoint {
+                lines: self.lines.len(),
+                world: Rc::new(world),
+            });
+        }
+    }
+
+    /// The latest checkpoint after the first line, if any (what the page stores).
+    pub fn latest_checkpoint(&self) -> Option<&Checkpoint> {
+        self.checkpoints.last().filter(|c| c.lines > 0)
+    }
+
+    /// Every step of the session's timeline: the lines shown and those after them.
+    pub fn timeline_len(&self) -> usize {
+        self.lines.len() + self.future.len()
+    }
+
+    /// Whether the learner looks at an earlier step than the last.
+    pub fn in_the_past(&self) -> bool {
+        !self.future.is_empty()
+    }
+
+    /// The lines after the step shown (empty at the last step).
+    pub fn future(&self) -> &[String] {
+        &self.future
+    }
+
+    /// The future the latest line abandoned, for the page to save (once).
+    pub fn take_fork(&mut self) -> Option<Fork> {
+        self.forked.take()
+    }
+
+    /// Shows the world after the first `to` lines of the timeline (clamped to it), from the
+    /// nearest checkpoint, keeping the later lines as the future until the learner acts.
+    pub fn jump(&mut self, to: usize) -> Result<(), String> {
+        self.settle();
+        let to = to.min(self.timeline_len());
+        let here = self.lines.len();
+        if to == here {
+            return Ok(());
+        }
+        let from = self
+            .checkpoints
+            .iter()
+            .rev()
+            .find(|c| c.lines <= to)
+            .cloned()
+            .unwrap_or(Checkpoint {
+                lines: 0,
+                world: Rc::new(Vec::new()),
+            });
+        let mut all = std::mem::take(&mut self.lines);
+        all.append(&mut self.future);
+        let start = if to > here && here >= from.lines {
+            // Forward from the world shown: no older checkpoint to restore.
+            here
+        } else {
+            let restored = if from.world.is_empty() {
+                Ok(Console::with_config(self.seed, self.config.clone()))
+            } else {
+                Console::resume(&from.world, &all[..from.lines]).map_err(|e| e.to_string())
+            };
+            match restored {
+                Ok(console) => self.console = console,
+                Err(e) => {
+                    self.lines = all;
+                    return Err(format!("the saved world could not be read: {e}"));
+                }
+            }
+            from.lines
+        };
+        self.future = all.split_off(to);
+        let replay = all.split_off(start);
+        self.lines = all;
+        self.events.clear();
+        let replayed = self.replay(&replay);
+        if replayed.is_err() {
+            // Nothing is lost: what did not replay stays ahead, as the future.
+            let done = self.lines.len() - start;
+            let mut rest = replay[done..].to_vec();
+            rest.append(&mut self.future);
+            self.future = rest;
+        }
+        self.latest.clear();
+        replayed
+    }
+
+    /// A changing line while the learner looks at the past starts a new future: the old
+    /// one is handed to the page (see [`Sandbox::take_fork`]) to keep as a saved session.
+    fn leave_the_past(&mut self) {
+        if self.future.is_empty() {
+            return;
+        }
+        let at = self.lines.len();
+        let mut lines = self.lines.clone();
+        lines.append(&mut self.future);
+        self.forked = Some(Fork { at, lines });
+        self.checkpoints.retain(|c| c.lines <= at);
     }
 
     pub fn console(&self) -> &Console {
@@ -202,9 +398,11 @@ impl Sandbox {
         let output = self.console.run_line(line)?;
         self.console.take_events();
         if let Some(command) = command.filter(changes_state) {
+            self.leave_the_past();
             self.open_advance = None;
             self.lines.push(command.to_string());
             self.record(&output.events);
+            self.maybe_checkpoint();
         }
         Ok(output)
     }
@@ -230,9 +428,11 @@ impl Sandbox {
                 Ok(output) => {
                     self.console.take_events();
                     if changes_state(&command) {
+                        self.leave_the_past();
                         self.open_advance = None;
                         self.lines.push(line.clone());
                         self.record(&output.events);
+                        self.maybe_checkpoint();
                     }
                     completed.push(LineOutput {
                         span,
@@ -251,6 +451,7 @@ impl Sandbox {
         let line = format!("advance {millis}ms");
         let output = self.console.run_line(&line)?;
         self.console.take_events();
+        self.leave_the_past();
         let total = match self.open_advance {
             Some(before) => {
                 self.lines.pop();
@@ -268,6 +469,7 @@ impl Sandbox {
     /// Ends the growing play line, so that it can be stored; the next tick starts a new one.
     pub fn settle(&mut self) {
         self.open_advance = None;
+        self.maybe_checkpoint();
     }
 
     fn record(&mut self, events: &[Event]) {
@@ -380,5 +582,125 @@ mod tests {
         let rebuilt = Sandbox::rebuild(1, WorldConfig::default(), &lines);
         assert_eq!(rebuilt.sandbox.lines().len(), 1);
         assert!(rebuilt.problem.unwrap().contains("step 2"));
+    }
+
+    fn long_session(n: usize) -> Vec<String> {
+        let mut lines = vec![
+            "kafka-topics --create --topic orders --partitions 3".to_string(),
+            "consumer c1 auto.offset.reset=earliest group.id=billing".to_string(),
+            "subscribe c1 orders".to_string(),
+        ];
+        for i in lines.len()..n {
+            lines.push(match i % 7 {
+                0 => "poll c1".to_string(),
+                3 => "advance 250ms".to_string(),
+                _ => format!(
+                    "kafka-console-producer --topic orders --key k{} --value v{i}",
+                    i % 13
+                ),
+            });
+        }
+        lines
+    }
+
+    fn hash_after(lines: &[String]) -> String {
+        Sandbox::rebuild(NEW_SESSION_SEED, WorldConfig::default(), lines)
+            .sandbox
+            .state_hash()
+    }
+
+    #[test]
+    fn a_long_session_keeps_a_checkpoint_every_interval() {
+        let lines = long_session(1_250);
+        let sandbox = Sandbox::rebuild(NEW_SESSION_SEED, WorldConfig::default(), &lines).sandbox;
+        let at: Vec<usize> = sandbox.checkpoints.iter().map(|c| c.lines).collect();
+        assert_eq!(at, [0, 500, 1_000]);
+        assert_eq!(sandbox.latest_checkpoint().unwrap().lines, 1_000);
+    }
+
+    #[test]
+    fn jumping_anywhere_shows_the_world_those_lines_build_and_keeps_the_future() {
+        let lines = long_session(1_100);
+        let mut sandbox =
+            Sandbox::rebuild(NEW_SESSION_SEED, WorldConfig::default(), &lines).sandbox;
+        let head = sandbox.state_hash();
+        for to in [1_099, 1_000, 999, 501, 500, 499, 3, 0, 777, 1_050, 20] {
+            sandbox.jump(to).unwrap();
+            assert_eq!(sandbox.lines().len(), to);
+            assert_eq!(sandbox.timeline_len(), 1_100);
+            assert_eq!(
+                sandbox.state_hash(),
+                hash_after(&lines[..to]),
+                "after {to} lines"
+            );
+            assert_eq!(
+                sandbox.console().log(),
+                Sandbox::rebuild(NEW_SESSION_SEED, WorldConfig::default(), &lines[..to])
+                    .sandbox
+                    .console()
+                    .log()
+            );
+        }
+        sandbox.jump(usize::MAX).unwrap();
+        assert!(!sandbox.in_the_past());
+        assert_eq!(sandbox.state_hash(), head);
+        assert_eq!(sandbox.lines(), lines);
+    }
+
+    #[test]
+    fn acting_in_the_past_starts_a_new_future_and_hands_over_the_old_one() {
+        let lines = long_session(620);
+        let mut sandbox =
+            Sandbox::rebuild(NEW_SESSION_SEED, WorldConfig::default(), &lines).sandbox;
+        sandbox.jump(100).unwrap();
+        // Looking is not acting: a query keeps the future.
+        sandbox.run("kafka-get-offsets --topic orders").unwrap();
+        assert!(sandbox.in_the_past());
+        assert!(sandbox.take_fork().is_none());
+        sandbox
+            .run("kafka-console-producer --topic orders --value new")
+            .unwrap();
+        assert!(!sandbox.in_the_past());
+        assert_eq!(sandbox.timeline_len(), 101);
+        let fork = sandbox.take_fork().unwrap();
+        assert_eq!(fork.at, 100);
+        assert_eq!(fork.lines, lines);
+        assert!(sandbox.take_fork().is_none());
+        assert!(sandbox.checkpoints.iter().all(|c| c.lines <= 100));
+        let mut expected = lines[..100].to_vec();
+        expected.push("kafka-console-producer --topic orders --value new".into());
+        assert_eq!(sandbox.lines(), expected);
+        assert_eq!(sandbox.state_hash(), hash_after(&expected));
+    }
+
+    #[test]
+    fn a_session_resumed_from_its_checkpoint_is_the_session_replayed_in_full() {
+        let lines = long_session(1_234);
+        let full = Sandbox::rebuild(NEW_SESSION_SEED, WorldConfig::default(), &lines).sandbox;
+        let checkpoint = full.latest_checkpoint().unwrap().clone();
+        let resumed = Sandbox::resume(
+            NEW_SESSION_SEED,
+            WorldConfig::default(),
+            lines[..checkpoint.lines].to_vec(),
+            checkpoint.world.to_vec(),
+            &lines[checkpoint.lines..],
+        )
+        .unwrap();
+        assert!(resumed.problem.is_none());
+        let mut resumed = resumed.sandbox;
+        assert_eq!(resumed.state_hash(), full.state_hash());
+        assert_eq!(resumed.lines(), lines);
+        assert_eq!(resumed.console().log(), full.console().log());
+        // Back before the checkpoint, the timeline still knows every world.
+        resumed.jump(10).unwrap();
+        assert_eq!(resumed.state_hash(), hash_after(&lines[..10]));
+        assert!(Sandbox::resume(
+            NEW_SESSION_SEED,
+            WorldConfig::default(),
+            lines[..checkpoint.lines].to_vec(),
+            b"not a world".to_vec(),
+            &[],
+        )
+        .is_err());
     }
 }

@@ -50,7 +50,9 @@ async fn open_session(
     writer_slot: Rc<RefCell<Option<Rc<Writer>>>>,
     follow: Rc<RefCell<Option<Subscription>>>,
 ) {
+    persistence::mark("oe:store-open-start");
     let (store, notices) = Store::open(&persistence::namespace()).await;
+    persistence::mark("oe:store-open-end");
     let store = Rc::new(store);
     for notice in notices {
         state.dispatch(Action::Notice(notice.to_string()));
