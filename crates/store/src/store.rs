@@ -22,7 +22,8 @@ use crate::export::{self, ExportedSession, ImportError};
 use crate::guard::{self, ChangeKind, ClaimOutcome, Role, SessionChange, Subscription};
 use crate::memory::MemoryStorage;
 use crate::model::{
-    ChapterProgress, LoadedSession, LoadedTail, NewSession, Preferences, SessionMeta, SCHEMA_VERSION,
+    ChapterProgress, LoadedSession, LoadedTail, NewSession, Preferences, SessionMeta,
+    SCHEMA_VERSION,
 };
 use crate::notice::Notice;
 use crate::storage::Storage;
@@ -553,6 +554,16 @@ impl Store {
 
     /// Creates a session with an empty log; this tab becomes its writer.
     pub async fn create_session(&self, new: NewSession) -> Result<SessionMeta, StoreError> {
+        self.create_session_with_steps(new, &[]).await
+    }
+
+    /// Creates a session whose log starts with `steps` (a fork of another timeline, a shared
+    /// session made the learner's own); this tab becomes its writer.
+    pub async fn create_session_with_steps(
+        &self,
+        new: NewSession,
+        steps: &[String],
+    ) -> Result<SessionMeta, StoreError> {
         let now = now_ms();
         let mut last_err = None;
         for _ in 0..8 {
@@ -564,13 +575,13 @@ impl Store {
                 updated_at_ms: now,
                 seed: new.seed,
                 config: new.config.clone(),
-                step_count: 0,
+                step_count: steps.len() as u64,
             };
             if self.claim(&meta.id, false).await == Role::Follower {
                 continue;
             }
             match self
-                .write(async |a: &Active| a.insert_session(&meta, &[], &[]).await)
+                .write(async |a: &Active| a.insert_session(&meta, steps, &[]).await)
                 .await
             {
                 Ok(()) => return Ok(meta),

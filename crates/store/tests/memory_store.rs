@@ -73,7 +73,8 @@ fn the_latest_snapshot_replaces_older_ones_and_opens_the_session_with_only_the_l
     assert_eq!(tail.steps, (0..7).map(command).collect::<Vec<_>>());
     block_on(store.put_latest_snapshot(&id, 2, &json!({"at": 2}))).unwrap();
     block_on(store.put_latest_snapshot(&id, 5, &json!({"at": 5}))).unwrap();
-    let exported: Value = serde_json::from_str(&block_on(store.export_session(&id)).unwrap()).unwrap();
+    let exported: Value =
+        serde_json::from_str(&block_on(store.export_session(&id)).unwrap()).unwrap();
     let steps: Vec<&Value> = exported["sessions"][0]["snapshots"]
         .as_array()
         .unwrap()
@@ -97,6 +98,18 @@ fn the_latest_snapshot_replaces_older_ones_and_opens_the_session_with_only_the_l
     assert!(tail.snapshot.is_none());
     assert_eq!(tail.steps, (0..3).map(command).collect::<Vec<_>>());
     assert!(store.take_notices().is_empty());
+}
+
+#[test]
+fn a_session_can_start_with_lines_and_goes_on_after_them() {
+    let store = Store::in_memory();
+    let lines: Vec<String> = (0..3).map(command).collect();
+    let meta = block_on(store.create_session_with_steps(new_session("fork"), &lines)).unwrap();
+    assert_eq!(meta.step_count, 3);
+    block_on(store.append_step(&meta.id, 3, &command(3))).unwrap();
+    let loaded = block_on(store.load_session(&meta.id)).unwrap();
+    assert_eq!(loaded.steps, (0..4).map(command).collect::<Vec<_>>());
+    assert_eq!(loaded.meta.name, "fork");
 }
 
 #[test]
