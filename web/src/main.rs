@@ -25,6 +25,7 @@ use components::producer_panel::ProducerPanel;
 use components::session_bar::SessionBar;
 use components::shortcuts::Shortcuts;
 use components::teams::Teams;
+use components::timeline::Timeline;
 use components::toolbar::Toolbar;
 use components::train::Train;
 use state::AppState;
@@ -40,6 +41,7 @@ fn App() -> Html {
                 <Header />
                 <SessionBar />
                 <Toolbar />
+                <Timeline />
                 <main class="stage">
                     <div class="stage-main">
                         <ProducerPanel />

@@ -5,17 +5,23 @@
 //! by running them on a fresh console. Each new line is appended as one step in its own short
 //! transaction, in order, by a single writer queue.
 //!
-//! The page replays the whole log rather than restoring a stored snapshot: replaying is fast
-//! (see the README's figures) and leaving the snapshot decoder out of the page keeps the site
-//! inside its download budget. The store still keeps snapshot records for tools that want them.
+//! Every [`CHECKPOINT_EVERY`] lines the sandbox keeps its world as a checkpoint; the writer
+//! stores the latest one (the world's snapshot bytes and the lines that built it) once the
+//! lines up to it are stored, and the store keeps only that one. A reload reads that
+//! snapshot and the lines after it, so reopening a long session replays at most
+//! [`CHECKPOINT_EVERY`] lines. A snapshot that cannot be read, or is not the world its lines
+//! build, is ignored: the page then reads and replays every line.
 
-use crate::session::{Rebuilt, Sandbox, NEW_SESSION_SEED, STARTER_LINES};
+#[cfg(doc)]
+use crate::session::CHECKPOINT_EVERY;
+use crate::session::{Checkpoint, Rebuilt, Sandbox, NEW_SESSION_SEED, STARTER_LINES};
 use crate::state::{Restored, SessionInfo};
+use serde_json::{json, Value};
 use sim::WorldConfig;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
-use store::{LoadedSession, NewSession, Role, Store};
+use store::{LoadedSession, LoadedTail, NewSession, Role, Store};
 use wasm_bindgen::JsCast;
 
 const SESSION_NAME: &str = "Sandbox";
@@ -81,19 +87,72 @@ pub fn show_session_in_address(id: &str) {
     }
 }
 
-/// Opens a stored session by id, rebuilding its world.
+/// The format of the page's stored snapshots.
+const SNAPSHOT_FORMAT: u64 = 1;
+
+/// A checkpoint as a stored snapshot: the lines that built it and its world's bytes.
+pub fn snapshot_state(lines: &[String], checkpoint: &Checkpoint) -> Value {
+    json!({
+        "format": SNAPSHOT_FORMAT,
+        "lines": &lines[..checkpoint.lines.min(lines.len())],
+        "world": script::base64url::encode(&checkpoint.world),
+    })
+}
+
+/// The lines and world bytes of a stored snapshot written by [`snapshot_state`].
+fn read_snapshot_state(state: &Value, step: u64) -> Option<(Vec<String>, Vec<u8>)> {
+    if state.get("format")?.as_u64()? != SNAPSHOT_FORMAT {
+        return None;
+    }
+    let lines: Vec<String> = state
+        .get("lines")?
+        .as_array()?
+        .iter()
+        .map(|l| l.as_str().map(str::to_string))
+        .collect::<Option<_>>()?;
+    if lines.len() as u64 != step {
+        return None;
+    }
+    let world = script::base64url::decode(state.get("world")?.as_str()?).ok()?;
+    Some((lines, world))
+}
+
+/// Rebuilds a session from its latest snapshot and the lines after it, if the snapshot is
+/// one this page wrote and still reads.
+fn resume(tail: &LoadedTail) -> Option<Rebuilt> {
+    let snapshot = tail.snapshot.as_ref()?;
+    let (before, world) = read_snapshot_state(&snapshot.state, snapshot.step)?;
+    let config: WorldConfig = serde_json::from_value(tail.meta.config.clone()).ok()?;
+    Sandbox::resume(tail.meta.seed, config, before, world, &tail.steps).ok()
+}
+
+/// Opens a stored session by id, rebuilding its world: from its latest snapshot when it has
+/// one this page can read, else from every line.
 pub async fn open_by_id(store: &Store, id: &str) -> Result<Restored, String> {
     mark("oe:read-start");
-    let (loaded, role) = store.open_session(id).await.map_err(|e| e.to_string())?;
+    let (tail, role) = store
+        .open_session_tail(id)
+        .await
+        .map_err(|e| e.to_string())?;
+    let session = SessionInfo {
+        id: tail.meta.id.clone(),
+        writer: role == Role::Writer,
+    };
     mark("oe:read-end");
+    if let Some(rebuilt) = resume(&tail) {
+        mark("oe:replay-end");
+        return Ok(Restored {
+            persisted_steps: rebuilt.sandbox.lines().len() as u64,
+            rebuilt,
+            session,
+        });
+    }
+    let loaded = store.load_session(id).await.map_err(|e| e.to_string())?;
     let rebuilt = rebuild(&loaded);
     mark("oe:replay-end");
     Ok(Restored {
         rebuilt,
-        session: SessionInfo {
-            id: loaded.meta.id.clone(),
-            writer: role == Role::Writer,
-        },
+        session,
         persisted_steps: loaded.steps.len() as u64,
     })
 }
@@ -162,6 +221,12 @@ pub struct Writer {
     busy: Cell<bool>,
     /// How many steps are written or queued.
     queued: Cell<u64>,
+    /// A snapshot to store once the steps up to it are stored: (step, state).
+    snapshot: RefCell<Option<(u64, Value)>>,
+    /// The step of the latest snapshot stored or waiting.
+    snapshot_step: Cell<u64>,
+    /// Set when the page stops writing this session (a new future started elsewhere).
+    closed: Cell<bool>,
     on_error: Box<dyn Fn(String)>,
 }
 
@@ -178,23 +243,51 @@ impl Writer {
             queue: RefCell::new(VecDeque::new()),
             busy: Cell::new(false),
             queued: Cell::new(persisted),
+            snapshot: RefCell::new(None),
+            snapshot_step: Cell::new(0),
+            closed: Cell::new(false),
             on_error: Box::new(on_error),
         })
+    }
+
+    /// Stores `checkpoint` as the session's snapshot after the steps up to it, unless a
+    /// snapshot as recent is stored or waiting.
+    pub fn offer_snapshot(self: &Rc<Self>, lines: &[String], checkpoint: &Checkpoint) {
+        let step = checkpoint.lines as u64;
+        if step <= self.snapshot_step.get() || checkpoint.lines > lines.len() || self.closed.get() {
+            return;
+        }
+        self.snapshot_step.set(step);
+        *self.snapshot.borrow_mut() = Some((step, snapshot_state(lines, checkpoint)));
+        if !self.busy.get() {
+            self.busy.set(true);
+            let this = Rc::clone(self);
+            wasm_bindgen_futures::spawn_local(async move { this.drain().await });
+        }
     }
 
     pub fn session(&self) -> &str {
         &self.session
     }
 
-    /// Queues every line of `lines` not yet written.
-    pub fn sync(self: &Rc<Self>, lines: &[String]) {
+    pub fn store(&self) -> &Rc<Store> {
+        &self.store
+    }
+
+    /// Stops queueing: the page writes another session from now on.
+    pub fn close(&self) {
+        self.closed.set(true);
+    }
+
+    /// Queues every line of the session's first `len` not yet written; `line(i)` gives line `i`.
+    pub fn sync<'a>(self: &Rc<Self>, len: usize, line: impl Fn(usize) -> Option<&'a String>) {
         let from = self.queued.get();
-        let to = lines.len() as u64;
-        if to <= from {
+        let to = len as u64;
+        if to <= from || self.closed.get() {
             return;
         }
         for index in from..to {
-            let Some(line) = usize::try_from(index).ok().and_then(|i| lines.get(i)) else {
+            let Some(line) = usize::try_from(index).ok().and_then(&line) else {
                 break;
             };
             self.queue.borrow_mut().push_back((index, line.clone()));
@@ -219,6 +312,20 @@ impl Writer {
                 self.queue.borrow_mut().clear();
                 self.queued.set(index);
                 break;
+            }
+        }
+        let due =
+            self.snapshot.borrow().as_ref().is_some_and(|(step, _)| {
+                *step <= self.queued.get() && self.queue.borrow().is_empty()
+            });
+        if due {
+            if let Some((step, state)) = self.snapshot.borrow_mut().take() {
+                // A snapshot only saves time on the next reload: failing to store it loses
+                // nothing (the lines are stored), so it is not reported.
+                let _ = self
+                    .store
+                    .put_latest_snapshot(&self.session, step, &state)
+                    .await;
             }
         }
         self.busy.set(false);

@@ -197,7 +197,9 @@ impl Sandbox {
                     .and_then(|command| match command {
                         Some(command) => {
                             let span = script::Span::new(1, 1, line.len().max(1));
-                            self.console.execute(span, &command).map(|_| command.to_string())
+                            self.console
+                                .execute(span, &command)
+                                .map(|_| command.to_string())
                         }
                         None => Ok(line.clone()),
                     });
@@ -255,9 +257,21 @@ impl Sandbox {
         !self.future.is_empty()
     }
 
-    /// The lines after the step shown (empty at the last step).
-    pub fn future(&self) -> &[String] {
-        &self.future
+    /// Line `index` of the whole timeline (the lines shown, then the future).
+    pub fn timeline_line(&self, index: usize) -> Option<&String> {
+        self.lines
+            .get(index)
+            .or_else(|| self.future.get(index.checked_sub(self.lines.len())?))
+    }
+
+    /// How many lines of the timeline may be stored now (all but a growing play line).
+    pub fn settled_timeline(&self) -> usize {
+        self.settled_lines() + self.future.len()
+    }
+
+    /// The seed and world config the session started from.
+    pub fn origin(&self) -> (u64, &WorldConfig) {
+        (self.seed, &self.config)
     }
 
     /// The future the latest line abandoned, for the page to save (once).

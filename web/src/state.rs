@@ -76,6 +76,10 @@ pub enum Action {
     ToggleReplicas,
     SetHelp(bool),
     Restore(Box<Restored>),
+    /// The page now writes another session (a new future started in the past), and why.
+    MovedTo(SessionInfo, String),
+    /// Show the world after this many lines of the session's timeline.
+    Jump(usize),
     Notice(String),
     DismissNotices,
 }
@@ -161,6 +165,17 @@ impl Reducible for AppState {
                 next.persistence = Persistence::Ready(session);
                 next.playing = false;
                 next.notices.extend(rebuilt.problem);
+            }
+            Action::MovedTo(session, why) => {
+                next.persistence = Persistence::Ready(session);
+                next.notices.push(why);
+            }
+            Action::Jump(to) => {
+                next.playing = false;
+                let result = next.sandbox.borrow_mut().jump(to);
+                if let Err(e) = result {
+                    next.status = Some(Err(e));
+                }
             }
             Action::Run(line) => {
                 if !next.can_write() {

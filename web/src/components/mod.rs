@@ -14,5 +14,6 @@ pub mod replicas;
 pub mod session_bar;
 pub mod shortcuts;
 pub mod teams;
+pub mod timeline;
 pub mod toolbar;
 pub mod train;

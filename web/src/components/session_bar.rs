@@ -3,11 +3,11 @@
 //! read-only, damaged data …) with a way out where there is one.
 
 use crate::persistence::{self, Writer};
-use crate::state::{Action, AppContext, Persistence, Restored};
+use crate::state::{Action, AppContext, Persistence, Restored, SessionInfo};
 use crate::vocab::Vocabulary;
 use std::cell::RefCell;
 use std::rc::Rc;
-use store::{Preferences, Store, Subscription};
+use store::{NewSession, Preferences, Store, Subscription};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
@@ -41,6 +41,58 @@ fn show_session(
     ));
     persistence::show_session_in_address(&restored.session.id);
     state.dispatch(Action::Restore(Box::new(restored)));
+}
+
+/// After a line changed the past: stores the new timeline as a new session and writes it from
+/// now on; the session it came from keeps its old future.
+async fn start_new_future(
+    state: AppContext,
+    store: Rc<Store>,
+    writer_slot: Rc<RefCell<Option<Rc<Writer>>>>,
+    old: String,
+    at: usize,
+) {
+    let name = store
+        .list_sessions()
+        .await
+        .ok()
+        .and_then(|all| all.into_iter().find(|m| m.id == old))
+        .map_or_else(|| "Sandbox".to_string(), |m| m.name);
+    let (new, lines) = {
+        let sandbox = state.sandbox();
+        let (seed, config) = sandbox.origin();
+        let new = NewSession {
+            name: format!("{name} · new future from step {at}"),
+            seed,
+            config: serde_json::to_value(config).unwrap_or_default(),
+        };
+        (new, sandbox.lines()[..sandbox.settled_lines()].to_vec())
+    };
+    match store.create_session_with_steps(new, &lines).await {
+        Ok(meta) => {
+            let notify = state.clone();
+            *writer_slot.borrow_mut() = Some(Writer::new(
+                Rc::clone(&store),
+                meta.id.clone(),
+                lines.len() as u64,
+                move |e| notify.dispatch(Action::Notice(e)),
+            ));
+            store.close_session(&old);
+            persistence::show_session_in_address(&meta.id);
+            state.dispatch(Action::MovedTo(
+                SessionInfo {
+                    id: meta.id,
+                    writer: true,
+                },
+                format!(
+                    "You changed the past at step {at}: this is a new session. The old future is kept as “{name}” in your sessions."
+                ),
+            ));
+        }
+        Err(e) => state.dispatch(Action::Notice(format!(
+            "The new future could not be saved: {e}"
+        ))),
+    }
 }
 
 /// Opens the store and the latest session, then hands the rebuilt world to the reducer.
@@ -123,8 +175,28 @@ pub fn SessionBar() -> Html {
                 if state.can_write()
                     && matches!(&state.persistence, Persistence::Ready(s) if s.id == writer.session())
                 {
-                    let sandbox = state.sandbox();
-                    writer.sync(&sandbox.lines()[..sandbox.settled_lines()]);
+                    let fork = state.sandbox_cell().borrow_mut().take_fork();
+                    match fork {
+                        // Acting in the past: the stored session keeps the old future; the new
+                        // one goes on in a session of its own.
+                        Some(fork) => {
+                            writer.close();
+                            let store = Rc::clone(writer.store());
+                            let old = writer.session().to_string();
+                            let slot = Rc::clone(&writer_slot);
+                            spawn_local(start_new_future(state, store, slot, old, fork.at));
+                        }
+                        None => {
+                            let sandbox = state.sandbox();
+                            writer.sync(sandbox.settled_timeline(), |i| sandbox.timeline_line(i));
+                            if let Some(checkpoint) = sandbox.latest_checkpoint() {
+                                if !sandbox.in_the_past() {
+                                    let settled = &sandbox.lines()[..sandbox.settled_lines()];
+                                    writer.offer_snapshot(settled, checkpoint);
+                                }
+                            }
+                        }
+                    }
                 }
             }
         });

@@ -17,6 +17,10 @@ pub enum Shortcut {
     Slower,
     Help,
     Close,
+    /// One step back on the timeline.
+    Back,
+    /// One step forward on the timeline.
+    Forward,
 }
 
 /// The shortcut for a key, given what has the focus: `on_button` (Space presses a focused
@@ -35,6 +39,8 @@ pub fn shortcut(key: &str, modifiers: bool, typing: bool, on_button: bool) -> Op
         "+" | "=" => Some(Shortcut::Faster),
         "-" | "_" => Some(Shortcut::Slower),
         "?" => Some(Shortcut::Help),
+        "[" => Some(Shortcut::Back),
+        "]" => Some(Shortcut::Forward),
         _ => None,
     }
 }
@@ -45,6 +51,7 @@ pub const SHORTCUTS: &[(&[&str], &str)] = &[
     (&[".", "→"], "Step: advance the clock once"),
     (&["+"], "Faster"),
     (&["-"], "Slower"),
+    (&["[", "]"], "Timeline: one step back, one step forward"),
     (&["?"], "Show these shortcuts"),
     (&["Esc"], "Close this list"),
     (
@@ -57,6 +64,15 @@ pub const SHORTCUTS: &[(&[&str], &str)] = &[
 fn run(state: &AppContext, s: Shortcut) {
     match s {
         Shortcut::PlayPause => toolbar::toggle_play(state),
+        Shortcut::Back | Shortcut::Forward => {
+            let shown = state.sandbox().lines().len();
+            let to = if s == Shortcut::Back {
+                shown.saturating_sub(1)
+            } else {
+                shown + 1
+            };
+            state.dispatch(Action::Jump(to));
+        }
         Shortcut::Step => {
             if !state.playing {
                 toolbar::step(state)

@@ -1,0 +1,81 @@
+//! The timeline: every step of the session (its console lines, a played stretch being one
+//! `advance` line), with a slider to scrub to any of them, back and forward one step, and a
+//! way back to the latest. Jumping restores the nearest checkpoint (one every 500 lines) and
+//! replays the lines after it. Looking at the past changes nothing; acting there starts a new
+//! future, and the old one is kept as a saved session (the session bar stores both).
+
+use crate::state::{Action, AppContext};
+use yew::prelude::*;
+
+/// What the timeline says about the step shown: `Step 12 of 40`.
+pub fn position_label(shown: usize, total: usize) -> String {
+    format!("Step {shown} of {total}")
+}
+
+#[component]
+pub fn Timeline() -> Html {
+    let Some(state) = use_context::<AppContext>() else {
+        return html! {};
+    };
+    let (shown, total, line) = {
+        let sandbox = state.sandbox();
+        let shown = sandbox.lines().len();
+        let line = shown
+            .checked_sub(1)
+            .and_then(|i| sandbox.lines().get(i))
+            .cloned()
+            .unwrap_or_else(|| "(the empty world)".to_string());
+        (shown, sandbox.timeline_len(), line)
+    };
+    let in_the_past = shown < total;
+    let jump = |to: usize| {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(Action::Jump(to)))
+    };
+    let on_slide = {
+        let state = state.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            if let Ok(to) = input.value().parse::<usize>() {
+                state.dispatch(Action::Jump(to));
+            }
+        })
+    };
+    html! {
+        <section class={classes!("timeline", in_the_past.then_some("in-the-past"))} aria-label="Timeline" data-testid="timeline">
+            <div class="timeline-row">
+                <button class="tool" data-testid="timeline-back" onclick={jump(shown.saturating_sub(1))}
+                        disabled={shown == 0} title="One step back ([)" aria-label="One step back">{ "◀" }</button>
+                <label class="timeline-slider">
+                    <span class="visually-hidden">{ "Step shown" }</span>
+                    <input type="range" min="0" max={total.to_string()} value={shown.to_string()}
+                           data-testid="timeline-slider" oninput={on_slide}
+                           aria-valuetext={position_label(shown, total)} />
+                </label>
+                <button class="tool" data-testid="timeline-forward" onclick={jump(shown + 1)}
+                        disabled={!in_the_past} title="One step forward (])" aria-label="One step forward">{ "▶" }</button>
+                <span class="timeline-position" data-testid="timeline-position" aria-live="polite">{ position_label(shown, total) }</span>
+                if in_the_past {
+                    <button class="tool" data-testid="timeline-latest" onclick={jump(total)}>{ "Back to the latest" }</button>
+                }
+            </div>
+            <p class="timeline-line"><code>{ line }</code></p>
+            if in_the_past {
+                <p class="timeline-note" data-testid="timeline-note">
+                    { format!("You are looking at step {shown}; {} later step{} wait ahead. Acting now starts a new future; the old one is kept in your sessions.", total - shown, if total - shown == 1 { "" } else { "s" }) }
+                </p>
+            }
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_position_names_the_step_and_the_total() {
+        assert_eq!(position_label(0, 0), "Step 0 of 0");
+        assert_eq!(position_label(12, 40), "Step 12 of 40");
+    }
+}
