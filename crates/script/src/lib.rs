@@ -36,8 +36,10 @@
 
 pub mod ast;
 pub mod base64url;
+pub mod echo;
 pub mod error;
 pub mod exec;
+pub mod export;
 pub mod help;
 pub mod lexer;
 pub mod share;
