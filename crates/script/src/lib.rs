@@ -44,6 +44,7 @@ pub mod help;
 pub mod lexer;
 pub mod share;
 pub mod suggest;
+pub mod why;
 
 mod admin;
 mod args;

@@ -119,6 +119,32 @@ impl DeliveryLedger {
         self.fetched_from.get(key).map(|o| o - 1)
     }
 
+    /// The lowest offset `group` ever fetched from `partition` (where its skips start
+    /// counting), if it fetched there.
+    pub fn first_fetched(&self, group: Option<&str>, partition: &TopicPartition) -> Option<i64> {
+        self.fetched_from
+            .get(&(group.map(str::to_string), partition.clone()))
+            .copied()
+    }
+
+    /// The highest offset of `partition` that `group` processed, pruned records included.
+    pub fn last_processed(&self, group: Option<&str>, partition: &TopicPartition) -> Option<i64> {
+        let g = group.map(str::to_string);
+        let held = self
+            .counts
+            .range(
+                (g.clone(), partition.clone(), i64::MIN)..=(g.clone(), partition.clone(), i64::MAX),
+            )
+            .next_back()
+            .map(|((_, _, o), _)| *o);
+        let folded = self
+            .pruned
+            .get(&(g, partition.clone()))
+            .filter(|p| p.processed_records > 0)
+            .and_then(|p| p.last_processed);
+        held.max(folded)
+    }
+
     /// Records of `partition` below this offset are only counted in the totals.
     pub fn pruned_below(&self, group: Option<&str>, partition: &TopicPartition) -> i64 {
         self.pruned
