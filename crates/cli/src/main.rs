@@ -4,6 +4,9 @@
 //!   file and prints each line's output, then the final state (text or JSON); `--trace`
 //!   prints the simulator events as JSON lines instead of the outputs.
 //! - `offset-express check FILE` parses a file without running it.
+//! - `offset-express export [--python | --shell] [--seed N] FILE` prints the scenario as code
+//!   for a real cluster on `localhost:9092`: one kafka-python program (the default), or a
+//!   bash script of Kafka's command-line tools with the client lines as comments.
 //! - `offset-express repl [--seed N]` is an interactive console with line editing and
 //!   history.
 //!
@@ -46,6 +49,21 @@ enum Action {
     },
     /// Parse a scenario file without running it.
     Check { file: PathBuf },
+    /// Print a scenario file as code for a real cluster on localhost:9092: a kafka-python
+    /// program (the default) or, with --shell, a bash script of Kafka's tools.
+    Export {
+        file: PathBuf,
+        /// A kafka-python program, one client object per simulated client (the default).
+        #[arg(long, conflicts_with = "shell")]
+        python: bool,
+        /// A bash script of the Kafka command-line tools; client lines become comments.
+        #[arg(long)]
+        shell: bool,
+        /// The seed the session is replayed with for the program's comments (a `seed` line
+        /// in the file wins).
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+    },
     /// An interactive console (line editing, history).
     Repl {
         #[arg(long, default_value_t = 0)]
@@ -79,6 +97,9 @@ fn main() -> ExitCode {
             trace,
         } => run(&file, seed, format, trace),
         Action::Check { file } => check(&file),
+        Action::Export {
+            file, shell, seed, ..
+        } => export(&file, shell, seed),
         Action::Repl { seed } => repl(seed),
     }
 }
@@ -160,6 +181,29 @@ fn check(file: &Path) -> ExitCode {
                 file.display(),
                 commands.len()
             );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            report(file, &source, &e.into());
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn export(file: &Path, shell: bool, seed: u64) -> ExitCode {
+    let source = match read(file) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    match script::parse_script(&source) {
+        Ok(commands) => {
+            let commands: Vec<script::Command> = commands.into_iter().map(|(_, c)| c).collect();
+            let code = if shell {
+                script::export::shell_script(&commands)
+            } else {
+                script::export::python_program(seed, &commands)
+            };
+            print!("{code}");
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -178,3 +178,65 @@ fn the_repl_runs_lines_from_a_pipe_and_keeps_going_after_an_error() {
     assert!(out.contains("\nt\n") || out.contains("t\n"), "{out}");
     assert!(stderr(&o).contains("there is no consumer or producer named 'p9'"));
 }
+
+#[test]
+fn export_prints_a_kafka_python_program_by_default_and_with_python() {
+    let file = scenario("export.oe", GOOD);
+    for args in [&["export"][..], &["export", "--python"][..]] {
+        let o = bin().args(args).arg(&file).output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let out = stdout(&o);
+        assert!(out.starts_with("#!/usr/bin/env python3\n"), "{out}");
+        assert!(out.contains("BOOTSTRAP = \"localhost:9092\""), "{out}");
+        assert!(
+            out.contains("admin.create_topics([NewTopic(\"orders\", num_partitions=2)])"),
+            "{out}"
+        );
+        assert!(out.contains("p1 = KafkaProducer("), "{out}");
+        assert!(
+            out.contains("p1.send(\"orders\", key=b\"alice\", value=b\"v\")"),
+            "{out}"
+        );
+        assert!(out.contains("p1.flush()"), "{out}");
+    }
+}
+
+#[test]
+fn export_with_shell_prints_the_kafka_tools_as_a_bash_script() {
+    let file = scenario("export-shell.oe", GOOD);
+    let o = bin()
+        .args(["export", "--shell"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.starts_with("#!/usr/bin/env bash\n"), "{out}");
+    assert!(out.contains("set -euo pipefail\n"), "{out}");
+    assert!(out.contains(
+        "kafka-topics.sh --bootstrap-server \"$BOOTSTRAP\" --create --topic orders --partitions 2\n"
+    ));
+    assert!(out.contains("#   p1.flush();\n"), "{out}");
+}
+
+#[test]
+fn export_reports_a_bad_line_with_its_place_and_refuses_two_formats() {
+    let file = scenario(
+        "export-bad.oe",
+        "producer p1\nsend p1 --topic t --valeu v\n",
+    );
+    let o = bin().arg("export").arg(&file).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).starts_with(&format!("{}:2:", file.display())),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stdout(&o).is_empty());
+    let o = bin()
+        .args(["export", "--python", "--shell"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+}
