@@ -1081,10 +1081,30 @@ impl Why {
         let team = capitalised(&v.team(&self.group));
         let process = v.pick("checked", "processed");
         match self.verdict {
-            Verdict::ProcessedTwice { times } => format!(
-                "{team} {process} {record} {times} times{} (at-least-once).",
-                v.pick("", ": a duplicate")
-            ),
+            Verdict::ProcessedTwice { times } => {
+                // Read again after a crash, a close or a hand-over: at-least-once. Read again
+                // only because a consumer sought back over it: a replay the application asked for.
+                let replay = !self.links.iter().any(|l| {
+                    matches!(
+                        l.kind,
+                        LinkKind::Crashed | LinkKind::Closed | LinkKind::Revoked | LinkKind::Lost
+                    )
+                }) && self.links.iter().any(|l| {
+                    l.kind
+                        == LinkKind::Resumed {
+                            how: ResumeHow::Seek,
+                        }
+                });
+                format!(
+                    "{team} {process} {record} {times} times{}{}.",
+                    v.pick("", ": a duplicate"),
+                    if replay {
+                        ", after a seek back"
+                    } else {
+                        " (at-least-once)"
+                    }
+                )
+            }
             Verdict::ProcessedOnce => {
                 format!("{team} {process} {record} once, as intended.")
             }
@@ -1097,9 +1117,19 @@ impl Why {
                         v.pick("team", "group")
                     )
                 } else {
+                    // A commit past it before it was processed: at-most-once.
+                    let committed_past = self.links.iter().any(|l| {
+                        matches!(l.kind, LinkKind::Committed { .. })
+                            && l.offset.is_some_and(|c| c > self.offset)
+                    });
                     format!(
-                        "{team} never {process} {record}{} (at-most-once).",
-                        v.pick("", ": skipped")
+                        "{team} never {process} {record}{}{}.",
+                        v.pick("", ": skipped"),
+                        if committed_past {
+                            " (at-most-once)"
+                        } else {
+                            ""
+                        }
                     )
                 }
             }

@@ -654,3 +654,41 @@ fn a_long_played_session_with_retention_stays_bounded() {
         );
     }
 }
+
+#[test]
+fn a_seek_back_is_a_replay_not_a_delivery_failure() {
+    let s = session(
+        7,
+        "
+kafka-topics --create --topic orders --partitions 1
+kafka-console-producer --topic orders --value one --value two
+consumer c1 group.id=billing enable.auto.commit=false auto.offset.reset=earliest
+subscribe c1 orders
+poll c1
+advance 3s
+poll c1
+process c1
+commitSync c1
+seek c1 orders:0 0
+poll c1
+process c1
+",
+    );
+    let w = why(&s, "billing", "orders", 0, 1);
+    assert_eq!(w.verdict, Verdict::ProcessedTwice { times: 2 });
+    assert_eq!(
+        chain(&w),
+        [
+            "8 Processed c1 gen 1 @1",
+            "10 Resumed { how: Seek } c1 @0",
+            "12 Processed c1 gen 1 @1",
+        ]
+    );
+    assert_eq!(
+        w.text(Words::Kafka),
+        "Group billing processed the record at offset 1 of orders-0 2 times: a duplicate, after \
+         a seek back. Consumer c1 (generation 1) processed offset 1 at step 8; consumer c1 moved \
+         to offset 0 at step 10 (seek); consumer c1 (generation 1) processed offset 1 again at \
+         step 12."
+    );
+}
