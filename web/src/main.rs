@@ -21,6 +21,7 @@ use components::lag::Lag;
 use components::legend::Legend;
 use components::notebook::Notebook;
 use components::platforms::Platforms;
+use components::presenter::Presenter;
 use components::producer_panel::ProducerPanel;
 use components::session_bar::SessionBar;
 use components::shortcuts::Shortcuts;
@@ -35,10 +36,12 @@ use yew::prelude::*;
 fn App() -> Html {
     let state = use_reducer(AppState::new);
     api::use_page_api(&state);
+    let presenting = state.presenting;
     html! {
         <ContextProvider<state::AppContext> context={state}>
-            <div class="app">
+            <div class={classes!("app", presenting.then_some("presenting"))}>
                 <Header />
+                <Presenter />
                 <SessionBar />
                 <Toolbar />
                 <Timeline />

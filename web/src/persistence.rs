@@ -192,11 +192,16 @@ pub async fn open(store: &Store) -> Result<Restored, String> {
 
 /// Offers `text` as a file download named `name`.
 pub fn download(name: &str, text: &str) -> Result<(), String> {
+    download_as(name, text, "application/json")
+}
+
+/// Offers `text` as a file download named `name` of media type `mime`.
+pub fn download_as(name: &str, text: &str, mime: &str) -> Result<(), String> {
     let window = web_sys::window().ok_or("no window")?;
     let document = window.document().ok_or("no document")?;
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
+    options.set_type(mime);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
         .map_err(|_| "could not build the file")?;
     let url =
@@ -319,7 +324,8 @@ impl Writer {
                 *step <= self.queued.get() && self.queue.borrow().is_empty()
             });
         if due {
-            if let Some((step, state)) = self.snapshot.borrow_mut().take() {
+            let taken = self.snapshot.borrow_mut().take();
+            if let Some((step, state)) = taken {
                 // A snapshot only saves time on the next reload: failing to store it loses
                 // nothing (the lines are stored), so it is not reported.
                 let _ = self

@@ -12,6 +12,7 @@
 //! so the merged line replays to the same world.
 
 use script::exec::{changes_state, Console, ExecError, LineOutput, Output, ScriptError};
+use script::why::{Causes, Why};
 use sim::{Event, WorldConfig};
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -31,11 +32,13 @@ const EVENT_LOG_LIMIT: usize = 400;
 /// so a reload replays only the lines after it.
 pub const CHECKPOINT_EVERY: usize = store::SNAPSHOT_INTERVAL as usize;
 
-/// The world after the first `lines` lines, as `sim`'s snapshot bytes.
+/// The world after the first `lines` lines, as `sim`'s snapshot bytes, with the causes
+/// recorded up to there (for "why?").
 #[derive(Clone, Debug)]
 pub struct Checkpoint {
     pub lines: usize,
     pub world: Rc<Vec<u8>>,
+    pub causes: Rc<Causes>,
 }
 
 /// A future abandoned by acting in the past: the lines after `at` as they were.
@@ -104,6 +107,8 @@ pub struct Sandbox {
     future: Vec<String>,
     /// A future the last line abandoned, until the page has saved it.
     forked: Option<Fork>,
+    /// What happened at which step, for "why?" (bounded: see `script::why`).
+    causes: Causes,
 }
 
 /// What rebuilding a stored session gave.
@@ -134,6 +139,7 @@ impl Sandbox {
             .map(|world| Checkpoint {
                 lines: 0,
                 world: Rc::new(world),
+                causes: Rc::new(Causes::new()),
             })
             .into_iter()
             .collect();
@@ -151,6 +157,7 @@ impl Sandbox {
             checkpoints,
             future: Vec::new(),
             forked: None,
+            causes: Causes::new(),
         }
     }
 
@@ -179,6 +186,7 @@ impl Sandbox {
         sandbox.checkpoints.push(Checkpoint {
             lines: before.len(),
             world: Rc::new(world),
+            causes: Rc::new(Causes::new()),
         });
         sandbox.lines = before;
         let problem = sandbox.replay(after).err();
@@ -238,6 +246,7 @@ impl Sandbox {
             self.checkpoints.push(Checkpoint {
                 lines: self.lines.len(),
                 world: Rc::new(world),
+                causes: Rc::new(self.causes.clone()),
             });
         }
     }
@@ -297,6 +306,7 @@ impl Sandbox {
             .unwrap_or(Checkpoint {
                 lines: 0,
                 world: Rc::new(Vec::new()),
+                causes: Rc::new(Causes::new()),
             });
         let mut all = std::mem::take(&mut self.lines);
         all.append(&mut self.future);
@@ -310,7 +320,10 @@ impl Sandbox {
                 Console::resume(&from.world, &all[..from.lines]).map_err(|e| e.to_string())
             };
             match restored {
-                Ok(console) => self.console = console,
+                Ok(console) => {
+                    self.console = console;
+                    self.causes = (*from.causes).clone();
+                }
                 Err(e) => {
                     self.lines = all;
                     return Err(format!("the saved world could not be read: {e}"));
@@ -487,6 +500,8 @@ impl Sandbox {
     }
 
     fn record(&mut self, events: &[Event]) {
+        // Steps of "why?" are line numbers: a growing play line keeps its number.
+        self.causes.record(self.lines.len() as u64, events);
         self.step += 1;
         self.latest = events.to_vec();
         for event in events {
@@ -501,6 +516,13 @@ impl Sandbox {
         while self.events.len() > EVENT_LOG_LIMIT {
             self.events.pop_front();
         }
+    }
+
+    /// Why `group` processed the record at `offset` of `topic`:`partition` as often as it
+    /// did (twice, never …): the chain of steps from the core's events and ledger.
+    pub fn why(&self, group: &str, topic: &str, partition: i32, offset: i64) -> Option<Why> {
+        self.causes
+            .explain(&self.console, group, topic, partition, offset)
     }
 
     /// The world's state hash, as the JS API gives it.

@@ -21,12 +21,20 @@ pub struct SessionInfo {
     pub writer: bool,
 }
 
+/// A session opened from a share link: shown read-only until the learner makes it theirs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SharedInfo {
+    pub name: String,
+}
+
 /// Whether the page has its saved session yet.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Persistence {
     /// The store is opening; the world shown is the starting one.
     Opening,
     Ready(SessionInfo),
+    /// A shared session, read-only; nothing of it is stored yet.
+    Shared(SharedInfo),
 }
 
 /// A session rebuilt from the store.
@@ -58,6 +66,8 @@ pub struct AppState {
     pub show_help: bool,
     /// The latest message for the learner from a button (the console shows its own).
     pub status: Option<Result<String, String>>,
+    /// Presentation mode: the timeline step by step in large type, the console hidden.
+    pub presenting: bool,
 }
 
 pub enum Action {
@@ -80,6 +90,9 @@ pub enum Action {
     MovedTo(SessionInfo, String),
     /// Show the world after this many lines of the session's timeline.
     Jump(usize),
+    /// Show a shared session (read-only until made the learner's own).
+    ShowShared(Box<Rebuilt>, SharedInfo),
+    SetPresenting(bool),
     Notice(String),
     DismissNotices,
 }
@@ -97,6 +110,7 @@ impl AppState {
             show_replicas: false,
             show_help: false,
             status: None,
+            presenting: false,
         }
     }
 
@@ -124,9 +138,12 @@ impl AppState {
     }
 
     fn refuse(&mut self) {
-        self.status = Some(Err(
-            "This tab is only following the session; take it over to make changes.".into(),
-        ));
+        self.status = Some(Err(match self.persistence {
+            Persistence::Shared(_) => {
+                "This shared session is read-only: make it yours to change it.".into()
+            }
+            _ => "This tab is only following the session; take it over to make changes.".into(),
+        }));
     }
 }
 
@@ -169,6 +186,24 @@ impl Reducible for AppState {
             Action::MovedTo(session, why) => {
                 next.persistence = Persistence::Ready(session);
                 next.notices.push(why);
+            }
+            Action::ShowShared(rebuilt, shared) => {
+                let Rebuilt { sandbox, problem } = *rebuilt;
+                next.sandbox = Rc::new(RefCell::new(sandbox));
+                next.persistence = Persistence::Shared(shared);
+                next.playing = false;
+                next.notices.extend(problem);
+            }
+            Action::SetPresenting(on) => {
+                next.presenting = on;
+                next.playing = false;
+                if on {
+                    // A presentation starts at the first step and walks forward.
+                    let result = next.sandbox.borrow_mut().jump(0);
+                    if let Err(e) = result {
+                        next.status = Some(Err(e));
+                    }
+                }
             }
             Action::Jump(to) => {
                 next.playing = false;

@@ -47,8 +47,8 @@ pub use export::{ExportedSession, ImportError};
 pub use guard::{ChangeKind, Role, SessionChange, Subscription};
 pub use memory::MemoryStorage;
 pub use model::{
-    snapshot_due, ChapterProgress, LoadedSession, LoadedTail, NewSession, Preferences, ReducedMotion,
-    SessionMeta, Snapshot, Vocabulary, SCHEMA_VERSION, SNAPSHOT_INTERVAL,
+    snapshot_due, ChapterProgress, LoadedSession, LoadedTail, NewSession, Preferences,
+    ReducedMotion, SessionMeta, Snapshot, Vocabulary, SCHEMA_VERSION, SNAPSHOT_INTERVAL,
 };
 pub use notice::Notice;
 pub use storage::Storage;

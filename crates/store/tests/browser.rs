@@ -69,8 +69,14 @@ async fn a_long_session_reopens_from_its_latest_snapshot_and_the_lines_after_it(
     {
         let (store, _) = Store::open(&ns).await;
         id = session_with_steps(&store, 9).await;
-        store.put_latest_snapshot(&id, 4, &json!({"at": 4})).await.unwrap();
-        store.put_latest_snapshot(&id, 8, &json!({"at": 8})).await.unwrap();
+        store
+            .put_latest_snapshot(&id, 4, &json!({"at": 4}))
+            .await
+            .unwrap();
+        store
+            .put_latest_snapshot(&id, 8, &json!({"at": 8}))
+            .await
+            .unwrap();
     }
     let (store, _) = Store::open(&ns).await;
     let (tail, _) = store.open_session_tail(&id).await.unwrap();
@@ -81,7 +87,10 @@ async fn a_long_session_reopens_from_its_latest_snapshot_and_the_lines_after_it(
     let exported: serde_json::Value =
         serde_json::from_str(&store.export_session(&id).await.unwrap()).unwrap();
     assert_eq!(
-        exported["sessions"][0]["snapshots"].as_array().unwrap().len(),
+        exported["sessions"][0]["snapshots"]
+            .as_array()
+            .unwrap()
+            .len(),
         1,
         "the older snapshot is deleted"
     );

@@ -9,6 +9,7 @@
 
 use crate::components::replicas::Replicas;
 use crate::components::train::WindowMove;
+use crate::components::why::WhyPanel;
 use crate::view::trains::{CheckerView, CompartmentView, Happened, Outside, SeatView, Slot};
 use crate::vocab::{capitalised, Term, Vocabulary};
 use yew::prelude::*;
@@ -74,6 +75,8 @@ pub fn Compartment(props: &Props) -> Html {
     } = props;
     let v = *v;
     let selected = use_state(|| None::<i64>);
+    // The team whose "why?" is open for the selected seat.
+    let why_group = use_state(|| None::<String>);
     let memory = use_mut_ref(Memory::default);
     let track = use_node_ref();
 
@@ -233,6 +236,37 @@ pub fn Compartment(props: &Props) -> Html {
     let details = (*selected)
         .and_then(|o| view.seat(o))
         .map(|s| seat_sentence(s, v));
+    // A "why?" for each team that checked the selected passenger twice or never.
+    let puzzling: Vec<(String, u32)> = (*selected)
+        .and_then(|o| view.seat(o))
+        .map(|s| {
+            s.checks
+                .iter()
+                .filter(|c| c.times != 1)
+                .map(|c| (c.team.group.clone(), c.times))
+                .collect()
+        })
+        .unwrap_or_default();
+    let why_shown = (*why_group)
+        .clone()
+        .filter(|g| puzzling.iter().any(|(p, _)| p == g));
+    let why_buttons = puzzling.into_iter().map(|(group, times)| {
+        let open = why_shown.as_deref() == Some(group.as_str());
+        let label = if times == 0 {
+            format!("Why never checked by {group}?")
+        } else {
+            format!("Why ×{times} for {group}?")
+        };
+        let why_group = why_group.clone();
+        let onclick = Callback::from(move |_: MouseEvent| {
+            why_group.set((!open).then(|| group.clone()));
+        });
+        html! {
+            <button class="link-button why-button" data-testid="why-button" aria-expanded={open.to_string()} {onclick}>
+                { label }
+            </button>
+        }
+    });
 
     html! {
         <li class="compartment" data-partition={partition.to_string()}>
@@ -307,7 +341,11 @@ pub fn Compartment(props: &Props) -> Html {
             </div>
             <p class="seat-details" aria-live="polite">
                 { details.unwrap_or_else(|| format!("Point at or focus a {} to see its {}.", Term::Offset.word(v), Term::Record.word(v))) }
+                { for why_buttons }
             </p>
+            if let (Some(group), Some(offset)) = (why_shown, *selected) {
+                <WhyPanel group={group} topic={view.topic.clone()} partition={partition} offset={offset} />
+            }
             if let Some(text) = note {
                 <p class="departed" role="status">{ text }</p>
             }

@@ -3,6 +3,7 @@
 //! it is about; the box runs what the learner types, with Tab completion and Up/Down history.
 
 use crate::completion::{self, History, Names};
+use crate::components::code_echo::CodeEcho;
 use crate::session::{Exchange, LineError};
 use crate::state::{Action, AppContext, Persistence};
 use web_sys::HtmlInputElement;
@@ -75,6 +76,9 @@ fn ExchangeView(props: &ExchangeProps) -> Html {
                 { caret_line }
             </div>
             { answer }
+            if e.result.is_ok() {
+                <CodeEcho line={e.line.clone()} />
+            }
         </li>
     }
 }

@@ -2,6 +2,7 @@
 //! follows another tab's changes, and shows the learner what it could not do (in memory only,
 //! read-only, damaged data …) with a way out where there is one.
 
+use crate::components::sharing::{self, CodeExport, SessionList, ShareButton, SharedBanner, Slots};
 use crate::persistence::{self, Writer};
 use crate::state::{Action, AppContext, Persistence, Restored, SessionInfo};
 use crate::vocab::Vocabulary;
@@ -113,6 +114,23 @@ async fn open_session(
         state.dispatch(Action::SetVocabulary(from_store_vocabulary(
             preferences.vocabulary,
         )));
+    }
+    if let Some(payload) = sharing::shared_in_address() {
+        match sharing::open_shared(&payload) {
+            Ok((rebuilt, shared)) => {
+                state.dispatch(Action::ShowShared(Box::new(rebuilt), shared));
+                *store_slot.borrow_mut() = Some(store);
+                return;
+            }
+            Err(e) => {
+                state.dispatch(Action::Notice(format!(
+                    "The shared link could not be opened: {e}. Nothing was changed; your own session is open instead."
+                )));
+                if let Some(window) = web_sys::window() {
+                    let _ = window.location().set_hash("");
+                }
+            }
+        }
     }
     match persistence::open(&store).await {
         Ok(restored) => {
@@ -336,10 +354,19 @@ pub fn SessionBar() -> Html {
             "Another tab is driving this session; this one follows it.".to_string(),
             "session-following",
         ),
+        Persistence::Shared(_) => (
+            "A shared session: not saved unless you make it yours".to_string(),
+            "session-shared",
+        ),
+    };
+    let slots = Slots {
+        store: store_slot.clone(),
+        writer: writer_slot.clone(),
     };
     let following = matches!(&state.persistence, Persistence::Ready(s) if !s.writer);
     html! {
         <section class="session-bar" aria-live="polite">
+            <SharedBanner slots={slots.clone()} />
             <p class={classes!("session-status", class)} data-testid="session-status">
                 { status }
                 if following {
@@ -347,6 +374,9 @@ pub fn SessionBar() -> Html {
                 }
                 <button class="link-button" data-testid="export-session" onclick={export}
                         disabled={!matches!(state.persistence, Persistence::Ready(_))}>{ "Export" }</button>
+                <CodeExport />
+                <ShareButton />
+                <SessionList slots={slots} />
                 <label class="link-button">
                     { "Import…" }
                     <input type="file" class="visually-hidden" data-testid="import-session"

@@ -21,6 +21,7 @@ pub enum Shortcut {
     Back,
     /// One step forward on the timeline.
     Forward,
+    EndPresentation,
 }
 
 /// The shortcut for a key, given what has the focus: `on_button` (Space presses a focused
@@ -41,6 +42,16 @@ pub fn shortcut(key: &str, modifiers: bool, typing: bool, on_button: bool) -> Op
         "?" => Some(Shortcut::Help),
         "[" => Some(Shortcut::Back),
         "]" => Some(Shortcut::Forward),
+        _ => None,
+    }
+}
+
+/// What a key does in presentation mode (before the usual shortcuts).
+pub fn presenting_key(key: &str) -> Option<Shortcut> {
+    match key {
+        "ArrowRight" | "PageDown" | " " | "Spacebar" => Some(Shortcut::Forward),
+        "ArrowLeft" | "PageUp" => Some(Shortcut::Back),
+        "Escape" => Some(Shortcut::EndPresentation),
         _ => None,
     }
 }
@@ -84,6 +95,7 @@ fn run(state: &AppContext, s: Shortcut) {
             }
         }
         Shortcut::Help => state.dispatch(Action::SetHelp(!state.show_help)),
+        Shortcut::EndPresentation => state.dispatch(Action::SetPresenting(false)),
         Shortcut::Close => {
             if state.show_help {
                 state.dispatch(Action::SetHelp(false))
@@ -125,6 +137,14 @@ fn listen(latest: std::rc::Rc<std::cell::RefCell<AppContext>>) -> impl FnOnce() 
             let on_button = matches!(tag.as_str(), "button" | "a" | "summary");
             let modifiers = e.ctrl_key() || e.meta_key() || e.alt_key();
             let state = latest.borrow().clone();
+            // Presenting: the arrows walk the timeline and Escape ends the presentation.
+            if state.presenting && !typing && !modifiers {
+                if let Some(s) = presenting_key(&e.key()) {
+                    e.prevent_default();
+                    run(&state, s);
+                    return;
+                }
+            }
             // While the overlay is open only its own keys work.
             let Some(s) = shortcut(&e.key(), modifiers, typing, on_button)
                 .filter(|s| !state.show_help || matches!(s, Shortcut::Close | Shortcut::Help))
@@ -263,5 +283,14 @@ mod tests {
             shortcut("Escape", false, true, false),
             Some(Shortcut::Close)
         );
+    }
+
+    #[test]
+    fn presenting_the_arrows_walk_the_timeline_and_escape_ends_it() {
+        assert_eq!(presenting_key("ArrowRight"), Some(Shortcut::Forward));
+        assert_eq!(presenting_key(" "), Some(Shortcut::Forward));
+        assert_eq!(presenting_key("ArrowLeft"), Some(Shortcut::Back));
+        assert_eq!(presenting_key("Escape"), Some(Shortcut::EndPresentation));
+        assert_eq!(presenting_key("k"), None);
     }
 }

@@ -1,0 +1,46 @@
+//! Presentation mode, for a teacher in front of a class: the session's steps one at a time
+//! (→ and ← or the buttons), the line of each step in large type, the console and controls
+//! hidden. Esc or "End" returns to the sandbox at the step shown.
+
+use crate::components::timeline::position_label;
+use crate::state::{Action, AppContext};
+use yew::prelude::*;
+
+#[component]
+pub fn Presenter() -> Html {
+    let Some(state) = use_context::<AppContext>() else {
+        return html! {};
+    };
+    if !state.presenting {
+        return html! {};
+    }
+    let (shown, total, line) = {
+        let sandbox = state.sandbox();
+        let shown = sandbox.lines().len();
+        let line = shown
+            .checked_sub(1)
+            .and_then(|i| sandbox.lines().get(i))
+            .cloned()
+            .unwrap_or_else(|| "The world before the first step".to_string());
+        (shown, sandbox.timeline_len(), line)
+    };
+    let jump = |to: usize| {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(Action::Jump(to)))
+    };
+    let end = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(Action::SetPresenting(false)))
+    };
+    html! {
+        <section class="presenter" data-testid="presenter" aria-label="Presentation">
+            <p class="presenter-position" data-testid="presenter-position" aria-live="polite">{ position_label(shown, total) }</p>
+            <p class="presenter-line" data-testid="presenter-line"><code>{ line }</code></p>
+            <div class="presenter-buttons">
+                <button class="tool" onclick={jump(shown.saturating_sub(1))} disabled={shown == 0}>{ "← Back" }</button>
+                <button class="tool" onclick={jump(shown + 1)} disabled={shown >= total}>{ "Next →" }</button>
+                <button class="tool" data-testid="end-presentation" onclick={end}>{ "End (Esc)" }</button>
+            </div>
+        </section>
+    }
+}
