@@ -164,6 +164,8 @@ pub(crate) const PRODUCER: &[Spec] = &[
     spec("partitioner.ignore.keys", Kind::Bool),
     spec("request.timeout.ms", INT0),
     spec("retries", INT0),
+    spec("retry.backoff.max.ms", LONG0),
+    spec("retry.backoff.ms", LONG0),
     spec("value.serializer", Kind::Text),
 ];
 

@@ -250,7 +250,7 @@ pub enum Command {
     },
     // ----- producers ------------------------------------------------------------------
     /// `new KafkaProducer<>(props)`: `acks`, `linger.ms`, `batch.size`, `retries`,
-    /// `retry.backoff.ms`, `delivery.timeout.ms`, `request.timeout.ms`,
+    /// `retry.backoff.ms`, `retry.backoff.max.ms`, `delivery.timeout.ms`, `request.timeout.ms`,
     /// `enable.idempotence`, `partitioner.class` (`round_robin` for the
     /// `RoundRobinPartitioner`).
     CreateProducer {

@@ -21,8 +21,9 @@ use serde::{Deserialize, Serialize};
 /// Version 2 added the clients (consumer groups, consumers, producers) to the world; a
 /// version 1 snapshot is refused as `UNSUPPORTED_VERSION`. Version 3 added played clients
 /// (applications and their timers) and the delivery ledger's pruned totals; a version 2
-/// snapshot is refused the same way (a session's command log replays it instead).
-pub const SNAPSHOT_VERSION: u32 = 3;
+/// snapshot is refused the same way (a session's command log replays it instead). Version 4
+/// added the producers' `retry.backoff.max.ms` (KIP-580 exponential retry backoff).
+pub const SNAPSHOT_VERSION: u32 = 4;
 /// The session format this build writes and reads.
 pub const SESSION_VERSION: u32 = 1;
 

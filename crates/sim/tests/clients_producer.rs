@@ -193,6 +193,72 @@ fn not_enough_replicas_is_retried_until_the_isr_recovers() {
     assert_eq!(acked(&e), 1);
 }
 
+/// The retries of one record while two of three brokers are down: the waits between them,
+/// read from the `Retrying` events (each says when the next attempt goes).
+fn outage_retry_waits(props: &[(&str, &str)]) -> Vec<i64> {
+    let mut w = World::new(3, WorldConfig::default());
+    w.apply(Command::CreateTopic {
+        name: "orders".into(),
+        partitions: 1,
+        replication_factor: Some(3),
+        config: TopicConfigOverrides {
+            min_insync_replicas: Some(2),
+            ..Default::default()
+        },
+    })
+    .unwrap();
+    let p = w.partition("orders", 0).unwrap();
+    let leader = p.leader().unwrap();
+    for b in p.replica_ids().into_iter().filter(|b| *b != leader) {
+        w.apply(Command::KillBroker { broker: b }).unwrap();
+    }
+    let mut all = vec![("linger.ms", "0")];
+    all.extend_from_slice(props);
+    producer(&mut w, "p1", &all);
+    let start = w.now_ms();
+    let mut events = send(&mut w, "p1", "orders", None, "a");
+    events.extend(advance(&mut w, 130_000));
+    let mut at = start;
+    let mut waits = Vec::new();
+    for e in &producer_events(&events) {
+        if let ProducerEvent::Retrying { retry_at_ms, .. } = e {
+            waits.push(retry_at_ms - at);
+            at = *retry_at_ms;
+        }
+    }
+    waits
+}
+
+#[test]
+fn retries_back_off_exponentially_with_jitter_up_to_retry_backoff_max_ms() {
+    // KIP-580 (Kafka 3.7+): 100 ms × 2^n, ±20 %, never above retry.backoff.max.ms (1000).
+    let waits = outage_retry_waits(&[]);
+    let bounds = [(80, 120), (160, 240), (320, 480), (640, 960)];
+    for (w, (lo, hi)) in waits.iter().zip(bounds) {
+        assert!((lo..=hi).contains(w), "{waits:?}");
+    }
+    assert!(
+        waits[4..].iter().all(|w| (800..=1000).contains(w)),
+        "{waits:?}"
+    );
+    // Over the two minutes of delivery.timeout.ms: about 120 tries, not 1,200.
+    assert!(
+        (110..=160).contains(&waits.len()),
+        "{} retries",
+        waits.len()
+    );
+    // Seeded: the same world retries at the same moments.
+    assert_eq!(waits, outage_retry_waits(&[]));
+    // The cap is a config; a cap at retry.backoff.ms is the old constant backoff.
+    let capped = outage_retry_waits(&[("retry.backoff.max.ms", "300")]);
+    assert!(
+        capped[2..].iter().all(|w| (240..=300).contains(w)),
+        "{capped:?}"
+    );
+    let constant = outage_retry_waits(&[("retry.backoff.max.ms", "100")]);
+    assert!(constant.iter().all(|w| *w == 100), "{constant:?}");
+}
+
 /// A follower stops fetching, so an `acks=all` write waits; after `request.timeout.ms`
 /// the producer sends it again. Without idempotence the log gets a second copy; with it,
 /// the broker recognises the sequence number and writes nothing.

@@ -70,7 +70,11 @@ pub(super) fn poll(console: &mut Console, span: Span, consumer: &str) -> Result<
     } else {
         Vec::new()
     };
-    if records.is_empty() {
+    // A poll that threw returned nothing: the exception is the whole answer.
+    let threw = events.iter().any(|e| {
+        matches!(e, Event::ConsumerFailed { consumer: c, operation, .. } if c == consumer && operation == "poll")
+    });
+    if records.is_empty() && !threw {
         let _ = writeln!(text, "{consumer}: no records");
     }
     for r in records {

@@ -16,13 +16,104 @@ fn list(ids: &[sim::BrokerId]) -> String {
         .join(",")
 }
 
+/// How a producer's `Retrying` event is told: runs of the same error on the same partition
+/// are summed up, so a two-minute outage reads as a few lines, not one per retry.
+#[derive(Clone, Copy, PartialEq)]
+enum RetryLine {
+    /// Its own line (a run of one or two retries, or the first of a longer run).
+    Own,
+    /// Inside a run: told by the run's summary.
+    Hidden,
+    /// The last of a run: the summary of the `more` retries after the run's first.
+    Summary { more: usize },
+}
+
+/// Marks each `Retrying` event: consecutive retries of the same producer, partition and error
+/// (whatever other events come between) form a run, which the producer's next line about
+/// that partition (acknowledged, failed, another error) or its close ends.
+fn retry_lines(events: &[Event]) -> Vec<RetryLine> {
+    use sim::clients::ProducerEvent as P;
+    use std::collections::BTreeMap;
+    let mut marks = vec![RetryLine::Own; events.len()];
+    // (producer, topic, partition) -> (error, indices of the open run)
+    let mut open: BTreeMap<(&str, &str, i32), (&str, Vec<usize>)> = BTreeMap::new();
+    let mut runs: Vec<Vec<usize>> = Vec::new();
+    for (i, e) in events.iter().enumerate() {
+        let Event::Producer { producer, event } = e else {
+            continue;
+        };
+        let (topic, partition) = match event {
+            P::Retrying {
+                topic,
+                partition,
+                error,
+                ..
+            } => {
+                let key = (producer.as_str(), topic.as_str(), *partition);
+                match open.get_mut(&key) {
+                    Some((err, run)) if *err == error.as_str() => run.push(i),
+                    _ => {
+                        if let Some((_, run)) = open.insert(key, (error.as_str(), vec![i])) {
+                            runs.push(run);
+                        }
+                    }
+                }
+                continue;
+            }
+            P::Acknowledged {
+                topic, partition, ..
+            }
+            | P::DuplicateRejected {
+                topic, partition, ..
+            }
+            | P::Failed {
+                topic, partition, ..
+            } => (topic.as_str(), *partition),
+            P::Closed => {
+                let ended: Vec<_> = open
+                    .keys()
+                    .filter(|k| k.0 == producer.as_str())
+                    .copied()
+                    .collect();
+                for k in ended {
+                    if let Some((_, run)) = open.remove(&k) {
+                        runs.push(run);
+                    }
+                }
+                continue;
+            }
+            P::RecordQueued { .. } | P::BatchSent { .. } => continue,
+        };
+        if let Some((_, run)) = open.remove(&(producer.as_str(), topic, partition)) {
+            runs.push(run);
+        }
+    }
+    runs.extend(open.into_values().map(|(_, run)| run));
+    for run in runs {
+        if let [_, middle @ .., last] = run.as_slice() {
+            if middle.is_empty() {
+                continue;
+            }
+            for &i in middle {
+                marks[i] = RetryLine::Hidden;
+            }
+            marks[*last] = RetryLine::Summary {
+                more: run.len() - 1,
+            };
+        }
+    }
+    marks
+}
+
 /// One line per event a learner should notice after a simulator verb (leaders, ISR,
 /// truncation, retention, expiry, failed writes), then the clock.
 ///
 /// Leader and ISR changes of the 50 partitions of `__consumer_offsets` are summed up in one
-/// line, so the learner's own topics stay readable.
+/// line, so the learner's own topics stay readable; so are a producer's repeated retries of
+/// the same error (the first is told, then how many more and when the next attempt goes).
 pub(super) fn narrate(events: &[Event]) -> String {
     let mut out = String::new();
+    let retries = retry_lines(events);
     let (mut internal_leaders, mut internal_isr) = (0, 0);
     // A record queued and sent by the same command (linger.ms=0, a full batch) needs only
     // its acknowledgement.
@@ -36,7 +127,7 @@ pub(super) fn narrate(events: &[Event]) -> String {
             _ => None,
         })
         .collect();
-    for e in events {
+    for (e, retry) in events.iter().zip(retries) {
         match e {
             Event::LeaderChanged { topic, .. } if topic == OFFSETS_TOPIC => {
                 internal_leaders += 1;
@@ -102,9 +193,20 @@ pub(super) fn narrate(events: &[Event]) -> String {
                 end_offset,
                 records,
                 ..
-            } => format!(
-                "{topic}-{partition}: retention deleted offsets {base_offset}..{end_offset} ({records} records)"
-            ),
+            } => {
+                // `end_offset` is one past the segment's last offset: print the inclusive range,
+                // as every other range of offsets is printed.
+                let last = end_offset.0.saturating_sub(1).max(base_offset.0);
+                let offsets = if last == base_offset.0 {
+                    format!("offset {base_offset}")
+                } else {
+                    format!("offsets {base_offset}..{last}")
+                };
+                format!(
+                    "{topic}-{partition}: retention deleted {offsets} ({records} {})",
+                    if *records == 1 { "record" } else { "records" }
+                )
+            }
             Event::LogCompacted {
                 topic,
                 partition,
@@ -130,6 +232,24 @@ pub(super) fn narrate(events: &[Event]) -> String {
                 producer,
                 event: sim::clients::ProducerEvent::RecordQueued { .. },
             } if sent.contains(producer.as_str()) => continue,
+            Event::Producer {
+                producer,
+                event:
+                    sim::clients::ProducerEvent::Retrying {
+                        topic,
+                        partition,
+                        error,
+                        attempt,
+                        retry_at_ms,
+                    },
+            } if retry != RetryLine::Own => match retry {
+                RetryLine::Summary { more } => format!(
+                    "{producer}: {topic}-{partition}: the same error ({}) {more} more {}; retrying (attempt {attempt} at {retry_at_ms} ms)",
+                    error.split(':').next().unwrap_or(error),
+                    if more == 1 { "time" } else { "times" }
+                ),
+                _ => continue,
+            },
             Event::Producer { producer, event } => match producer_line(event) {
                 Some(line) => format!("{producer}: {line}"),
                 None => continue,
@@ -159,6 +279,9 @@ pub(super) fn narrate(events: &[Event]) -> String {
                     .collect();
                 format!("{consumer}: processed {}", list.join(", "))
             }
+            Event::ConsumerRestarted { consumer, .. } => format!(
+                "{consumer}: restarted (a new instance with the same configs: its positions will come from the committed offsets)"
+            ),
             Event::AppStarted { client, app } => format!("{client}: {}", app_line(app)),
             Event::AppStopped { client, reason } => {
                 format!("{client}: application stopped ({reason}); manual control")

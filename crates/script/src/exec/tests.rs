@@ -514,3 +514,126 @@ mod durations {
         }
     }
 }
+
+#[test]
+fn a_two_minute_outage_prints_a_handful_of_retry_lines() {
+    let mut c = console(
+        "kafka-topics --create --topic t --replication-factor 3 --config min.insync.replicas=2\nproducer p acks=all\nkill-broker 1\nkill-broker 2\nsend p --topic t --value x\n",
+    );
+    let text = c.run_line("advance 2m").unwrap().text;
+    let retries: Vec<&str> = text.lines().filter(|l| l.contains("retrying")).collect();
+    assert_eq!(retries.len(), 2, "{text}");
+    assert!(
+        retries[0].starts_with("p: t-0: NOT_ENOUGH_REPLICAS: ")
+            && retries[0].ends_with("; retrying (attempt 2)"),
+        "{text}"
+    );
+    // KIP-580: about 120 tries in two minutes (the backoff reaches 1 s), told in one line.
+    let summary = retries[1];
+    assert!(
+        summary.starts_with("p: t-0: the same error (NOT_ENOUGH_REPLICAS) ")
+            && summary.contains(" more times; retrying (attempt "),
+        "{text}"
+    );
+    let more: usize = summary
+        .split(") ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!((100..150).contains(&more), "{summary}");
+    assert!(
+        text.contains("p: t-0: send failed: NOT_ENOUGH_REPLICAS"),
+        "{text}"
+    );
+    assert!(text.lines().count() < 12, "{text}");
+}
+
+#[test]
+fn retry_backoff_max_ms_is_a_producer_config() {
+    let mut c = console(
+        "kafka-topics --create --topic t --replication-factor 3 --config min.insync.replicas=2\nproducer p retry.backoff.ms=100 retry.backoff.max.ms=100\nkill-broker 1\nkill-broker 2\nsend p --topic t --value x\n",
+    );
+    // A cap at retry.backoff.ms: the constant backoff of Kafka before 3.7.
+    let text = c.run_line("advance 1s").unwrap().text;
+    assert!(
+        text.contains(
+            "the same error (NOT_ENOUGH_REPLICAS) 9 more times; retrying (attempt 11 at 1005 ms)"
+        ),
+        "{text}"
+    );
+    let err = c
+        .run_line("producer q retry.backoff.max.ms=-1")
+        .unwrap_err();
+    assert!(err.to_string().contains("retry.backoff.max.ms"), "{err}");
+}
+
+#[test]
+fn retention_names_the_offsets_it_deleted_inclusively() {
+    let mut c = console(
+        "kafka-topics --create --topic t --config retention.ms=1000 --config segment.bytes=100\nproducer p linger.ms=0\nsend p --topic t --value aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\nsend p --topic t --value aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\nsend p --topic t --value aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
+    );
+    let text = c.run_line("advance 10m").unwrap().text;
+    let deleted: Vec<&str> = text.lines().filter(|l| l.contains("retention")).collect();
+    assert!(!deleted.is_empty(), "{text}");
+    for line in deleted {
+        // "offsets A..B (N records)" with B - A + 1 = N here (no compaction gaps), or
+        // "offset A (1 record)".
+        let (range, count) = line
+            .split_once("deleted ")
+            .unwrap()
+            .1
+            .split_once(" (")
+            .unwrap();
+        let n: i64 = count.split(' ').next().unwrap().parse().unwrap();
+        let span = match range.strip_prefix("offsets ") {
+            Some(r) => {
+                let (a, b) = r.split_once("..").unwrap();
+                b.parse::<i64>().unwrap() - a.parse::<i64>().unwrap() + 1
+            }
+            None => {
+                assert!(
+                    range.starts_with("offset ") && count == "1 record)",
+                    "{line}"
+                );
+                1
+            }
+        };
+        assert_eq!(span, n, "{line}");
+    }
+}
+
+#[test]
+fn a_restarted_consumer_joins_without_a_subscription_change() {
+    let mut c = console(
+        "kafka-topics --create --topic t\nconsumer c1 group.id=g\nsubscribe c1 t\npoll c1\ncrash c1\n",
+    );
+    let text = c.run_line("restart c1").unwrap().text;
+    assert_eq!(
+        text,
+        "c1: restarted (a new instance with the same configs: its positions will come from the committed offsets)\n"
+    );
+    let text = c.run_line("poll c1").unwrap().text;
+    assert!(!text.contains("subscription changed"), "{text}");
+    assert!(text.contains("group g: c1-"), "{text}");
+    // A real change of topics by a member still rejoins.
+    let mut c = console("kafka-topics --create --topic t\nkafka-topics --create --topic u\nconsumer c1 group.id=g\nsubscribe c1 t\npoll c1\nadvance 5s\n");
+    let text = c.run_line("subscribe c1 u").unwrap().text;
+    assert!(
+        text.contains("c1: will rejoin the group (subscription changed)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_poll_that_threw_does_not_also_say_no_records() {
+    let mut c = console(
+        "kafka-topics --create --topic t\nconsumer c1 group.id=g auto.offset.reset=none\nsubscribe c1 t\npoll c1\nadvance 5s\n",
+    );
+    let text = c.run_line("poll c1").unwrap().text;
+    assert!(
+        text.contains("c1: poll threw NoOffsetForPartitionException"),
+        "{text}"
+    );
+    assert!(!text.contains("no records"), "{text}");
+}

@@ -158,8 +158,11 @@ pub struct ProducerSettings {
     pub batch_size: i64,
     /// `retries`, default 2147483647 (bounded by `delivery.timeout.ms`).
     pub retries: i64,
-    /// `retry.backoff.ms`, default 100.
+    /// `retry.backoff.ms`, default 100: the first retry's backoff (KIP-580).
     pub retry_backoff_ms: i64,
+    /// `retry.backoff.max.ms`, default 1000: the cap of the backoff, which doubles per
+    /// attempt from `retry.backoff.ms` (Kafka 3.7+, KIP-580).
+    pub retry_backoff_max_ms: i64,
     /// `delivery.timeout.ms`, default 120000.
     pub delivery_timeout_ms: i64,
     /// `request.timeout.ms`, default 30000: an unanswered `acks=all` request is retried.
@@ -178,6 +181,7 @@ impl Default for ProducerSettings {
             batch_size: 16_384,
             retries: i64::from(i32::MAX),
             retry_backoff_ms: 100,
+            retry_backoff_max_ms: 1000,
             delivery_timeout_ms: 120_000,
             request_timeout_ms: 30_000,
             enable_idempotence: true,
@@ -205,6 +209,7 @@ pub fn producer_settings(props: &BTreeMap<String, String>) -> Result<ProducerSet
             "batch.size" => p.batch_size = int(k, v, 0)?,
             "retries" => p.retries = int(k, v, 0)?,
             "retry.backoff.ms" => p.retry_backoff_ms = int(k, v, 0)?,
+            "retry.backoff.max.ms" => p.retry_backoff_max_ms = int(k, v, 0)?,
             "delivery.timeout.ms" => p.delivery_timeout_ms = int(k, v, 1)?,
             "request.timeout.ms" => p.request_timeout_ms = int(k, v, 1)?,
             "enable.idempotence" => {

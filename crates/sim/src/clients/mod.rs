@@ -26,8 +26,8 @@
 //! cooperative-sticky) and the simulator's `processing.ms.per.record` (0).
 //!
 //! Producer properties ([`producer_settings`]): `acks` (all), `linger.ms` (5),
-//! `batch.size` (16384), `retries`, `retry.backoff.ms` (100), `delivery.timeout.ms`
-//! (120000), `request.timeout.ms` (30000), `enable.idempotence` (true),
+//! `batch.size` (16384), `retries`, `retry.backoff.ms` (100), `retry.backoff.max.ms` (1000),
+//! `delivery.timeout.ms` (120000), `request.timeout.ms` (30000), `enable.idempotence` (true),
 //! `partitioner.class`.
 //!
 //! Kafka's classes behind each part: `ConsumerCoordinator` and `AbstractCoordinator`

@@ -8,9 +8,10 @@
 //!
 //! Retriable errors (`NOT_ENOUGH_REPLICAS`, `LEADER_NOT_AVAILABLE`, a write lost when the
 //! leader changed, an `acks=all` request unanswered after `request.timeout.ms`) are retried
-//! after `retry.backoff.ms` while `retries` and `delivery.timeout.ms` allow. A retry after a
-//! request timeout is the classic source of duplicates: the first attempt may have been
-//! written after all. An idempotent producer (`enable.idempotence`, the default with
+//! while `retries` and `delivery.timeout.ms` allow, after a backoff that doubles per attempt
+//! from `retry.backoff.ms` (100) up to `retry.backoff.max.ms` (1000), ±20 % jitter from the
+//! world's seeded source (Kafka 3.7+, KIP-580). A retry after a request timeout is the
+//! classic source of duplicates: the first attempt may have been written after all. An idempotent producer (`enable.idempotence`, the default with
 //! `acks=all`) numbers its records per partition (producer id, sequence) and the broker
 //! recognises the retry of a sequence it already has (`DUPLICATE_SEQUENCE_NUMBER`): no
 //! second copy. Simplification: the broker's last sequences are kept with the producer
@@ -18,9 +19,10 @@
 //!
 //! Kafka's classes: `RecordAccumulator` (batches, `linger.ms`, `batch.size`: a batch is
 //! ready when full or lingered long enough, or on `flush`), `BuiltInPartitioner`
-//! (KIP-794 stickiness), `Sender` (retries, `retry.backoff.ms`, `delivery.timeout.ms`,
-//! `request.timeout.ms`), `ProducerStateManager` / `ProducerAppendInfo` on the broker
-//! (duplicate sequence numbers), `ProducerConfig` (idempotence needs `acks=all`).
+//! (KIP-794 stickiness), `Sender` (retries, `delivery.timeout.ms`, `request.timeout.ms`),
+//! `ExponentialBackoff` (`retry.backoff.ms`, `retry.backoff.max.ms`), `ProducerStateManager`
+//! / `ProducerAppendInfo` on the broker (duplicate sequence numbers), `ProducerConfig`
+//! (idempotence needs `acks=all`).
 
 use super::{producer_settings, ProducerSettings};
 use crate::config::Acks;
@@ -104,7 +106,7 @@ struct Batch {
     records: Vec<PendingRecord>,
     created_ms: i64,
     bytes: u64,
-    /// Set for a batch waiting out `retry.backoff.ms`.
+    /// Set for a batch waiting out its retry backoff.
     retry_at_ms: Option<i64>,
 }
 
@@ -146,7 +148,7 @@ pub struct ProducerBatchView {
     pub records: Vec<(Option<String>, Option<String>)>,
     pub created_ms: i64,
     /// When it is sent: `created_ms + linger.ms` for an open batch, the retry time for one
-    /// waiting out `retry.backoff.ms`.
+    /// waiting out its retry backoff.
     pub send_at_ms: i64,
     /// Waiting to be retried.
     pub retry: bool,
@@ -597,7 +599,8 @@ impl World {
         }
     }
 
-    /// Queues records for another attempt after `retry.backoff.ms`, or fails those out of
+    /// Queues records for another attempt after the retry backoff (KIP-580: exponential from
+    /// `retry.backoff.ms` to `retry.backoff.max.ms`, with jitter), or fails those out of
     /// retries or past `delivery.timeout.ms`.
     fn retry_or_fail(
         &mut self,
@@ -612,7 +615,15 @@ impl World {
             return;
         };
         let s = p.settings.clone();
-        let retry_at = now.saturating_add(s.retry_backoff_ms);
+        // Kafka's `RecordAccumulator` waits `backoff(attempts - 1)` before a batch's next try.
+        let attempts = records.iter().map(|r| r.attempts).max().unwrap_or(1);
+        let backoff = retry_backoff(
+            s.retry_backoff_ms,
+            s.retry_backoff_max_ms,
+            attempts.saturating_sub(1),
+            &mut self.rng,
+        );
+        let retry_at = now.saturating_add(backoff);
         let (keep, give_up): (Vec<PendingRecord>, Vec<PendingRecord>) =
             records.into_iter().partition(|r| {
                 i64::from(r.attempts) <= s.retries
@@ -812,5 +823,95 @@ impl World {
             }
         }
         Ok(())
+    }
+}
+
+/// The backoff before the next try of a batch that failed `retries_so_far + 1` times, as
+/// Kafka 3.7+ computes it (KIP-580, `ExponentialBackoff` with multiplier 2 and jitter 0.2):
+/// `retry.backoff.ms × 2^retries_so_far`, capped at `retry.backoff.max.ms`, times a random
+/// factor in [0.8, 1.2) drawn from the world's seeded source, and never above the cap. When the
+/// cap is not above `retry.backoff.ms`, the backoff is the cap, without jitter.
+///
+/// Integer arithmetic only (millionths for the factor), so native and wasm builds agree.
+pub(crate) fn retry_backoff(
+    initial_ms: i64,
+    max_ms: i64,
+    retries_so_far: u32,
+    rng: &mut crate::rng::SimRng,
+) -> i64 {
+    let max_ms = max_ms.max(0);
+    let initial_ms = initial_ms.clamp(0, max_ms);
+    if max_ms <= initial_ms {
+        return initial_ms;
+    }
+    let mut term = initial_ms;
+    for _ in 0..retries_so_far {
+        if term == 0 || term >= max_ms {
+            break;
+        }
+        term = term.saturating_mul(2);
+    }
+    let term = term.min(max_ms);
+    let factor = 800_000 + i128::from(rng.below(400_000));
+    let jittered = i128::from(term) * factor / 1_000_000;
+    i64::try_from(jittered).unwrap_or(max_ms).min(max_ms)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::retry_backoff;
+    use crate::rng::SimRng;
+
+    #[test]
+    fn the_backoff_doubles_from_retry_backoff_ms_with_jitter_up_to_the_cap() {
+        // Kafka's defaults: 100 ms, then 200, 400, 800, then 1000 (each ±20 %, never above
+        // the cap).
+        let bounds = [
+            (80, 120),
+            (160, 240),
+            (320, 480),
+            (640, 960),
+            (800, 1000),
+            (800, 1000),
+        ];
+        let mut rng = SimRng::new(5);
+        for (retries, (lo, hi)) in bounds.iter().enumerate() {
+            let mut seen = (i64::MAX, i64::MIN);
+            for _ in 0..2000 {
+                let b = retry_backoff(100, 1000, retries as u32, &mut rng);
+                assert!(
+                    (*lo..=*hi).contains(&b),
+                    "retry {retries}: {b} not in {lo}..={hi}"
+                );
+                seen = (seen.0.min(b), seen.1.max(b));
+            }
+            // The jitter goes both ways (below the cap).
+            assert!(seen.0 < lo + 10, "retry {retries}: lowest {}", seen.0);
+            assert!(seen.1 > hi - 10, "retry {retries}: highest {}", seen.1);
+        }
+        assert!(retry_backoff(100, 1000, u32::MAX, &mut rng) <= 1000);
+    }
+
+    #[test]
+    fn a_cap_not_above_the_initial_backoff_is_a_constant_backoff_without_jitter() {
+        let mut rng = SimRng::new(1);
+        let before = rng.clone();
+        assert_eq!(retry_backoff(500, 200, 0, &mut rng), 200);
+        assert_eq!(retry_backoff(500, 200, 7, &mut rng), 200);
+        assert_eq!(retry_backoff(100, 100, 3, &mut rng), 100);
+        assert_eq!(retry_backoff(0, 0, 3, &mut rng), 0);
+        assert_eq!(rng, before, "no random draw without jitter");
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_backoffs() {
+        let draw = |seed| {
+            let mut rng = SimRng::new(seed);
+            (0..10)
+                .map(|n| retry_backoff(100, 1000, n, &mut rng))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(draw(9), draw(9));
+        assert_ne!(draw(9), draw(10));
     }
 }

@@ -246,8 +246,13 @@ impl Consumer {
             if self.mode == Mode::Manual {
                 self.assignment.clear();
             }
+            let was_subscribed = matches!(self.mode, Mode::Subscribed(_));
             self.mode = Mode::Subscribed(topics);
-            self.request_rejoin("subscription changed");
+            // A member whose topics changed rejoins; a first subscribe (a new or restarted
+            // consumer, which has no generation yet) simply joins.
+            if was_subscribed || self.generation >= 0 {
+                self.request_rejoin("subscription changed");
+            }
         }
         Ok(())
     }
