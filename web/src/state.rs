@@ -90,6 +90,9 @@ pub enum Action {
     MovedTo(SessionInfo, String),
     /// Show the world after this many lines of the session's timeline.
     Jump(usize),
+    /// Move along the timeline by this many steps from the one shown (when the action runs,
+    /// so quick key presses all count).
+    JumpBy(isize),
     /// Show a shared session (read-only until made the learner's own).
     ShowShared(Box<Rebuilt>, SharedInfo),
     SetPresenting(bool),
@@ -203,6 +206,17 @@ impl Reducible for AppState {
                     if let Err(e) = result {
                         next.status = Some(Err(e));
                     }
+                }
+            }
+            Action::JumpBy(by) => {
+                next.playing = false;
+                let shown = next.sandbox.borrow().lines().len();
+                let result = next
+                    .sandbox
+                    .borrow_mut()
+                    .jump(shown.saturating_add_signed(by));
+                if let Err(e) = result {
+                    next.status = Some(Err(e));
                 }
             }
             Action::Jump(to) => {

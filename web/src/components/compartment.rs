@@ -308,8 +308,8 @@ pub fn Compartment(props: &Props) -> Html {
                     </div>
                 }
             </div>
-            <div class="track" ref={track} style={track_style}
-                 onmouseleave={{ let select = select.clone(); Callback::from(move |_: MouseEvent| select.emit(None)) }}>
+            // The last seat pointed at stays selected, so its details and "why?" can be reached.
+            <div class="track" ref={track} style={track_style}>
                 <div class="rail">
                     <div class="ceiling">
                         <div key="hw" class={classes!("hw-line", hw_flag_right.then_some("flag-right"))}

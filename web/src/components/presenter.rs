@@ -24,9 +24,9 @@ pub fn Presenter() -> Html {
             .unwrap_or_else(|| "The world before the first step".to_string());
         (shown, sandbox.timeline_len(), line)
     };
-    let jump = |to: usize| {
+    let by = |steps: isize| {
         let state = state.clone();
-        Callback::from(move |_: MouseEvent| state.dispatch(Action::Jump(to)))
+        Callback::from(move |_: MouseEvent| state.dispatch(Action::JumpBy(steps)))
     };
     let end = {
         let state = state.clone();
@@ -37,8 +37,8 @@ pub fn Presenter() -> Html {
             <p class="presenter-position" data-testid="presenter-position" aria-live="polite">{ position_label(shown, total) }</p>
             <p class="presenter-line" data-testid="presenter-line"><code>{ line }</code></p>
             <div class="presenter-buttons">
-                <button class="tool" onclick={jump(shown.saturating_sub(1))} disabled={shown == 0}>{ "← Back" }</button>
-                <button class="tool" onclick={jump(shown + 1)} disabled={shown >= total}>{ "Next →" }</button>
+                <button class="tool" onclick={by(-1)} disabled={shown == 0}>{ "← Back" }</button>
+                <button class="tool" onclick={by(1)} disabled={shown >= total}>{ "Next →" }</button>
                 <button class="tool" data-testid="end-presentation" onclick={end}>{ "End (Esc)" }</button>
             </div>
         </section>

@@ -75,15 +75,8 @@ pub const SHORTCUTS: &[(&[&str], &str)] = &[
 fn run(state: &AppContext, s: Shortcut) {
     match s {
         Shortcut::PlayPause => toolbar::toggle_play(state),
-        Shortcut::Back | Shortcut::Forward => {
-            let shown = state.sandbox().lines().len();
-            let to = if s == Shortcut::Back {
-                shown.saturating_sub(1)
-            } else {
-                shown + 1
-            };
-            state.dispatch(Action::Jump(to));
-        }
+        Shortcut::Back => state.dispatch(Action::JumpBy(-1)),
+        Shortcut::Forward => state.dispatch(Action::JumpBy(1)),
         Shortcut::Step => {
             if !state.playing {
                 toolbar::step(state)

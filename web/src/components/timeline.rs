@@ -32,6 +32,10 @@ pub fn Timeline() -> Html {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| state.dispatch(Action::Jump(to)))
     };
+    let by = |steps: isize| {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(Action::JumpBy(steps)))
+    };
     let on_slide = {
         let state = state.clone();
         Callback::from(move |e: InputEvent| {
@@ -44,7 +48,7 @@ pub fn Timeline() -> Html {
     html! {
         <section class={classes!("timeline", in_the_past.then_some("in-the-past"))} aria-label="Timeline" data-testid="timeline">
             <div class="timeline-row">
-                <button class="tool" data-testid="timeline-back" onclick={jump(shown.saturating_sub(1))}
+                <button class="tool" data-testid="timeline-back" onclick={by(-1)}
                         disabled={shown == 0} title="One step back ([)" aria-label="One step back">{ "◀" }</button>
                 <label class="timeline-slider">
                     <span class="visually-hidden">{ "Step shown" }</span>
@@ -52,7 +56,7 @@ pub fn Timeline() -> Html {
                            data-testid="timeline-slider" oninput={on_slide}
                            aria-valuetext={position_label(shown, total)} />
                 </label>
-                <button class="tool" data-testid="timeline-forward" onclick={jump(shown + 1)}
+                <button class="tool" data-testid="timeline-forward" onclick={by(1)}
                         disabled={!in_the_past} title="One step forward (])" aria-label="One step forward">{ "▶" }</button>
                 <span class="timeline-position" data-testid="timeline-position" aria-live="polite">{ position_label(shown, total) }</span>
                 if in_the_past {
