@@ -344,10 +344,10 @@ pub fn SessionBar() -> Html {
     let (status, class) = match &state.persistence {
         Persistence::Opening => ("Opening your saved session…".to_string(), "session-opening"),
         Persistence::Ready(s) if s.writer => (
-            format!(
-                "Saved in this browser · {} steps",
-                state.sandbox().lines().len()
-            ),
+            match state.sandbox().timeline_len() {
+                1 => "Saved in this browser · 1 step".to_string(),
+                n => format!("Saved in this browser · {n} steps"),
+            },
             "session-saved",
         ),
         Persistence::Ready(_) => (
