@@ -7,6 +7,8 @@
 //! (due time, scheduling order) whatever the `Advance` that reaches it, and nothing runs at
 //! the end of an `Advance` that would not run in the middle of a longer one.
 
+mod props_support;
+
 use proptest::prelude::*;
 use sim::clients::CommitPolicy;
 use sim::{BrokerId, Command, TopicConfigOverrides, TopicPartition, World, WorldConfig};
@@ -175,10 +177,7 @@ fn pieces(total: i64, cuts: &[u16]) -> Vec<i64> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(48),
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(ProptestConfig::with_cases(props_support::cases("advance-split", 16, 1000)))]
 
     #[test]
     fn splitting_an_advance_never_changes_the_world(

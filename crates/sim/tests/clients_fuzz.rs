@@ -3,6 +3,7 @@
 //! the world exactly as it was, and the invariants hold after every step.
 
 mod clients_support;
+mod props_support;
 
 use clients_support::*;
 use proptest::prelude::*;
@@ -184,7 +185,7 @@ fn command() -> impl Strategy<Value = Command> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(ProptestConfig::with_cases(props_support::cases("clients-fuzz", 64, 3000)))]
 
     #[test]
     fn refused_client_commands_change_nothing_and_none_panics(commands in prop::collection::vec(command(), 1..40)) {

@@ -11,6 +11,7 @@
 //! be stopped again; a consumer whose application runs takes no manual steps.
 
 mod clients_support;
+mod props_support;
 
 use clients_support::*;
 use proptest::prelude::*;
@@ -352,7 +353,7 @@ fn replay(mode: Mode, strategy: &'static str, actions: &[Action]) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(ProptestConfig::with_cases(props_support::cases("clients", 12, 2000)))]
 
     #[test]
     fn commit_after_process_processes_every_record_at_least_once_eager(actions in prop::collection::vec(action(), 1..60)) {

@@ -5,6 +5,8 @@
 //! and the generation never goes back; once things settle every partition has an owner, and every record
 //! below a committed offset was processed at least once.
 
+mod props_support;
+
 use proptest::prelude::*;
 use sim::assignor::Assignor;
 use sim::consumer::{
@@ -361,7 +363,7 @@ fn run(strategy: Assignor, actions: &[Action]) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(128))]
+    #![proptest_config(ProptestConfig::with_cases(props_support::cases("groups", 32, 2500)))]
 
     #[test]
     fn no_partition_has_two_owners_with_the_eager_protocol(actions in prop::collection::vec(action(), 1..25)) {

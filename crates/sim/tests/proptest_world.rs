@@ -11,6 +11,8 @@
 //! Failing cases are kept by proptest in `proptest-regressions/` and replayed first; cases
 //! worth naming are also written out as tests at the bottom of this file.
 
+mod props_support;
+
 use proptest::prelude::*;
 use sim::{
     Acks, BrokerId, CleanupPolicy, Command, Event, Offset, OffsetCommit, Session,
@@ -301,7 +303,7 @@ fn run(seed: u64, ops: &[Op]) -> Result<(), String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig::with_cases(props_support::cases("world", 64, 8000)))]
 
     #[test]
     fn invariants_hold_after_every_step_of_random_command_sequences(

@@ -14,8 +14,10 @@ mod server;
 mod site;
 mod tools;
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
+use std::time::Instant;
 
 const USAGE: &str = "\
 usage: cargo xtask <task>
@@ -23,7 +25,9 @@ usage: cargo xtask <task>
 tasks:
   serve [--port N]   install the build tools, build the site (release) and serve dist/
   test               install the test tools and run every test layer (native, wasm, end to end)
-  test-native        layer 1 only: fmt, clippy, cargo test --workspace
+  test-native        layer 1 only: fmt, clippy, cargo test --workspace, the property tests (release)
+  test-props         only the property tests of the core, in release, with their figure
+                     (OE_PROPTEST_SCALE=K runs K times as many random sequences)
   test-wasm          layer 2 only: wasm-bindgen-test in headless Chromium and in Node
   test-e2e           layer 3 only: Playwright against the built static site
   dist               build the static site into dist/ and report its gzipped size
@@ -39,6 +43,7 @@ fn main() -> ExitCode {
         Some("serve") => serve(&args[1..]),
         Some("test") => test_all(),
         Some("test-native") => run_layers(&[Layer::Native]),
+        Some("test-props") => property_tests(),
         Some("test-wasm") => tools::ensure_test_tools().and_then(|_| run_layers(&[Layer::Wasm])),
         Some("test-e2e") => tools::ensure_test_tools().and_then(|_| run_layers(&[Layer::EndToEnd])),
         Some("pkg") => tools::ensure_build_tools().and_then(|_| pkg::build().map(|_| ())),
@@ -118,7 +123,7 @@ enum Layer {
 impl Layer {
     fn name(self) -> &'static str {
         match self {
-            Layer::Native => "layer 1, native (fmt, clippy, cargo test)",
+            Layer::Native => "layer 1, native (fmt, clippy, cargo test, property tests)",
             Layer::Wasm => "layer 2, wasm (wasm-bindgen-test in headless Chromium and Node)",
             Layer::EndToEnd => "layer 3, end to end (Playwright on the built static site)",
         }
@@ -185,7 +190,113 @@ fn native_layer() -> Result<(), String> {
             "warnings",
         ])),
         run(cargo().args(["test", "--workspace"])),
+        property_tests(),
     ])
+}
+
+/// The property tests of the core: random sequences of commands over the world, the clients
+/// and the groups, each step checked against the invariants. `cargo test --workspace` runs
+/// them in debug with a few cases each; here they run optimised with the volume CI relies on
+/// (see `crates/sim/tests/props_support`).
+const PROPERTY_TESTS: &[&str] = &[
+    "proptest_world",
+    "clients_properties",
+    "group_properties",
+    "clients_fuzz",
+    "advance_split",
+];
+
+/// Builds the property tests in release, runs them, and prints how many random sequences
+/// ran (as the tests themselves report them) and how long the run took (the test binaries
+/// only: neither the build nor a wait for cargo's lock counts).
+fn property_tests() -> Result<(), String> {
+    let mut build = cargo();
+    build.args([
+        "test",
+        "--release",
+        "-p",
+        "sim",
+        "--no-run",
+        "--message-format=json-render-diagnostics",
+    ]);
+    for name in PROPERTY_TESTS {
+        build.args(["--test", name]);
+    }
+    step("Building the property tests (release)");
+    let shown = format!("{build:?}");
+    let output = build
+        .current_dir(root())
+        .env("PATH", tools::path_with_tools())
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| format!("could not start {shown}: {e}"))?;
+    if !output.status.success() {
+        return Err(format!("{shown} failed ({})", output.status));
+    }
+    // Cargo's JSON messages: each test binary is an artifact with an "executable" path.
+    let messages = String::from_utf8_lossy(&output.stdout);
+    let binaries: Vec<PathBuf> = messages
+        .lines()
+        .filter_map(|line| {
+            let (_, rest) = line.split_once("\"executable\":\"")?;
+            Some(PathBuf::from(rest.split('"').next()?))
+        })
+        .collect();
+    if binaries.len() != PROPERTY_TESTS.len() {
+        return Err(format!(
+            "expected {} property test binaries, cargo built {}",
+            PROPERTY_TESTS.len(),
+            binaries.len()
+        ));
+    }
+    let report = root().join("target").join("proptest-report.txt");
+    if report.exists() {
+        std::fs::remove_file(&report)
+            .map_err(|e| format!("cannot remove {}: {e}", report.display()))?;
+    }
+    step("Running the property tests (release)");
+    let started = Instant::now();
+    let mut results = Vec::new();
+    for binary in &binaries {
+        // As `cargo test` runs them: from the crate's directory, where proptest keeps the
+        // sequences that once failed (`tests/*.proptest-regressions`).
+        let mut cmd = Command::new(binary);
+        cmd.env("OE_PROPTEST_REPORT", &report);
+        let shown = format!("{cmd:?}");
+        results.push(
+            cmd.current_dir(root().join("crates/sim"))
+                .status()
+                .map_err(|e| format!("could not start {shown}: {e}"))
+                .and_then(|status| {
+                    if status.success() {
+                        Ok(())
+                    } else {
+                        Err(format!("{shown} failed ({status})"))
+                    }
+                }),
+        );
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let text = std::fs::read_to_string(&report).unwrap_or_default();
+    let mut suites: BTreeMap<&str, u64> = BTreeMap::new();
+    for line in text.lines() {
+        if let Some((suite, n)) = line.split_once(' ') {
+            *suites.entry(suite).or_default() += n.trim().parse::<u64>().unwrap_or(0);
+        }
+    }
+    let total: u64 = suites.values().sum();
+    let parts: Vec<String> = suites.iter().map(|(s, n)| format!("{s} {n}")).collect();
+    let result = all_of(results);
+    println!(
+        "property tests: {total} random sequences ({}) in {seconds:.1} s, release build{}",
+        parts.join(", "),
+        if result.is_ok() { "" } else { "; FAILED" }
+    );
+    result?;
+    if total == 0 {
+        return Err("the property tests reported no random sequences".into());
+    }
+    Ok(())
 }
 
 /// Crates whose wasm tests run in headless Chromium (IndexedDB, the core in the browser) or in
