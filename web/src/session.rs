@@ -171,7 +171,7 @@ impl Sandbox {
 
     /// A stored session from its latest checkpoint: the world after `before` (the lines that
     /// built it), then `after` replayed on it. Gives an error (and the caller replays every
-    /// line instead) if the checkpoint cannot be read or is not the world its lines build.
+    /// line instead) if the checkpoint cannot be read.
     pub fn resume(
         seed: u64,
         config: WorldConfig,
