@@ -1221,6 +1221,7 @@ fn wide_screen() -> bool {
 
 #[component]
 pub fn Controls() -> Html {
+    let ready = crate::components::deferred::use_after_first_paint();
     let Some(state) = use_context::<AppContext>() else {
         return html! {};
     };
@@ -1273,21 +1274,24 @@ pub fn Controls() -> Html {
                     None => String::new(),
                 } }
             </p>
-            <GroupBox title={section(capitalised(&plural(Term::Producer.word(v))))} {open}>
-                <ProducerControls ..props.clone_props() />
-            </GroupBox>
-            <GroupBox title={section(format!("{} and {}", capitalised(&plural(Term::Consumer.word(v))), plural(Term::Group.word(v))))} {open}>
-                <ConsumerControls ..props.clone_props() />
-            </GroupBox>
-            <GroupBox title={section(capitalised(&plural(Term::Topic.word(v))))}>
-                <TopicControls ..props.clone_props() />
-            </GroupBox>
-            <GroupBox title={section(capitalised(&plural(Term::Broker.word(v))))}>
-                <ClusterControls ..props.clone_props() />
-            </GroupBox>
-            <GroupBox title={section("Time".to_string())}>
-                <TimeControls ..props />
-            </GroupBox>
+            // The forms come a task after the first render (see `deferred`).
+            if ready {
+                <GroupBox title={section(capitalised(&plural(Term::Producer.word(v))))} {open}>
+                    <ProducerControls ..props.clone_props() />
+                </GroupBox>
+                <GroupBox title={section(format!("{} and {}", capitalised(&plural(Term::Consumer.word(v))), plural(Term::Group.word(v))))} {open}>
+                    <ConsumerControls ..props.clone_props() />
+                </GroupBox>
+                <GroupBox title={section(capitalised(&plural(Term::Topic.word(v))))}>
+                    <TopicControls ..props.clone_props() />
+                </GroupBox>
+                <GroupBox title={section(capitalised(&plural(Term::Broker.word(v))))}>
+                    <ClusterControls ..props.clone_props() />
+                </GroupBox>
+                <GroupBox title={section("Time".to_string())}>
+                    <TimeControls ..props />
+                </GroupBox>
+            }
         </section>
     }
 }

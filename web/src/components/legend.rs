@@ -1,13 +1,18 @@
-//! The glossary: every train word next to its Kafka word and what it means.
+//! The glossary: every train word next to its Kafka word and what it means. It reads nothing
+//! of the world, so it is drawn once (a task after the first render) and never again.
 
-use crate::state::AppContext;
+use crate::components::deferred::use_after_first_paint;
 use crate::vocab::{capitalised, ALL_TERMS};
 use yew::prelude::*;
 
 #[component]
 pub fn Legend() -> Html {
-    if use_context::<AppContext>().is_none() {
-        return html! {};
+    if !use_after_first_paint() {
+        return html! {
+            <section class="panel legend" aria-labelledby="legend-title">
+                <h2 id="legend-title">{ "Train words, Kafka words" }</h2>
+            </section>
+        };
     }
     html! {
         <section class="panel legend" aria-labelledby="legend-title">

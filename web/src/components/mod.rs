@@ -4,6 +4,7 @@ pub mod code_echo;
 pub mod compartment;
 pub mod console;
 pub mod controls;
+pub mod deferred;
 pub mod event_log;
 pub mod header;
 pub mod lag;
