@@ -10,6 +10,7 @@ mod components;
 mod persistence;
 mod session;
 mod state;
+mod tutorial;
 mod view;
 mod vocab;
 
@@ -29,6 +30,7 @@ use components::teams::Teams;
 use components::timeline::Timeline;
 use components::toolbar::Toolbar;
 use components::train::Train;
+use components::tutorial::TutorialPanel;
 use state::AppState;
 use yew::prelude::*;
 
@@ -37,9 +39,10 @@ fn App() -> Html {
     let state = use_reducer(AppState::new);
     api::use_page_api(&state);
     let presenting = state.presenting;
+    let tutorial_open = state.tutorial.is_some();
     html! {
         <ContextProvider<state::AppContext> context={state}>
-            <div class={classes!("app", presenting.then_some("presenting"))}>
+            <div class={classes!("app", presenting.then_some("presenting"), tutorial_open.then_some("tutorial-open"))}>
                 <Header />
                 <Presenter />
                 <SessionBar />
@@ -55,6 +58,7 @@ fn App() -> Html {
                         <Lag />
                     </div>
                     <aside class="stage-side" aria-label="Console and controls">
+                        <TutorialPanel />
                         <Console />
                         <Controls />
                         <EventLog />

@@ -80,9 +80,14 @@ pub fn session_in_address() -> Option<String> {
     (!id.is_empty()).then(|| id.to_string())
 }
 
-/// Names the open session in the page's address, so a reload (or a bookmark) reopens it.
+/// Names the open session in the page's address, so a reload (or a bookmark) reopens it. An
+/// address that names a tutorial chapter is left alone: the chapter is what the page shows.
 pub fn show_session_in_address(id: &str) {
     if let Some(window) = web_sys::window() {
+        let hash = window.location().hash().unwrap_or_default();
+        if crate::tutorial::chapter_in_hash(&hash).is_some() {
+            return;
+        }
         let _ = window.location().set_hash(&format!("session={id}"));
     }
 }
@@ -157,14 +162,17 @@ pub async fn open_by_id(store: &Store, id: &str) -> Result<Restored, String> {
     })
 }
 
-/// Opens the session named in the address if it exists, else the most recent one, else
-/// creates the first one with the demo topic.
+/// Opens the session named in the address if it exists, else the most recent one (not a
+/// tutorial chapter's world), else creates the first one with the demo topic.
 pub async fn open(store: &Store) -> Result<Restored, String> {
     let sessions = store.list_sessions().await.map_err(|e| e.to_string())?;
     let wanted = session_in_address();
     let chosen = match wanted.and_then(|id| sessions.iter().find(|s| s.id == id)) {
         Some(meta) => Some(meta.clone()),
-        None => sessions.into_iter().max_by_key(|s| s.updated_at_ms),
+        None => sessions
+            .into_iter()
+            .filter(|s| !crate::tutorial::is_chapter_session(&s.name))
+            .max_by_key(|s| s.updated_at_ms),
     };
     if let Some(meta) = chosen {
         return open_by_id(store, &meta.id).await;

@@ -8,9 +8,11 @@
 //! something changed.
 
 use crate::session::{Rebuilt, Sandbox};
+use crate::tutorial::{ChapterRun, Opened, ShowMe};
 use crate::vocab::Vocabulary;
 use std::cell::{Ref, RefCell};
 use std::rc::Rc;
+use store::Store;
 use yew::prelude::*;
 
 /// The saved session this page shows.
@@ -35,6 +37,24 @@ pub enum Persistence {
     Ready(SessionInfo),
     /// A shared session, read-only; nothing of it is stored yet.
     Shared(SharedInfo),
+    /// A tutorial chapter's world (its id): never written to the learner's session; the
+    /// tutorial stores its lines itself.
+    Tutorial(String),
+}
+
+/// The tutorial while it is open: the chapter's run, and the learner's own session kept aside.
+#[derive(Clone)]
+pub struct TutorialMode {
+    pub run: ChapterRun,
+    home_sandbox: Rc<RefCell<Sandbox>>,
+    home_persistence: Persistence,
+}
+
+impl TutorialMode {
+    /// The learner's own session (shown again when the tutorial closes).
+    pub fn home_persistence(&self) -> &Persistence {
+        &self.home_persistence
+    }
 }
 
 /// A session rebuilt from the store.
@@ -68,6 +88,14 @@ pub struct AppState {
     pub status: Option<Result<String, String>>,
     /// Presentation mode: the timeline step by step in large type, the console hidden.
     pub presenting: bool,
+    /// The open store, once the session keeper has it (the tutorial stores through it too).
+    pub store: Option<Rc<Store>>,
+    /// The tutorial, while it is open.
+    pub tutorial: Option<Box<TutorialMode>>,
+    /// Ids of the chapters done (from the store, and reached since).
+    pub chapters_done: Vec<String>,
+    /// The chapter the learner is on (started, not done, most recent).
+    pub current_chapter: Option<String>,
 }
 
 pub enum Action {
@@ -98,6 +126,25 @@ pub enum Action {
     SetPresenting(bool),
     Notice(String),
     DismissNotices,
+    /// The store is open.
+    StoreOpened(Rc<Store>),
+    /// The tutorial's progress as stored: chapters done, the current chapter.
+    TutorialProgress {
+        done: Vec<String>,
+        current: Option<String>,
+    },
+    /// Show a chapter's world in place of the learner's session.
+    OpenChapter(Box<Opened>),
+    /// Close the tutorial: the learner's own session comes back.
+    LeaveTutorial,
+    /// Start the open chapter over from its setup.
+    ResetChapter,
+    RevealHint,
+    /// Start the chapter over and play its solution, a line at a time.
+    ShowMe,
+    /// Play solution line `n` of "show me" (ignored unless it is the next one).
+    ShowMeStep(usize),
+    StopShowMe,
 }
 
 impl AppState {
@@ -114,6 +161,10 @@ impl AppState {
             show_help: false,
             status: None,
             presenting: false,
+            store: None,
+            tutorial: None,
+            chapters_done: Vec::new(),
+            current_chapter: None,
         }
     }
 
@@ -137,7 +188,60 @@ impl AppState {
 
     /// Whether this page may change the world (its session is open and it is the writer).
     pub fn can_write(&self) -> bool {
-        matches!(&self.persistence, Persistence::Ready(s) if s.writer)
+        match &self.persistence {
+            Persistence::Ready(s) => s.writer,
+            Persistence::Tutorial(_) => true,
+            _ => false,
+        }
+    }
+
+    /// The open chapter's run, if the tutorial is open.
+    pub fn chapter_run(&self) -> Option<&ChapterRun> {
+        self.tutorial.as_ref().map(|t| &t.run)
+    }
+
+    /// Runs one console line on the world shown (a button's, the console's, "show me"'s) and
+    /// checks the chapter's goals after it when the tutorial is open.
+    fn run_line(&mut self, line: &str) {
+        let result = self.sandbox.borrow_mut().run(line);
+        self.status = Some(match result {
+            Ok(out) => Ok(out.text.trim_end().to_string()),
+            Err(e) => Err(e.message()),
+        });
+        self.observe_chapter();
+    }
+
+    /// Checks the open chapter's goals against the world; a chapter completed now counts as
+    /// done.
+    fn observe_chapter(&mut self) {
+        let Some(tutorial) = self.tutorial.as_mut() else {
+            return;
+        };
+        let sandbox = self.sandbox.borrow();
+        if tutorial.run.observe(sandbox.console()) {
+            if let Some(chapter) = tutorial.run.chapter() {
+                if !self.chapters_done.contains(&chapter.id) {
+                    self.chapters_done.push(chapter.id.clone());
+                }
+            }
+        }
+    }
+
+    /// Starts the open chapter over from its setup (hints stay shown).
+    fn restart_chapter(&mut self) {
+        let Some(tutorial) = self.tutorial.as_mut() else {
+            return;
+        };
+        let Some(opened) = ChapterRun::open(tutorial.run.index, &[]) else {
+            return;
+        };
+        let mut run = opened.run;
+        run.hints_shown = tutorial.run.hints_shown;
+        run.attempt = tutorial.run.attempt + 1;
+        tutorial.run = run;
+        self.sandbox = Rc::new(RefCell::new(opened.sandbox));
+        self.playing = false;
+        self.status = None;
     }
 
     fn refuse(&mut self) {
@@ -181,21 +285,123 @@ impl Reducible for AppState {
                 let Restored {
                     rebuilt, session, ..
                 } = *restored;
-                next.sandbox = Rc::new(RefCell::new(rebuilt.sandbox));
-                next.persistence = Persistence::Ready(session);
-                next.playing = false;
                 next.notices.extend(rebuilt.problem);
+                // While the tutorial is open the learner's session waits aside.
+                if let Some(tutorial) = next.tutorial.as_mut() {
+                    tutorial.home_sandbox = Rc::new(RefCell::new(rebuilt.sandbox));
+                    tutorial.home_persistence = Persistence::Ready(session);
+                } else {
+                    next.sandbox = Rc::new(RefCell::new(rebuilt.sandbox));
+                    next.persistence = Persistence::Ready(session);
+                    next.playing = false;
+                }
             }
             Action::MovedTo(session, why) => {
-                next.persistence = Persistence::Ready(session);
+                match next.tutorial.as_mut() {
+                    Some(tutorial) => tutorial.home_persistence = Persistence::Ready(session),
+                    None => next.persistence = Persistence::Ready(session),
+                }
                 next.notices.push(why);
             }
             Action::ShowShared(rebuilt, shared) => {
                 let Rebuilt { sandbox, problem } = *rebuilt;
+                next.tutorial = None;
                 next.sandbox = Rc::new(RefCell::new(sandbox));
                 next.persistence = Persistence::Shared(shared);
                 next.playing = false;
                 next.notices.extend(problem);
+            }
+            Action::StoreOpened(store) => next.store = Some(store),
+            Action::TutorialProgress { done, current } => {
+                for id in done {
+                    if !next.chapters_done.contains(&id) {
+                        next.chapters_done.push(id);
+                    }
+                }
+                next.current_chapter = current;
+            }
+            Action::OpenChapter(opened) => {
+                let Opened {
+                    sandbox,
+                    run,
+                    problem,
+                } = *opened;
+                let Some(id) = run.chapter().map(|c| c.id.clone()) else {
+                    return Rc::new(next);
+                };
+                let chapter_sandbox = Rc::new(RefCell::new(sandbox));
+                let home_sandbox = std::mem::replace(&mut next.sandbox, chapter_sandbox);
+                let home_persistence =
+                    std::mem::replace(&mut next.persistence, Persistence::Tutorial(id.clone()));
+                next.tutorial = Some(Box::new(match next.tutorial.take() {
+                    // From one chapter to another: the learner's session stays aside.
+                    Some(open) => TutorialMode { run, ..*open },
+                    None => TutorialMode {
+                        run,
+                        home_sandbox,
+                        home_persistence,
+                    },
+                }));
+                next.current_chapter = Some(id);
+                next.playing = false;
+                next.presenting = false;
+                next.status = None;
+                next.notices.extend(problem);
+                next.observe_chapter();
+            }
+            Action::LeaveTutorial => {
+                if let Some(tutorial) = next.tutorial.take() {
+                    next.sandbox = tutorial.home_sandbox;
+                    next.persistence = tutorial.home_persistence;
+                    next.playing = false;
+                    next.status = None;
+                }
+            }
+            Action::ResetChapter => next.restart_chapter(),
+            Action::RevealHint => {
+                if let Some(tutorial) = next.tutorial.as_mut() {
+                    tutorial.run.reveal_hint();
+                }
+            }
+            Action::ShowMe => {
+                next.restart_chapter();
+                if let Some(tutorial) = next.tutorial.as_mut() {
+                    tutorial.run.show_me = Some(ShowMe { next: 0 });
+                    tutorial.run.shown = true;
+                }
+            }
+            Action::StopShowMe => {
+                if let Some(tutorial) = next.tutorial.as_mut() {
+                    tutorial.run.show_me = None;
+                }
+            }
+            Action::ShowMeStep(n) => {
+                let line = next.tutorial.as_ref().and_then(|t| {
+                    let chapter = t.run.chapter()?;
+                    (t.run.show_me == Some(ShowMe { next: n }))
+                        .then(|| chapter.solution.get(n).cloned())?
+                });
+                let Some(line) = line else {
+                    return Rc::new(next);
+                };
+                next.run_line(&line);
+                if let Some(tutorial) = next.tutorial.as_mut() {
+                    let total = tutorial.run.chapter().map_or(0, |c| c.solution.len());
+                    let failed = matches!(next.status, Some(Err(_)));
+                    tutorial.run.show_me =
+                        (n + 1 < total && !failed).then_some(ShowMe { next: n + 1 });
+                }
+            }
+            Action::SetPresenting(on) if on && next.tutorial.is_some() => {
+                next.status = Some(Err(
+                    "Presenting is for your own sessions: leave the tutorial first.".into(),
+                ));
+            }
+            Action::Jump(_) | Action::JumpBy(_) if next.tutorial.is_some() => {
+                next.status = Some(Err(
+                    "In a chapter, “Reset chapter” starts over; the timeline is for your own sessions."
+                        .into(),
+                ));
             }
             Action::SetPresenting(on) => {
                 next.presenting = on;
@@ -231,11 +437,11 @@ impl Reducible for AppState {
                     next.refuse();
                     return Rc::new(next);
                 }
-                let result = next.sandbox.borrow_mut().run(&line);
-                next.status = Some(match result {
-                    Ok(out) => Ok(out.text.trim_end().to_string()),
-                    Err(e) => Err(e.message()),
-                });
+                if let Some(tutorial) = next.tutorial.as_mut() {
+                    // The learner acts: "show me" stops.
+                    tutorial.run.show_me = None;
+                }
+                next.run_line(&line);
             }
             Action::SetPlaying(on) => {
                 if on && !next.can_write() {
@@ -252,10 +458,12 @@ impl Reducible for AppState {
                 if !next.playing || !next.can_write() {
                     return Rc::new(next);
                 }
-                if let Err(e) = next.sandbox.borrow_mut().tick(millis) {
+                let result = next.sandbox.borrow_mut().tick(millis);
+                if let Err(e) = result {
                     next.playing = false;
                     next.status = Some(Err(e.message()));
                 }
+                next.observe_chapter();
             }
         }
         Rc::new(next)
@@ -320,6 +528,117 @@ mod tests {
         let state = state.reduce(Action::SetPlaying(false));
         let sandbox = state.sandbox();
         assert_eq!(sandbox.settled_lines(), sandbox.lines().len());
+    }
+
+    fn open_chapter(state: Rc<AppState>, index: usize) -> Rc<AppState> {
+        let opened = crate::tutorial::ChapterRun::open(index, &[]).expect("chapter opens");
+        state.reduce(Action::OpenChapter(Box::new(opened)))
+    }
+
+    #[test]
+    fn a_chapter_shows_its_own_world_and_the_learners_session_comes_back() {
+        let state = ready().reduce(Action::Run(
+            "kafka-console-producer --topic orders --value mine".into(),
+        ));
+        let home_lines = state.sandbox().lines().to_vec();
+        let state = open_chapter(state, 0);
+        assert!(
+            matches!(state.persistence, Persistence::Tutorial(ref id) if id == "seats-and-passengers")
+        );
+        assert_ne!(state.sandbox().lines(), &home_lines[..]);
+        let state = state.reduce(Action::Run("send p1 --topic orders --value a".into()));
+        assert_eq!(
+            state
+                .chapter_run()
+                .map(|r| r.steps(state.sandbox().console())),
+            Some(1)
+        );
+        let state = state.reduce(Action::LeaveTutorial);
+        assert!(state.tutorial.is_none());
+        assert!(matches!(state.persistence, Persistence::Ready(_)));
+        assert_eq!(state.sandbox().lines(), &home_lines[..]);
+    }
+
+    #[test]
+    fn reaching_every_goal_marks_the_chapter_done() {
+        let mut state = open_chapter(Rc::new(AppState::new()), 0);
+        let chapter = state
+            .chapter_run()
+            .and_then(|r| r.chapter())
+            .expect("chapter");
+        for line in &chapter.solution {
+            state = state.reduce(Action::Run(line.clone()));
+        }
+        let run = state.chapter_run().expect("open");
+        assert!(run.is_complete());
+        assert_eq!(run.finished_in, Some(chapter.par));
+        assert_eq!(state.chapters_done, vec![chapter.id.clone()]);
+    }
+
+    #[test]
+    fn show_me_starts_over_and_plays_the_solution_a_line_at_a_time() {
+        let state = open_chapter(Rc::new(AppState::new()), 2);
+        let state = state.reduce(Action::Run("poll c1".into()));
+        let state = state.reduce(Action::ShowMe);
+        let run = state.chapter_run().expect("open");
+        assert_eq!(run.attempt, 1);
+        assert_eq!(run.steps(state.sandbox().console()), 0, "started over");
+        assert_eq!(run.show_me, Some(ShowMe { next: 0 }));
+        // A stale step is ignored; the right ones play.
+        let state = state.reduce(Action::ShowMeStep(1));
+        assert_eq!(
+            state
+                .chapter_run()
+                .map(|r| r.steps(state.sandbox().console())),
+            Some(0)
+        );
+        let mut state = state;
+        let total = state
+            .chapter_run()
+            .and_then(|r| r.chapter())
+            .map_or(0, |c| c.solution.len());
+        for n in 0..total {
+            state = state.reduce(Action::ShowMeStep(n));
+        }
+        let run = state.chapter_run().expect("open");
+        assert!(run.is_complete() && run.shown);
+        assert_eq!(run.show_me, None);
+    }
+
+    #[test]
+    fn stop_ends_show_me_and_reset_starts_the_chapter_over() {
+        let state = open_chapter(Rc::new(AppState::new()), 2)
+            .reduce(Action::ShowMe)
+            .reduce(Action::ShowMeStep(0))
+            .reduce(Action::StopShowMe);
+        assert_eq!(state.chapter_run().and_then(|r| r.show_me), None);
+        let state = state.reduce(Action::ShowMeStep(1));
+        assert_eq!(
+            state
+                .chapter_run()
+                .map(|r| r.steps(state.sandbox().console())),
+            Some(1)
+        );
+        let state = state
+            .reduce(Action::RevealHint)
+            .reduce(Action::ResetChapter);
+        let run = state.chapter_run().expect("open");
+        assert_eq!(run.steps(state.sandbox().console()), 0);
+        assert_eq!(run.hints_shown, 1, "hints stay shown");
+        assert_eq!(run.attempt, 2);
+    }
+
+    #[test]
+    fn a_chapter_has_no_time_travel_and_ticks_check_its_goals() {
+        let state = open_chapter(Rc::new(AppState::new()), 0);
+        let lines = state.sandbox().lines().len();
+        let state = state.reduce(Action::Jump(0));
+        assert!(matches!(state.status, Some(Err(_))));
+        assert_eq!(state.sandbox().lines().len(), lines);
+        let state = state
+            .reduce(Action::SetPlaying(true))
+            .reduce(Action::Tick(100));
+        assert!(state.playing);
     }
 
     #[test]

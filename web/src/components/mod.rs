@@ -21,4 +21,5 @@ pub mod teams;
 pub mod timeline;
 pub mod toolbar;
 pub mod train;
+pub mod tutorial;
 pub mod why;

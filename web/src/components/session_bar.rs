@@ -107,6 +107,7 @@ async fn open_session(
     let (store, notices) = Store::open(&persistence::namespace()).await;
     persistence::mark("oe:store-open-end");
     let store = Rc::new(store);
+    state.dispatch(Action::StoreOpened(Rc::clone(&store)));
     for notice in notices {
         state.dispatch(Action::Notice(notice.to_string()));
     }
@@ -358,7 +359,12 @@ pub fn SessionBar() -> Html {
             "A shared session: not saved unless you make it yours".to_string(),
             "session-shared",
         ),
+        Persistence::Tutorial(_) => (
+            "Tutorial · your progress in each chapter is saved in this browser; your own session waits until you leave".to_string(),
+            "session-saved",
+        ),
     };
+    let tutorial = matches!(state.persistence, Persistence::Tutorial(_));
     let slots = Slots {
         store: store_slot.clone(),
         writer: writer_slot.clone(),
@@ -372,16 +378,18 @@ pub fn SessionBar() -> Html {
                 if following {
                     <button class="link-button" onclick={take_over}>{ "Take over here" }</button>
                 }
-                <button class="link-button" data-testid="export-session" onclick={export}
-                        disabled={!matches!(state.persistence, Persistence::Ready(_))}>{ "Export" }</button>
-                <CodeExport />
-                <ShareButton />
-                <SessionList slots={slots} />
-                <label class="link-button">
-                    { "Import…" }
-                    <input type="file" class="visually-hidden" data-testid="import-session"
-                           accept=".json,application/json" onchange={import} />
-                </label>
+                if !tutorial {
+                    <button class="link-button" data-testid="export-session" onclick={export}
+                            disabled={!matches!(state.persistence, Persistence::Ready(_))}>{ "Export" }</button>
+                    <CodeExport />
+                    <ShareButton />
+                    <SessionList slots={slots} />
+                    <label class="link-button">
+                        { "Import…" }
+                        <input type="file" class="visually-hidden" data-testid="import-session"
+                               accept=".json,application/json" onchange={import} />
+                    </label>
+                }
             </p>
             if !state.notices.is_empty() {
                 <ul class="notices" data-testid="notices">

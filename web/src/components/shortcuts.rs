@@ -4,7 +4,7 @@
 //! box or a select. The overlay is a modal dialog: focus moves into it, stays in it, and goes
 //! back where it was when it closes (Escape, the Close button or a tap outside).
 
-use crate::components::toolbar;
+use crate::components::{toolbar, tutorial};
 use crate::state::{Action, AppContext};
 use yew::prelude::*;
 
@@ -22,6 +22,10 @@ pub enum Shortcut {
     /// One step forward on the timeline.
     Forward,
     EndPresentation,
+    /// The tutorial's next chapter.
+    NextChapter,
+    /// The tutorial's previous chapter.
+    PreviousChapter,
 }
 
 /// The shortcut for a key, given what has the focus: `on_button` (Space presses a focused
@@ -42,6 +46,8 @@ pub fn shortcut(key: &str, modifiers: bool, typing: bool, on_button: bool) -> Op
         "?" => Some(Shortcut::Help),
         "[" => Some(Shortcut::Back),
         "]" => Some(Shortcut::Forward),
+        "n" | "N" => Some(Shortcut::NextChapter),
+        "p" | "P" => Some(Shortcut::PreviousChapter),
         _ => None,
     }
 }
@@ -63,6 +69,7 @@ pub const SHORTCUTS: &[(&[&str], &str)] = &[
     (&["+"], "Faster"),
     (&["-"], "Slower"),
     (&["[", "]"], "Timeline: one step back, one step forward"),
+    (&["n", "p"], "Tutorial: next chapter, previous chapter"),
     (&["?"], "Show these shortcuts"),
     (&["Esc"], "Close this list"),
     (
@@ -89,6 +96,11 @@ fn run(state: &AppContext, s: Shortcut) {
         }
         Shortcut::Help => state.dispatch(Action::SetHelp(!state.show_help)),
         Shortcut::EndPresentation => state.dispatch(Action::SetPresenting(false)),
+        Shortcut::NextChapter | Shortcut::PreviousChapter => {
+            if let Some(index) = tutorial::neighbour(state, s == Shortcut::NextChapter) {
+                tutorial::go_to_chapter(index);
+            }
+        }
         Shortcut::Close => {
             if state.show_help {
                 state.dispatch(Action::SetHelp(false))
@@ -264,6 +276,15 @@ mod tests {
         assert_eq!(shortcut("+", false, false, false), Some(Shortcut::Faster));
         assert_eq!(shortcut("-", false, false, false), Some(Shortcut::Slower));
         assert_eq!(shortcut("?", false, false, false), Some(Shortcut::Help));
+        assert_eq!(
+            shortcut("n", false, false, false),
+            Some(Shortcut::NextChapter)
+        );
+        assert_eq!(
+            shortcut("p", false, false, false),
+            Some(Shortcut::PreviousChapter)
+        );
+        assert_eq!(shortcut("n", false, true, false), None);
     }
 
     #[test]
