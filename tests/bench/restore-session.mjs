@@ -76,6 +76,33 @@ try {
     `  where it goes (medians): page and wasm loaded at ${phaseMedian('load')} ms, open IndexedDB ${phaseMedian('open')} ms, ` +
       `read the session ${phaseMedian('read')} ms, rebuild the world ${phaseMedian('replay')} ms, draw ${phaseMedian('draw')} ms`,
   );
+
+  // Jumps along the timeline of the reloaded 10,000-step session (issue budget: ≤ 50 ms to
+  // any step), once the page has rebuilt the checkpoints before the stored one in the
+  // background. Each jump restores the nearest checkpoint and replays at most 500 lines.
+  await page.waitForTimeout(5000);
+  const jumps = await page.evaluate((n) => {
+    let seed = 12345;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed;
+    };
+    const times = [];
+    const targets = [n - 1, 499, 9_999, 1, 5_000, 9_499];
+    for (let i = 0; i < 40; i += 1) targets.push(next() % (n + 1));
+    for (const to of targets) {
+      const t = performance.now();
+      window.offsetExpress.jump(to);
+      times.push(performance.now() - t);
+    }
+    window.offsetExpress.jump(n);
+    return times.sort((a, b) => a - b);
+  }, STEPS);
+  const pick = (p) => jumps[Math.min(jumps.length - 1, Math.floor((jumps.length * p) / 100))];
+  console.log(
+    `jump to a step of the ${STEPS}-step session (restore the nearest checkpoint, replay): ` +
+      `p50 ${pick(50).toFixed(1)} ms, p95 ${pick(95).toFixed(1)} ms, max ${jumps[jumps.length - 1].toFixed(1)} ms over ${jumps.length} jumps (budget 50 ms)`,
+  );
 } finally {
   await context.close();
 }

@@ -258,6 +258,22 @@ mod wasm {
                 .map(|_| JsValue::UNDEFINED)
                 .map_err(throw)
         });
+        let l = Rc::clone(&latest);
+        member(&api, "jump", move |step| {
+            let state = current(&l)?;
+            let step = step.as_f64().filter(|s| s.is_finite() && *s >= 0.0);
+            let Some(step) = step else {
+                return Err(js_sys::Error::new(
+                    "jump(step) needs a step number ≥ 0 (0 is the world before the first line)",
+                )
+                .into());
+            };
+            let result = state.sandbox_cell().borrow_mut().jump(step as usize);
+            state.dispatch(Action::Changed);
+            result
+                .map(|_| JsValue::UNDEFINED)
+                .map_err(|e| js_sys::Error::new(&e).into())
+        });
         member(&api, "memoryBytes", move |_| {
             let memory = wasm_bindgen::memory();
             let buffer = js_sys::Reflect::get(&memory, &JsValue::from_str("buffer"))?;

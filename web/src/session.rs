@@ -109,6 +109,21 @@ pub struct Sandbox {
     forked: Option<Fork>,
     /// What happened at which step, for "why?" (bounded: see `script::why`).
     causes: Causes,
+    /// After resuming from a stored checkpoint, the checkpoints before it are rebuilt a
+    /// little at a time by replaying the lines on a console of their own.
+    filler: Option<Filler>,
+}
+
+/// A console replaying a resumed session's lines from the start, to rebuild the checkpoints
+/// before the one it resumed from and the "why?" history of every step.
+#[derive(Clone, Debug)]
+struct Filler {
+    console: Console,
+    causes: Causes,
+    /// Lines replayed so far.
+    done: usize,
+    /// The checkpoint the session resumed from: checkpoints are rebuilt below it.
+    until: usize,
 }
 
 /// What rebuilding a stored session gave.
@@ -158,6 +173,7 @@ impl Sandbox {
             future: Vec::new(),
             forked: None,
             causes: Causes::new(),
+            filler: None,
         }
     }
 
@@ -188,6 +204,14 @@ impl Sandbox {
             world: Rc::new(world),
             causes: Rc::new(Causes::new()),
         });
+        if !before.is_empty() {
+            sandbox.filler = Some(Filler {
+                console: Console::with_config(seed, sandbox.config.clone()),
+                causes: Causes::new(),
+                done: 0,
+                until: before.len(),
+            });
+        }
         sandbox.lines = before;
         let problem = sandbox.replay(after).err();
         Ok(Rebuilt { sandbox, problem })
@@ -205,9 +229,11 @@ impl Sandbox {
                     .and_then(|command| match command {
                         Some(command) => {
                             let span = script::Span::new(1, 1, line.len().max(1));
-                            self.console
-                                .execute(span, &command)
-                                .map(|_| command.to_string())
+                            let output = self.console.execute(span, &command)?;
+                            // Steps of "why?" are line numbers, from 1.
+                            let step = self.lines.len() as u64 + 1;
+                            self.causes.record(step, &output.events);
+                            Ok(command.to_string())
                         }
                         None => Ok(line.clone()),
                     });
@@ -249,6 +275,66 @@ impl Sandbox {
                 causes: Rc::new(self.causes.clone()),
             });
         }
+    }
+
+    /// Whether checkpoints before the one a session resumed from are still being rebuilt.
+    pub fn filling_checkpoints(&self) -> bool {
+        self.filler.is_some()
+    }
+
+    /// Replays up to `lines` more lines of a resumed session on a console of its own,
+    /// keeping a checkpoint every [`CHECKPOINT_EVERY`] lines below the one it resumed from (so
+    /// jumps there are as quick as after it); once it has caught up with the last step, its
+    /// "why?" history (which knows every step) replaces the one that began at the resumed
+    /// checkpoint. Returns whether more remains. The world shown is not touched.
+    pub fn fill_checkpoints(&mut self, lines: usize) -> bool {
+        let Some(mut filler) = self.filler.take() else {
+            return false;
+        };
+        let at_head = self.future.is_empty() && self.open_advance.is_none();
+        let target = if at_head {
+            self.lines.len()
+        } else {
+            filler.until.min(self.lines.len())
+        };
+        let end = target.min(filler.done + lines);
+        for index in filler.done..end {
+            let Some(line) = self.timeline_line(index) else {
+                return false;
+            };
+            let Ok(output) = filler.console.run_line(line) else {
+                // It always replays; if not, the session keeps what it has.
+                return false;
+            };
+            filler.console.take_events();
+            filler.causes.record(index as u64 + 1, &output.events);
+            filler.done = index + 1;
+            if filler.done % CHECKPOINT_EVERY == 0 && filler.done < filler.until {
+                if let Ok(world) = filler.console.world_snapshot() {
+                    let at = self.checkpoints.partition_point(|c| c.lines < filler.done);
+                    if self
+                        .checkpoints
+                        .get(at)
+                        .is_none_or(|c| c.lines != filler.done)
+                    {
+                        self.checkpoints.insert(
+                            at,
+                            Checkpoint {
+                                lines: filler.done,
+                                world: Rc::new(world),
+                                causes: Rc::new(filler.causes.clone()),
+                            },
+                        );
+                    }
+                }
+            }
+        }
+        if at_head && filler.done == self.lines.len() {
+            self.causes = filler.causes;
+            return false;
+        }
+        self.filler = Some(filler);
+        true
     }
 
     /// The latest checkpoint after the first line, if any (what the page stores).
@@ -354,6 +440,10 @@ impl Sandbox {
             return;
         }
         let at = self.lines.len();
+        if self.filler.as_ref().is_some_and(|f| f.done > at) {
+            // The filler replayed lines this new future replaces: it stops here.
+            self.filler = None;
+        }
         let mut lines = self.lines.clone();
         lines.append(&mut self.future);
         self.forked = Some(Fork { at, lines });
@@ -738,5 +828,84 @@ mod tests {
             &[],
         )
         .is_err());
+    }
+
+    #[test]
+    fn a_resumed_session_rebuilds_its_early_checkpoints_and_its_whole_why_history() {
+        let mut lines = vec![
+            "kafka-topics --create --topic orders --partitions 3".to_string(),
+            "kafka-topics --create --topic rides --partitions 1".to_string(),
+            "kafka-console-producer --topic rides --value one --value two --value three"
+                .to_string(),
+            "consumer c1 auto.offset.reset=earliest enable.auto.commit=false group.id=billing"
+                .to_string(),
+            "subscribe c1 rides".to_string(),
+            "poll c1".to_string(),
+            "advance 3s".to_string(),
+            "poll c1".to_string(),
+            "process c1 --count 1".to_string(),
+            "commitSync c1 --offsets rides:0=1".to_string(),
+            "process c1".to_string(),
+            "crash c1".to_string(),
+            "advance 45s".to_string(),
+        ];
+        lines.extend(
+            long_session(2_300)
+                .into_iter()
+                .skip(3)
+                .filter(|l| !l.contains("c1")),
+        );
+        lines.extend([
+            "consumer c2 auto.offset.reset=earliest enable.auto.commit=false group.id=billing"
+                .to_string(),
+            "subscribe c2 rides".to_string(),
+            "poll c2".to_string(),
+            "advance 3s".to_string(),
+            "poll c2".to_string(),
+            "process c2".to_string(),
+        ]);
+        let full = Sandbox::rebuild(NEW_SESSION_SEED, WorldConfig::default(), &lines);
+        assert!(full.problem.is_none(), "{:?}", full.problem);
+        let full = full.sandbox;
+        let explained = full.why("billing", "rides", 0, 2).unwrap();
+        let checkpoint = full.latest_checkpoint().unwrap().clone();
+        assert_eq!(
+            checkpoint.lines,
+            1_500,
+            "{} lines, checkpoints {:?}",
+            full.lines().len(),
+            full.checkpoints.iter().map(|c| c.lines).collect::<Vec<_>>()
+        );
+        let mut resumed = Sandbox::resume(
+            NEW_SESSION_SEED,
+            WorldConfig::default(),
+            lines[..checkpoint.lines].to_vec(),
+            checkpoint.world.to_vec(),
+            &lines[checkpoint.lines..],
+        )
+        .unwrap()
+        .sandbox;
+        // Right after resuming, the early history is unknown to "why?".
+        assert_ne!(resumed.why("billing", "rides", 0, 2).unwrap(), explained);
+        assert!(resumed.filling_checkpoints());
+        let mut rounds = 0;
+        while resumed.fill_checkpoints(100) {
+            rounds += 1;
+            assert!(rounds < 100);
+        }
+        assert!(!resumed.filling_checkpoints());
+        assert_eq!(resumed.why("billing", "rides", 0, 2).unwrap(), explained);
+        let at: Vec<usize> = resumed.checkpoints.iter().map(|c| c.lines).collect();
+        assert_eq!(at, [0, 500, 1_000, 1_500]);
+        for (rebuilt, original) in resumed.checkpoints.iter().zip(&full.checkpoints) {
+            assert_eq!(
+                rebuilt.world, original.world,
+                "the same world at {}",
+                rebuilt.lines
+            );
+        }
+        assert_eq!(resumed.state_hash(), full.state_hash());
+        resumed.jump(123).unwrap();
+        assert_eq!(resumed.state_hash(), hash_after(&lines[..123]));
     }
 }

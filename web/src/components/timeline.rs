@@ -28,6 +28,7 @@ pub fn Timeline() -> Html {
         (shown, sandbox.timeline_len(), line)
     };
     let in_the_past = shown < total;
+    use_checkpoint_filling(&state);
     let jump = |to: usize| {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| state.dispatch(Action::Jump(to)))
@@ -72,6 +73,47 @@ pub fn Timeline() -> Html {
         </section>
     }
 }
+
+/// After a reload from a stored checkpoint, rebuilds the checkpoints before it (and the whole
+/// "why?" history) a little at a time between frames, so that the page stays responsive.
+#[hook]
+fn use_checkpoint_filling(state: &AppContext) {
+    let filling = state.sandbox().filling_checkpoints();
+    let state = state.clone();
+    use_effect_with(filling, move |filling| {
+        use wasm_bindgen::{closure::Closure, JsCast};
+        let interval = filling.then(|| {
+            let cell = state.sandbox_cell();
+            let tick = Closure::<dyn FnMut()>::new(move || {
+                let more = cell.borrow_mut().fill_checkpoints(FILL_LINES_PER_TICK);
+                if !more {
+                    state.dispatch(Action::Changed);
+                }
+            });
+            let id = web_sys::window().and_then(|w| {
+                w.set_interval_with_callback_and_timeout_and_arguments_0(
+                    tick.as_ref().unchecked_ref(),
+                    FILL_EVERY_MS,
+                )
+                .ok()
+            });
+            (tick, id)
+        });
+        move || {
+            if let Some((tick, Some(id))) = interval {
+                if let Some(window) = web_sys::window() {
+                    window.clear_interval_with_handle(id);
+                }
+                drop(tick);
+            }
+        }
+    });
+}
+
+/// How many lines each slice of the background replay runs (a few milliseconds of work).
+const FILL_LINES_PER_TICK: usize = 250;
+/// How often a slice runs.
+const FILL_EVERY_MS: i32 = 40;
 
 #[cfg(test)]
 mod tests {
