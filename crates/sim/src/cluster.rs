@@ -19,6 +19,13 @@
 //!   Kafka keeps the last ISR member) and its leaderships move to the first live replica in
 //!   the ISR (clean election; `unclean.leader.election.enable=false`). With none, the
 //!   partition is offline until an ISR member returns.
+//! - Unclean election (`unclean.leader.election.enable=true`, or `kafka-leader-election
+//!   --election-type unclean` on an offline partition): when no ISR member is alive, the first
+//!   live replica in assignment order leads although it is out of sync, and the ISR becomes
+//!   that replica alone (Kafka's `PartitionChangeBuilder`). The log is cut back to its LEO, the
+//!   HW with it, and the next records take the offsets the lost ones had: the one way an offset
+//!   is reused. Simplification: a replica that left with a divergent tail of its own (it led
+//!   and died before replicating) leads without that tail.
 //! - The new leader's LEO is the truth: every replica truncates to it.
 
 use crate::config::{Acks, TopicConfig};
@@ -544,6 +551,7 @@ impl Partition {
         b: BrokerId,
         brokers: &Brokers,
         now_ms: i64,
+        unclean: bool,
         events: &mut Vec<Event>,
     ) {
         if self.replica(b).is_none() {
@@ -560,7 +568,15 @@ impl Partition {
         }
         if self.leader == Some(b) {
             let next = self.first_live_isr(brokers, Some(b));
-            self.change_leader(next, brokers, now_ms, events);
+            match (
+                next,
+                unclean.then(|| self.first_live_replica(brokers)).flatten(),
+            ) {
+                (None, Some(out_of_sync)) => {
+                    self.unclean_election(out_of_sync, brokers, now_ms, events)
+                }
+                _ => self.change_leader(next, brokers, now_ms, events),
+            }
         } else {
             self.maybe_advance_high_watermark(events);
         }
@@ -573,6 +589,7 @@ impl Partition {
         b: BrokerId,
         brokers: &Brokers,
         now_ms: i64,
+        unclean: bool,
         events: &mut Vec<Event>,
     ) {
         if self.replica(b).is_none() {
@@ -580,6 +597,10 @@ impl Partition {
         }
         if self.leader.is_none() && self.isr.contains(&b) {
             self.change_leader(Some(b), brokers, now_ms, events);
+            return;
+        }
+        if self.leader.is_none() && unclean {
+            self.unclean_election(b, brokers, now_ms, events);
             return;
         }
         let leo = self.log.log_end_offset();
@@ -609,6 +630,82 @@ impl Partition {
         }
         self.change_leader(Some(preferred), brokers, now_ms, events);
         true
+    }
+
+    /// The first live replica in assignment order, in the ISR or not: an unclean election's
+    /// pick.
+    fn first_live_replica(&self, brokers: &Brokers) -> Option<BrokerId> {
+        self.replicas
+            .iter()
+            .map(|r| r.broker)
+            .find(|b| is_alive(brokers, *b))
+    }
+
+    /// `out_of_sync` leads although it is not in the ISR: the ISR becomes it alone, the log is
+    /// cut back to its LEO (the records above are lost, their offsets will be given again)
+    /// and the HW follows.
+    fn unclean_election(
+        &mut self,
+        out_of_sync: BrokerId,
+        brokers: &Brokers,
+        now_ms: i64,
+        events: &mut Vec<Event>,
+    ) {
+        let log_end_before = self.log.log_end_offset();
+        let hw_before = self.high_watermark;
+        let at = events.len();
+        self.isr = vec![out_of_sync];
+        // The HW goes back with the log: the new leader never had those records.
+        self.change_leader(Some(out_of_sync), brokers, now_ms, events);
+        events.insert(
+            at,
+            Event::UncleanLeaderElected {
+                topic: self.topic.clone(),
+                partition: self.index,
+                leader: out_of_sync,
+                log_end_offset_before: log_end_before,
+                high_watermark_before: hw_before,
+                log_end_offset: self.log.log_end_offset(),
+            },
+        );
+    }
+
+    /// `kafka-leader-election` for this partition. Preferred: the preferred replica if it is
+    /// alive and in sync (`ELECTION_NOT_NEEDED` when it leads already,
+    /// `PREFERRED_LEADER_NOT_AVAILABLE` otherwise). Unclean: only for a partition without a
+    /// leader (`ELECTION_NOT_NEEDED`), a live ISR member first, else the first live replica
+    /// (`ELIGIBLE_LEADERS_NOT_AVAILABLE` when none is alive).
+    pub(crate) fn elect(
+        &mut self,
+        unclean: bool,
+        brokers: &Brokers,
+        now_ms: i64,
+        events: &mut Vec<Event>,
+    ) -> Result<(), &'static str> {
+        if !unclean {
+            if self.preferred_is_not_leader().is_none() {
+                return Err("ELECTION_NOT_NEEDED");
+            }
+            return if self.elect_preferred_leader(brokers, now_ms, events) {
+                Ok(())
+            } else {
+                Err("PREFERRED_LEADER_NOT_AVAILABLE")
+            };
+        }
+        if self.leader.is_some() {
+            return Err("ELECTION_NOT_NEEDED");
+        }
+        if let Some(b) = self.first_live_isr(brokers, None) {
+            self.change_leader(Some(b), brokers, now_ms, events);
+            return Ok(());
+        }
+        match self.first_live_replica(brokers) {
+            Some(b) => {
+                self.unclean_election(b, brokers, now_ms, events);
+                Ok(())
+            }
+            None => Err("ELIGIBLE_LEADERS_NOT_AVAILABLE"),
+        }
     }
 
     /// The preferred replica, if it is not the leader right now.

@@ -128,6 +128,21 @@ pub enum Command {
     },
     /// `kafka-leader-election --election-type preferred --all-topic-partitions`.
     ElectPreferredLeaders {},
+    /// `kafka-leader-election --election-type preferred|unclean` for `partitions` (`None`:
+    /// every partition, `--all-topic-partitions`). Each partition that gets no new leader
+    /// says why in an [`crate::Event::LeaderNotElected`]; an unclean election is an
+    /// [`crate::Event::UncleanLeaderElected`].
+    ElectLeaders {
+        unclean: bool,
+        #[serde(default)]
+        partitions: Option<Vec<TopicPartition>>,
+    },
+    /// `kafka-topics --delete --topic T`: the partitions go, the groups' committed offsets
+    /// for them are deleted (tombstones), and groups subscribed to the topic rebalance when
+    /// their leader's metadata shows the topic gone.
+    DeleteTopic {
+        topic: String,
+    },
     /// Commit offsets for a group (what `commitSync` sends, or
     /// `kafka-consumer-groups --reset-offsets --execute`).
     CommitOffsets {

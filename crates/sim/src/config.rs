@@ -55,6 +55,9 @@ pub struct TopicConfig {
     pub min_compaction_lag_ms: i64,
     /// `max.message.bytes`, default 1048588.
     pub max_message_bytes: i64,
+    /// `unclean.leader.election.enable`, default false: whether a replica outside the ISR may
+    /// become leader when no in-sync one is left.
+    pub unclean_leader_election_enable: bool,
 }
 
 impl Default for TopicConfig {
@@ -70,6 +73,7 @@ impl Default for TopicConfig {
             min_cleanable_dirty_ratio: 0.5,
             min_compaction_lag_ms: 0,
             max_message_bytes: 1_048_588,
+            unclean_leader_election_enable: false,
         }
     }
 }
@@ -88,6 +92,7 @@ pub struct TopicConfigOverrides {
     pub min_cleanable_dirty_ratio: Option<f64>,
     pub min_compaction_lag_ms: Option<i64>,
     pub max_message_bytes: Option<i64>,
+    pub unclean_leader_election_enable: Option<bool>,
 }
 
 fn invalid(name: &str, reason: impl Into<String>) -> SimError {
@@ -131,6 +136,9 @@ impl TopicConfig {
         }
         if let Some(v) = o.max_message_bytes {
             c.max_message_bytes = v;
+        }
+        if let Some(v) = o.unclean_leader_election_enable {
+            c.unclean_leader_election_enable = v;
         }
         c.validate()?;
         Ok(c)

@@ -105,6 +105,33 @@ pub enum Event {
         to: Option<BrokerId>,
         leader_epoch: i32,
     },
+    /// An unclean election: `leader` was not in the ISR (no ISR member was alive) and leads
+    /// now, alone in the ISR. The log was cut back from `log_end_offset_before` to its
+    /// `log_end_offset`, and the high watermark with it: records at those offsets are lost,
+    /// even committed ones (below `high_watermark_before`), and the next records take their
+    /// offsets again.
+    UncleanLeaderElected {
+        topic: String,
+        partition: i32,
+        leader: BrokerId,
+        log_end_offset_before: Offset,
+        high_watermark_before: Offset,
+        log_end_offset: Offset,
+    },
+    /// `kafka-leader-election` did not elect a leader for this partition: `error` is
+    /// Kafka's code (`ELECTION_NOT_NEEDED`, `PREFERRED_LEADER_NOT_AVAILABLE`,
+    /// `ELIGIBLE_LEADERS_NOT_AVAILABLE`, `UNKNOWN_TOPIC_OR_PARTITION`).
+    LeaderNotElected {
+        topic: String,
+        partition: i32,
+        error: String,
+    },
+    /// `kafka-topics --delete`: the topic and its partitions are gone (its committed offsets
+    /// are deleted with it, as [`Event::OffsetDeleted`] events).
+    TopicDeleted {
+        topic: String,
+        partitions: i32,
+    },
     /// A replica cut its log back to `to` (records `to..from` were never committed).
     ReplicaTruncated {
         topic: String,

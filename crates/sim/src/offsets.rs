@@ -304,6 +304,66 @@ impl OffsetStore {
             .retain(|_, c| !(c.group == group && c.tp == *tp));
     }
 
+    /// The coordinator of `__consumer_offsets-cp` loads its cache again from the log, as a
+    /// new coordinator does (`GroupMetadataManager.loadGroupsAndOffsets`): after an unclean
+    /// election cut the log back, commits that were lost are gone from the cache and older
+    /// ones count again. `records` are the (key, value) pairs below the HW, in log order;
+    /// `partitions` the partition count. Returns what changed: the new value, or `None` for
+    /// an offset no longer committed.
+    pub(crate) fn reload<'a>(
+        &mut self,
+        cp: i32,
+        partitions: i32,
+        records: impl Iterator<Item = (&'a [u8], Option<&'a [u8]>)>,
+    ) -> Vec<(String, TopicPartition, Option<OffsetAndMetadata>)> {
+        let mut latest: BTreeMap<(String, TopicPartition), Option<OffsetAndMetadata>> =
+            BTreeMap::new();
+        for (k, v) in records {
+            if let Some((group, tp)) = decode_offset_commit_key(k) {
+                latest.insert((group, tp), v.and_then(decode_offset_commit_value));
+            }
+        }
+        let mut before: BTreeMap<(String, TopicPartition), OffsetAndMetadata> = BTreeMap::new();
+        let groups: Vec<String> = self
+            .committed
+            .keys()
+            .filter(|g| partition_for_group(g, partitions) == cp)
+            .cloned()
+            .collect();
+        for g in groups {
+            if let Some(offsets) = self.committed.remove(&g) {
+                for (tp, v) in offsets.offsets {
+                    before.insert((g.clone(), tp), v);
+                }
+            }
+        }
+        let mut changes = Vec::new();
+        for ((g, tp), v) in &latest {
+            if let Some(v) = v {
+                self.committed
+                    .entry(g.clone())
+                    .or_default()
+                    .offsets
+                    .insert(tp.clone(), v.clone());
+            }
+            if before.get(&(g.clone(), tp.clone())) != v.as_ref() {
+                changes.push((g.clone(), tp.clone(), v.clone()));
+            }
+        }
+        for ((g, tp), _) in before {
+            if !latest.contains_key(&(g.clone(), tp.clone())) {
+                changes.push((g, tp, None));
+            }
+        }
+        changes
+    }
+
+    /// Forgets every commit for `topic` still waiting for replication (the topic was
+    /// deleted).
+    pub(crate) fn drop_pending_topic(&mut self, topic: &str) {
+        self.pending.retain(|_, c| c.tp.topic != topic);
+    }
+
     /// Removes a committed offset from the cache.
     pub(crate) fn remove(&mut self, group: &str, tp: &TopicPartition) -> Option<OffsetAndMetadata> {
         let offsets = self.committed.get_mut(group)?;

@@ -22,8 +22,10 @@ use serde::{Deserialize, Serialize};
 /// version 1 snapshot is refused as `UNSUPPORTED_VERSION`. Version 3 added played clients
 /// (applications and their timers) and the delivery ledger's pruned totals; a version 2
 /// snapshot is refused the same way (a session's command log replays it instead). Version 4
-/// added the producers' `retry.backoff.max.ms` (KIP-580 exponential retry backoff).
-pub const SNAPSHOT_VERSION: u32 = 4;
+/// added the producers' `retry.backoff.max.ms` (KIP-580 exponential retry backoff). Version
+/// 5 added the delivery ledger's retired totals (records lost to an unclean election or a
+/// topic deletion).
+pub const SNAPSHOT_VERSION: u32 = 5;
 /// The session format this build writes and reads.
 pub const SESSION_VERSION: u32 = 1;
 

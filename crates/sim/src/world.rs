@@ -109,6 +109,11 @@ pub struct World {
     pub(crate) clients: crate::clients::Clients,
 }
 
+/// `unclean.leader.election.enable` of a topic (Kafka's default: false).
+fn unclean_leader_election(config: &TopicConfig) -> bool {
+    config.unclean_leader_election_enable
+}
+
 /// The longest single `Advance` (366 days): longer jumps would run millions of timers.
 pub const MAX_ADVANCE_MS: i64 = 366 * 24 * 60 * 60 * 1000;
 
@@ -686,6 +691,11 @@ impl World {
                 self.after_change(&mut events);
                 Ok(events)
             }
+            Command::ElectLeaders {
+                unclean,
+                partitions,
+            } => self.elect_leaders(unclean, partitions.as_deref()),
+            Command::DeleteTopic { topic } => self.delete_topic(&topic),
             Command::CommitOffsets { group, offsets } => self.commit_offsets(&group, &offsets),
             Command::DeleteOffsets { group, partitions } => {
                 self.delete_offsets(&group, &partitions)
@@ -991,8 +1001,9 @@ impl World {
         let mut events = vec![Event::BrokerStopped { broker }];
         let now = self.now_ms;
         for t in self.topics.values_mut() {
+            let unclean = unclean_leader_election(&t.config);
             for p in &mut t.partitions {
-                p.broker_stopped(broker, &self.brokers, now, &mut events);
+                p.broker_stopped(broker, &self.brokers, now, unclean, &mut events);
             }
         }
         self.after_change(&mut events);
@@ -1011,8 +1022,9 @@ impl World {
         let mut events = vec![Event::BrokerStarted { broker }];
         let now = self.now_ms;
         for t in self.topics.values_mut() {
+            let unclean = unclean_leader_election(&t.config);
             for p in &mut t.partitions {
-                p.broker_started(broker, &self.brokers, now, &mut events);
+                p.broker_started(broker, &self.brokers, now, unclean, &mut events);
             }
         }
         self.after_change(&mut events);
@@ -1038,6 +1050,112 @@ impl World {
         } else {
             Event::ReplicaFetchingPaused { broker }
         }];
+        self.after_change(&mut events);
+        Ok(events)
+    }
+
+    /// `kafka-leader-election` for some partitions (`None`: all, internal ones included).
+    /// A partition that is named but does not exist is `UNKNOWN_TOPIC_OR_PARTITION` in its
+    /// [`Event::LeaderNotElected`], as in Kafka's per-partition answer; the others go on.
+    fn elect_leaders(
+        &mut self,
+        unclean: bool,
+        partitions: Option<&[TopicPartition]>,
+    ) -> Result<Vec<Event>, SimError> {
+        let targets: Vec<TopicPartition> = match partitions {
+            Some(list) => list.to_vec(),
+            None => self
+                .topics
+                .values()
+                .flat_map(|t| {
+                    t.partitions
+                        .iter()
+                        .map(|p| TopicPartition::new(t.name.clone(), p.index()))
+                })
+                .collect(),
+        };
+        let mut events = Vec::new();
+        let now = self.now_ms;
+        for tp in targets {
+            let Some(p) = self.topics.get_mut(&tp.topic).and_then(|t| {
+                usize::try_from(tp.partition)
+                    .ok()
+                    .and_then(|i| t.partitions.get_mut(i))
+            }) else {
+                events.push(Event::LeaderNotElected {
+                    topic: tp.topic.clone(),
+                    partition: tp.partition,
+                    error: "UNKNOWN_TOPIC_OR_PARTITION".into(),
+                });
+                continue;
+            };
+            if let Err(code) = p.elect(unclean, &self.brokers, now, &mut events) {
+                events.push(Event::LeaderNotElected {
+                    topic: tp.topic.clone(),
+                    partition: tp.partition,
+                    error: code.into(),
+                });
+            }
+        }
+        self.after_change(&mut events);
+        Ok(events)
+    }
+
+    /// `kafka-topics --delete`: removes the topic, deletes every group's committed offsets
+    /// for it (`GroupCoordinator.onPartitionsDeleted`: tombstones when the coordinator
+    /// partition takes writes, the cache entry in any case) and forgets its pending commits.
+    /// Consumers learn of it from metadata: their fetches find no partition, and a group's
+    /// leader sees the subscribed topic's partition count change and rejoins, so the
+    /// topic's partitions leave the assignment.
+    fn delete_topic(&mut self, topic: &str) -> Result<Vec<Event>, SimError> {
+        let t = self.topics.get(topic).ok_or_else(|| unknown(topic, None))?;
+        if t.internal {
+            return Err(SimError::InvalidRequest {
+                reason: format!(
+                    "Topic {topic} is a kafka internal topic and is not allowed to be marked for deletion."
+                ),
+            });
+        }
+        let partitions = t.partition_count();
+        let mut events = Vec::new();
+        let groups: Vec<String> = self.offsets.groups().map(str::to_string).collect();
+        for group in groups {
+            let tps: Vec<TopicPartition> = self
+                .offsets
+                .group_offsets(&group)
+                .into_iter()
+                .flatten()
+                .map(|(tp, _)| tp.clone())
+                .filter(|tp| tp.topic == topic)
+                .collect();
+            let cp = self.coordinator_for_write(&group).ok();
+            for tp in tps {
+                self.offsets.drop_pending(&group, &tp);
+                if self.offsets.remove(&group, &tp).is_none() {
+                    continue;
+                }
+                if let Some(cp) = cp {
+                    let k = offsets::encode_offset_commit_key(&group, &tp);
+                    // Checked writable above; a failure leaves only the cache entry gone.
+                    let _ = self.append_offsets_record(cp, &k, None, &mut events);
+                }
+                events.push(Event::OffsetDeleted {
+                    group: group.clone(),
+                    topic: tp.topic.clone(),
+                    partition: tp.partition,
+                });
+            }
+        }
+        self.offsets.drop_pending_topic(topic);
+        self.topics.remove(topic);
+        self.producer.remove(topic);
+        events.insert(
+            0,
+            Event::TopicDeleted {
+                topic: topic.to_string(),
+                partitions,
+            },
+        );
         self.after_change(&mut events);
         Ok(events)
     }
@@ -1254,7 +1372,48 @@ impl World {
     /// Bookkeeping after any change: schedule replica fetches where followers are behind,
     /// and settle offset commits against their partition's HW and LEO.
     fn after_change(&mut self, events: &mut Vec<Event>) {
+        self.reload_offsets_after_unclean_election(events);
         self.settle(None, events);
+    }
+
+    /// A `__consumer_offsets` partition led by an out-of-sync replica lost records, commits
+    /// included: its coordinator reads its cache again from what the log holds.
+    fn reload_offsets_after_unclean_election(&mut self, events: &mut Vec<Event>) {
+        let cps: Vec<i32> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::UncleanLeaderElected {
+                    topic, partition, ..
+                } if topic == OFFSETS_TOPIC => Some(*partition),
+                _ => None,
+            })
+            .collect();
+        let n = self.offsets_partition_count();
+        for cp in cps {
+            let Some(p) = self.topics.get(OFFSETS_TOPIC).and_then(|t| t.partition(cp)) else {
+                continue;
+            };
+            let records = p
+                .log()
+                .read(p.log_start_offset(), p.high_watermark(), usize::MAX)
+                .filter_map(|r| r.key.map(|k| (k, r.value)));
+            for (group, tp, v) in self.offsets.reload(cp, n, records) {
+                events.push(match v {
+                    Some(v) => Event::OffsetCommitted {
+                        group,
+                        topic: tp.topic,
+                        partition: tp.partition,
+                        offset: v.offset,
+                        metadata: v.metadata,
+                    },
+                    None => Event::OffsetDeleted {
+                        group,
+                        topic: tp.topic,
+                        partition: tp.partition,
+                    },
+                });
+            }
+        }
     }
 
     /// [`World::after_change`] when only one partition changed (a produce or a commit):

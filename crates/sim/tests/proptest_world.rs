@@ -4,8 +4,15 @@
 //! Checked after each command: the model's own invariants (`World::check_invariants`:
 //! offsets contiguous from log start to LEO on every replica, HW <= LEO, ISR and leader
 //! consistent, the offset cache equal to the latest records below the HW); the HW never
-//! decreases; a consumer fetch never returns a record at or above the HW; retention and
-//! compaction never change what an offset holds. At the end: replaying the same seed and
+//! decreases except at an unclean election, and there only to the new leader's log end
+//! (nothing below it changes: every record still holds what was appended at its offset
+//! last); a consumer fetch never returns a record at or above the HW; retention and
+//! compaction never change what an offset holds.
+//!
+//! The sequences include unclean elections (`ElectLeaders { unclean: true }` on offline
+//! partitions, and automatic ones on the `compacted` topic, which sets
+//! `unclean.leader.election.enable=true`) and deleting the `short` topic and creating it
+//! again (its offsets start at 0 again: the reference forgets the old ones). At the end: replaying the same seed and
 //! commands gives the same hash, and snapshot -> restore gives an equal world.
 //!
 //! Failing cases are kept by proptest in `proptest-regressions/` and replayed first; cases
@@ -30,6 +37,20 @@ fn config() -> WorldConfig {
     }
 }
 
+fn create_short() -> Command {
+    Command::CreateTopic {
+        name: "short".into(),
+        partitions: 1,
+        replication_factor: Some(1),
+        config: TopicConfigOverrides {
+            retention_ms: Some(60_000),
+            retention_bytes: Some(1_000),
+            segment_bytes: Some(250),
+            ..Default::default()
+        },
+    }
+}
+
 fn setup() -> Vec<Command> {
     vec![
         Command::CreateTopic {
@@ -51,20 +72,11 @@ fn setup() -> Vec<Command> {
                 segment_bytes: Some(300),
                 min_cleanable_dirty_ratio: Some(0.0),
                 delete_retention_ms: Some(20_000),
+                unclean_leader_election_enable: Some(true),
                 ..Default::default()
             },
         },
-        Command::CreateTopic {
-            name: "short".into(),
-            partitions: 1,
-            replication_factor: Some(1),
-            config: TopicConfigOverrides {
-                retention_ms: Some(60_000),
-                retention_bytes: Some(1_000),
-                segment_bytes: Some(250),
-                ..Default::default()
-            },
-        },
+        create_short(),
     ]
 }
 
@@ -95,6 +107,10 @@ enum Op {
         before: i64,
     },
     ElectPreferred,
+    /// An unclean election on one partition of `plain` (`None`: every partition).
+    ElectUnclean(Option<i32>),
+    DeleteShort,
+    CreateShort,
     AddPartitions(i64),
     AlterMinInsync(i32),
 }
@@ -114,6 +130,9 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0..3u8).prop_map(|group| Op::DeleteOffsets { group }),
         1 => (0..3i32, -2..20i64).prop_map(|(partition, before)| Op::DeleteRecords { partition, before }),
         1 => Just(Op::ElectPreferred),
+        1 => prop::option::of(0..3i32).prop_map(Op::ElectUnclean),
+        1 => Just(Op::DeleteShort),
+        1 => Just(Op::CreateShort),
         1 => (1..7i64).prop_map(Op::AddPartitions),
         1 => (0..4i32).prop_map(Op::AlterMinInsync),
     ]
@@ -176,6 +195,14 @@ fn to_command(op: &Op) -> Command {
             before_offset: *before,
         },
         Op::ElectPreferred => Command::ElectPreferredLeaders {},
+        Op::ElectUnclean(p) => Command::ElectLeaders {
+            unclean: true,
+            partitions: p.map(|p| vec![TopicPartition::new("plain", p)]),
+        },
+        Op::DeleteShort => Command::DeleteTopic {
+            topic: "short".into(),
+        },
+        Op::CreateShort => create_short(),
         Op::AddPartitions(total) => Command::AddPartitions {
             topic: "short".into(),
             total: *total,
@@ -267,16 +294,37 @@ fn run(seed: u64, ops: &[Op]) -> Result<(), String> {
         match session.apply(&mut w, cmd.clone()) {
             Ok(events) => {
                 for e in events {
-                    if let Event::RecordAppended {
-                        topic,
-                        partition,
-                        offset,
-                        key,
-                        value,
-                        ..
-                    } = e
-                    {
-                        reference.insert((topic, partition, offset.0), (key, value));
+                    match e {
+                        Event::RecordAppended {
+                            topic,
+                            partition,
+                            offset,
+                            key,
+                            value,
+                            ..
+                        } => {
+                            reference.insert((topic, partition, offset.0), (key, value));
+                        }
+                        Event::UncleanLeaderElected {
+                            topic,
+                            partition,
+                            log_end_offset,
+                            ..
+                        } => {
+                            // The one place the HW may go back: to the new leader's log end.
+                            let hw = w.partition(&topic, partition).map(|p| p.high_watermark());
+                            if hw.is_some_and(|hw| hw < log_end_offset) {
+                                return Err(format!(
+                                    "step {i}: after the unclean election of {topic}-{partition} the HW {hw:?} is below the new log end {log_end_offset}"
+                                ));
+                            }
+                            hws.insert((topic, partition), log_end_offset);
+                        }
+                        Event::TopicDeleted { topic, .. } => {
+                            reference.retain(|(t, _, _), _| *t != topic);
+                            hws.retain(|(t, _), _| *t != topic);
+                        }
+                        _ => {}
                     }
                 }
             }

@@ -376,6 +376,29 @@ impl Words {
                     bare(self.w(Term::Leader))
                 ),
             },
+            Event::UncleanLeaderElected {
+                topic,
+                partition,
+                leader,
+                log_end_offset_before,
+                log_end_offset,
+                ..
+            } => format!(
+                "{}: unclean election, {} leads without being in sync; offsets {}–{} are lost and will be given again",
+                self.place(topic, *partition),
+                self.broker(*leader),
+                log_end_offset.0,
+                log_end_offset_before.0.saturating_sub(1)
+            ),
+            Event::LeaderNotElected {
+                topic,
+                partition,
+                error,
+            } => format!(
+                "{}: no leader elected ({error})",
+                self.place(topic, *partition)
+            ),
+            Event::TopicDeleted { topic, .. } => format!("{} was deleted", self.topic(topic)),
             Event::ReplicaTruncated {
                 topic,
                 partition,

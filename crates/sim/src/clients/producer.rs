@@ -704,6 +704,7 @@ impl World {
     pub(crate) fn clients_observe(&mut self, events: &mut Vec<Event>) {
         self.remove_forgotten_groups(events);
         self.prune_below_log_start(events);
+        self.forget_lost_offsets(events);
         if self.clients.producers.is_empty() {
             return;
         }
@@ -782,6 +783,75 @@ impl World {
                     .retain(|(t, _), offset| *t != tp || *offset >= to.0);
             }
         }
+    }
+
+    /// Offsets that will be given to other records: an unclean election cut a log back, or
+    /// a topic was deleted. The delivery ledger retires its counts there; idempotent
+    /// producers forget the sequences written there (the broker's producer state is the
+    /// new leader's, which never had them). Batches for a deleted topic fail
+    /// (`UNKNOWN_TOPIC_OR_PARTITION`); the producer drops the topic's partitioner state.
+    fn forget_lost_offsets(&mut self, events: &mut Vec<Event>) {
+        let mut failed = Vec::new();
+        for e in events.iter() {
+            match e {
+                Event::UncleanLeaderElected {
+                    topic,
+                    partition,
+                    log_end_offset,
+                    ..
+                } => {
+                    let tp = TopicPartition::new(topic.clone(), *partition);
+                    self.clients.ledger.truncate(&tp, log_end_offset.0);
+                    for p in self.clients.producers.values_mut() {
+                        p.written
+                            .retain(|(t, _), offset| *t != tp || *offset < log_end_offset.0);
+                    }
+                }
+                Event::TopicDeleted { topic, .. } => {
+                    self.clients.ledger.forget_topic(topic);
+                    for (name, p) in &mut self.clients.producers {
+                        let gone = |tp: &TopicPartition| tp.topic == *topic;
+                        let mut lost: Vec<(i32, usize)> = Vec::new();
+                        p.open.retain(|tp, b| {
+                            if gone(tp) {
+                                lost.push((tp.partition, b.records.len()));
+                            }
+                            !gone(tp)
+                        });
+                        p.retries.retain(|b| {
+                            if gone(&b.tp) {
+                                lost.push((b.tp.partition, b.records.len()));
+                            }
+                            !gone(&b.tp)
+                        });
+                        p.in_flight.retain(|(tp, _), _| {
+                            if gone(tp) {
+                                lost.push((tp.partition, 1));
+                            }
+                            !gone(tp)
+                        });
+                        p.next_sequence.retain(|tp, _| !gone(tp));
+                        p.written.retain(|(tp, _), _| !gone(tp));
+                        p.partitioner.remove(topic);
+                        for (partition, n) in lost {
+                            p.failed += n as u64;
+                            for _ in 0..n {
+                                failed.push(pev(
+                                    name,
+                                    ProducerEvent::Failed {
+                                        topic: topic.clone(),
+                                        partition,
+                                        error: "UNKNOWN_TOPIC_OR_PARTITION".into(),
+                                    },
+                                ));
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        events.extend(failed);
     }
 
     pub(crate) fn reschedule_producers(&mut self) {

@@ -17,6 +17,13 @@
 //! crash; or retention deleted it before the group got there). Offsets
 //! that are gaps in the log itself (removed by compaction) count too, so the totals are
 //! meant for topics with `cleanup.policy=delete`.
+//!
+//! **Offsets given twice.** An unclean leader election cuts a partition's log back and the
+//! next records take the offsets of the lost ones; deleting a topic and creating it again
+//! starts its offsets at 0. The per-record counts of records that left that way
+//! ([`DeliveryLedger::truncate`], [`DeliveryLedger::forget_topic`]) move into per-group
+//! totals of their own, so a count per offset always names the record the log holds there
+//! now, and the totals still count every processing that happened.
 
 use crate::types::TopicPartition;
 use serde::{Deserialize, Serialize};
@@ -44,6 +51,10 @@ pub struct DeliveryLedger {
     /// The lowest offset each group ever fetched from each partition: where it started.
     #[serde(with = "crate::assignor::serde_pairs")]
     fetched_from: BTreeMap<(Option<String>, TopicPartition), i64>,
+    /// The totals of records that left their log by an unclean truncation or a topic
+    /// deletion, per group: their offsets may be given to other records since.
+    #[serde(default, with = "crate::assignor::serde_pairs")]
+    retired: BTreeMap<Option<String>, DeliveryTotals>,
 }
 
 /// The counts of the records a ledger no longer holds one by one.
@@ -189,13 +200,85 @@ impl DeliveryLedger {
         }
     }
 
-    /// `group`'s totals over every partition, pruned records included.
+    /// An unclean election cut `partition`'s log back to `log_end`: the records at or above
+    /// it are gone and their offsets will name other records. Their counts move into the
+    /// group's retired totals; a group that had fetched only there starts afresh.
+    pub fn truncate(&mut self, partition: &TopicPartition, log_end: i64) {
+        let keys: Vec<(Option<String>, TopicPartition, i64)> = self
+            .counts
+            .keys()
+            .filter(|(_, tp, o)| tp == partition && *o >= log_end)
+            .cloned()
+            .collect();
+        for key in keys {
+            if let Some(times) = self.counts.remove(&key) {
+                self.retired.entry(key.0).or_default().add_record(times);
+            }
+        }
+        self.fetched_from
+            .retain(|(_, tp), from| tp != partition || *from < log_end);
+    }
+
+    /// `topic` was deleted: every count of its partitions moves into the retired totals
+    /// (a topic created again under the name starts at offset 0).
+    pub fn forget_topic(&mut self, topic: &str) {
+        let keys: Vec<(Option<String>, TopicPartition, i64)> = self
+            .counts
+            .keys()
+            .filter(|(_, tp, _)| tp.topic == topic)
+            .cloned()
+            .collect();
+        let groups: std::collections::BTreeSet<Option<String>> = self
+            .pruned
+            .keys()
+            .chain(self.fetched_from.keys())
+            .filter(|(_, tp)| tp.topic == topic)
+            .map(|(g, _)| g.clone())
+            .chain(keys.iter().map(|(g, _, _)| g.clone()))
+            .collect();
+        // The skips are counted as `totals` counts them, before the records go.
+        for g in groups {
+            let before = self.topic_totals(g.as_deref(), topic);
+            let r = self.retired.entry(g).or_default();
+            r.processed_records += before.processed_records;
+            r.deliveries += before.deliveries;
+            r.duplicate_records += before.duplicate_records;
+            r.skipped_records += before.skipped_records;
+        }
+        for key in keys {
+            self.counts.remove(&key);
+        }
+        self.pruned.retain(|(_, tp), _| tp.topic != topic);
+        self.fetched_from.retain(|(_, tp), _| tp.topic != topic);
+    }
+
+    /// `group`'s totals over the partitions of `topic` still counted (retired ones aside).
+    fn topic_totals(&self, group: Option<&str>, topic: &str) -> DeliveryTotals {
+        self.totals_where(group, |tp| tp.topic == topic)
+    }
+
+    /// `group`'s totals over every partition, pruned and retired records included.
     pub fn totals(&self, group: Option<&str>) -> DeliveryTotals {
+        let mut t = self.totals_where(group, |_| true);
+        if let Some(r) = self.retired.get(&group.map(str::to_string)) {
+            t.processed_records += r.processed_records;
+            t.deliveries += r.deliveries;
+            t.duplicate_records += r.duplicate_records;
+            t.skipped_records += r.skipped_records;
+        }
+        t
+    }
+
+    fn totals_where(
+        &self,
+        group: Option<&str>,
+        keep: impl Fn(&TopicPartition) -> bool,
+    ) -> DeliveryTotals {
         let group = group.map(str::to_string);
         let mut t = DeliveryTotals::default();
         let mut last: BTreeMap<&TopicPartition, Option<i64>> = BTreeMap::new();
         for ((g, tp), p) in &self.pruned {
-            if *g == group {
+            if *g == group && keep(tp) {
                 t.processed_records += p.processed_records;
                 t.deliveries += p.deliveries;
                 t.duplicate_records += p.duplicate_records;
@@ -204,7 +287,7 @@ impl DeliveryLedger {
             }
         }
         for ((g, tp, o), n) in &self.counts {
-            if *g != group {
+            if *g != group || !keep(tp) {
                 continue;
             }
             t.add_record(*n);
