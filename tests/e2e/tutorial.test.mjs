@@ -86,12 +86,24 @@ async function goalReached(page, par) {
   return verdict;
 }
 
+/** Shows the page from its top, the chapter panel scrolled to "goal reached" if shown (a
+ *  full-page screenshot draws sticky parts where the scroll left them). */
+const fromTheTop = (page) =>
+  page.evaluate(() => {
+    const side = document.querySelector('.stage-side');
+    if (side) side.scrollTop = 0;
+    document.querySelector('[data-testid="goal-reached"]')?.scrollIntoView({ block: 'nearest' });
+    window.scrollTo(0, 0);
+  });
+
 /** Screenshots of the chapter at 1280 px and 375 px. */
 async function shoot(page, n, id, when) {
   const name = `tutorial-${String(n).padStart(2, '0')}-${id}-${when}`;
   await page.setViewportSize(DESKTOP);
+  await fromTheTop(page);
   await screenshot(page, `${name}-1280`);
   await page.setViewportSize(PHONE);
+  await fromTheTop(page);
   await screenshot(page, `${name}-375`);
   await page.setViewportSize(DESKTOP);
 }
