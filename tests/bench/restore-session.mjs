@@ -22,22 +22,46 @@ const OBSERVE_RESTORED = (expected) => {
   observer.observe(document, { childList: true, subtree: true, characterData: true });
 };
 
+/** `text` with the JSON array under `"key":` (the first one) replaced by `value`. */
+function replaceArray(text, key, value) {
+  const at = text.indexOf(`"${key}":`);
+  const open = text.indexOf('[', at);
+  let depth = 0;
+  let inString = false;
+  for (let i = open; i < text.length; i += 1) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i += 1;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '[' || c === '{') depth += 1;
+    else if (c === ']' || c === '}') {
+      depth -= 1;
+      if (depth === 0) return text.slice(0, open) + JSON.stringify(value) + text.slice(i + 1);
+    }
+  }
+  throw new Error(`no array under ${key}`);
+}
+
 const { context } = await launch();
 try {
   const page = await context.newPage();
   await page.goto(BASE_URL);
   await page.waitForSelector('[data-testid="session-status"].session-saved');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-session"]')]);
-  const exported = JSON.parse(readFileSync(await download.path(), 'utf8'));
-  const session = exported.sessions[0];
+  // The export is edited as text: parsing and printing it in JavaScript would round its 64-bit
+  // integers (a config default of Long.MAX_VALUE) to doubles, and the page would then refuse the
+  // session's config. Only the session's steps and snapshots arrays are replaced.
+  const text = readFileSync(await download.path(), 'utf8');
+  const session = JSON.parse(text).sessions[0];
   // A session is a seed plus console lines: the topic, then one passenger per line.
-  session.steps = [session.steps[0]];
+  const steps = [session.steps[0]];
   for (let i = 1; i < STEPS; i += 1) {
-    session.steps.push({ index: i, line: `kafka-console-producer --topic orders --key customer-${i % 97} --value "order ${i}"` });
+    steps.push({ index: i, line: `kafka-console-producer --topic orders --key customer-${i % 97} --value "order ${i}"` });
   }
-  session.snapshots = [];
+  const edited = replaceArray(replaceArray(text, 'steps', steps), 'snapshots', []);
   const file = join(mkdtempSync(join(tmpdir(), 'oe-bench-')), 'long-session.json');
-  writeFileSync(file, JSON.stringify(exported));
+  writeFileSync(file, edited);
   const before = page.url();
   await page.setInputFiles('[data-testid="import-session"]', file);
   await page.waitForFunction((first) => location.href !== first, before);
@@ -46,9 +70,18 @@ try {
   await page.addInitScript(OBSERVE_RESTORED, STEPS);
   const samples = [];
   const phases = [];
+  // The imported session has no stored snapshot yet: its first open replays every line (timed
+  // apart); then the page stores its latest checkpoint, and every later reload reads that
+  // snapshot and the lines after it. Each reload waits for the page's background writes, as
+  // a learner's session has them by the time they reload.
+  await page.reload();
+  await page.waitForFunction(() => window.__oeRestored !== undefined, null, { timeout: 120000 });
+  const firstOpen = await page.evaluate(() => window.__oeRestored);
+  await page.waitForTimeout(2000);
   for (let i = 0; i < RUNS; i += 1) {
     await page.reload();
     await page.waitForFunction(() => window.__oeRestored !== undefined, null, { timeout: 120000 });
+    await page.waitForTimeout(1500);
     const { restored, marks } = await page.evaluate(() => ({
       restored: window.__oeRestored,
       marks: Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])),
@@ -65,8 +98,9 @@ try {
   samples.sort((a, b) => a - b);
   const median = samples[Math.floor(samples.length / 2)];
   console.log(
-    `restore a ${STEPS}-step session after reload (open IndexedDB, read the log, replay it, draw): ` +
-      `median ${median.toFixed(1)} ms, max ${samples[samples.length - 1].toFixed(1)} ms over ${RUNS} reloads (budget 300 ms)`,
+    `restore a ${STEPS}-step session after reload (open IndexedDB, read the latest snapshot and the lines after it, draw): ` +
+      `median ${median.toFixed(1)} ms, max ${samples[samples.length - 1].toFixed(1)} ms over ${RUNS} reloads (budget 300 ms); ` +
+      `its first open after the import, with no snapshot yet (every line replayed): ${firstOpen.toFixed(1)} ms`,
   );
   const phaseMedian = (name) => {
     const values = phases.map((p) => p[name]).filter(Number.isFinite).sort((a, b) => a - b);

@@ -40,16 +40,7 @@ pub fn namespace() -> String {
 /// that no longer runs ends the replay there: everything before it is kept, and the problem
 /// is reported.
 pub fn rebuild(loaded: &LoadedSession) -> Rebuilt {
-    let mut problem = None;
-    let config: WorldConfig = match serde_json::from_value(loaded.meta.config.clone()) {
-        Ok(c) => c,
-        Err(e) => {
-            problem = Some(format!(
-                "the session's config could not be read ({e}); using the default"
-            ));
-            WorldConfig::default()
-        }
-    };
+    let (config, problem) = session_config(&loaded.meta.config);
     let mut rebuilt = Sandbox::rebuild(loaded.meta.seed, config, &loaded.steps);
     if rebuilt.problem.is_none() {
         rebuilt.problem = problem;
@@ -127,8 +118,25 @@ fn read_snapshot_state(state: &Value, step: u64) -> Option<(Vec<String>, Vec<u8>
 fn resume(tail: &LoadedTail) -> Option<Rebuilt> {
     let snapshot = tail.snapshot.as_ref()?;
     let (before, world) = read_snapshot_state(&snapshot.state, snapshot.step)?;
-    let config: WorldConfig = serde_json::from_value(tail.meta.config.clone()).ok()?;
-    Sandbox::resume(tail.meta.seed, config, before, world, &tail.steps).ok()
+    let (config, problem) = session_config(&tail.meta.config);
+    let mut rebuilt = Sandbox::resume(tail.meta.seed, config, before, world, &tail.steps).ok()?;
+    if rebuilt.problem.is_none() {
+        rebuilt.problem = problem;
+    }
+    Some(rebuilt)
+}
+
+/// A stored session's world config, or the default with a note when it cannot be read.
+fn session_config(config: &Value) -> (WorldConfig, Option<String>) {
+    match serde_json::from_value(config.clone()) {
+        Ok(c) => (c, None),
+        Err(e) => (
+            WorldConfig::default(),
+            Some(format!(
+                "the session's config could not be read ({e}); using the default"
+            )),
+        ),
+    }
 }
 
 /// Opens a stored session by id, rebuilding its world: from its latest snapshot when it has
@@ -343,5 +351,33 @@ impl Writer {
             }
         }
         self.busy.set(false);
+    }
+}
+
+#[cfg(test)]
+mod snapshot_tests {
+    use super::*;
+
+    #[test]
+    fn a_long_session_resumes_from_its_stored_snapshot() {
+        let mut lines = vec!["kafka-topics --create --topic orders --partitions 3".to_string()];
+        for i in 1..10_000 {
+            lines.push(format!(
+                "kafka-console-producer --topic orders --key customer-{} --value \"order {i}\"",
+                i % 97
+            ));
+        }
+        let rebuilt = Sandbox::rebuild(NEW_SESSION_SEED, WorldConfig::default(), &lines);
+        assert!(rebuilt.problem.is_none());
+        let sandbox = rebuilt.sandbox;
+        let checkpoint = sandbox.latest_checkpoint().unwrap().clone();
+        assert_eq!(checkpoint.lines, 10_000);
+        let state = snapshot_state(sandbox.lines(), &checkpoint);
+        // As stored and read back: JSON text.
+        let state: Value = serde_json::from_str(&state.to_string()).unwrap();
+        let (before, world) = read_snapshot_state(&state, 10_000).expect("readable");
+        let resumed = Sandbox::resume(NEW_SESSION_SEED, WorldConfig::default(), before, world, &[]);
+        let resumed = resumed.expect("resumes").sandbox;
+        assert_eq!(resumed.state_hash(), sandbox.state_hash());
     }
 }
