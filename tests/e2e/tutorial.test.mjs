@@ -135,6 +135,7 @@ test('a learner takes the whole tutorial', { timeout: 240_000 }, async () => {
     // The focus is on the chapter's title; the story and the goals are live regions.
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'chapter-title');
     assert.equal(await page.getAttribute('[data-testid="chapter-goals"]', 'aria-live'), 'polite');
+    assert.equal(await page.getAttribute('[data-testid="chapter-story"]', 'aria-live'), 'polite');
     await shoot(page, 1, CHAPTERS[0], 'start');
 
     // Chapter 1 with the quick send form: three passengers.
@@ -145,6 +146,7 @@ test('a learner takes the whole tutorial', { timeout: 240_000 }, async () => {
     }
     let verdict = await goalReached(page, par);
     assert.match(verdict, /You took 3 steps \(par 3\)/);
+    assert.equal(await page.getAttribute('[data-testid="goal-reached"]', 'role'), 'status');
     await shoot(page, 1, CHAPTERS[0], 'done');
     await page.click('[data-testid="chapter-next"]');
 

@@ -561,7 +561,7 @@ pub fn TutorialPanel() -> Html {
                     { " · " }{ second_title }
                 </p>
             </header>
-            <div class="chapter-story" data-testid="chapter-story">
+            <div class="chapter-story" aria-live="polite" data-testid="chapter-story">
                 { for chapter.story.iter().map(|p| html! { <p>{ rich(p) }</p> }) }
             </div>
             <div class="chapter-goals" aria-live="polite" data-testid="chapter-goals">
