@@ -792,14 +792,17 @@ pub(crate) fn configs(args: &Args) -> Result<Command, ParseError> {
     let mut delete = Vec::new();
     if let Some(word) = args.value("delete-config") {
         for name in word.text.split(',').map(str::trim) {
-            if !config::TOPIC.iter().any(|spec| spec.name == name) {
+            if !config::TOPIC_SCOPE.specs().any(|spec| spec.name == name) {
                 return Err(ParseError::new(
                     word.span,
                     ErrorKind::UnknownConfig {
                         scope: "topic".into(),
                         key: name.to_string(),
-                        suggestion: suggest::closest(name, config::TOPIC.iter().map(|s| s.name))
-                            .map(str::to_string),
+                        suggestion: suggest::closest(
+                            name,
+                            config::TOPIC_SCOPE.specs().map(|s| s.name),
+                        )
+                        .map(str::to_string),
                     },
                 ));
             }

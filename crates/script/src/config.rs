@@ -11,244 +11,44 @@
 //! Values are stored in a canonical form (`TRUE` → `true`, `RangeAssignor` → `range`) so that
 //! two commands that mean the same thing are equal and print the same.
 
+use sim::catalog::{self, ConfigScope, ConfigSpec};
+
 use crate::ast::Configs;
 use crate::error::{ErrorKind, ParseError, Span};
 use crate::lexer::Word;
 use crate::suggest;
 
-/// A named choice and the spellings that select it (all compared without case).
-pub(crate) type Choice = (&'static str, &'static [&'static str]);
-
-/// The type of a config value.
-pub(crate) enum Kind {
-    /// Free text (a name, a class name that has no effect in the simulator).
-    Text,
-    /// `true` or `false`.
-    Bool,
-    /// A Java int (`INT`) or long (`LONG`) with a lower bound.
-    Int { long: bool, min: i64 },
-    /// A decimal number within bounds.
-    Double { min: f64, max: f64 },
-    /// One of a fixed set.
-    OneOf(&'static [Choice]),
-    /// A comma-separated list from a fixed set.
-    ListOf(&'static [Choice]),
-}
-
-/// One known config.
-pub(crate) struct Spec {
-    pub name: &'static str,
-    pub kind: Kind,
-}
-
-const fn spec(name: &'static str, kind: Kind) -> Spec {
-    Spec { name, kind }
-}
-
-const INT0: Kind = Kind::Int {
-    long: false,
-    min: 0,
-};
-const INT1: Kind = Kind::Int {
-    long: false,
-    min: 1,
-};
-const LONG0: Kind = Kind::Int { long: true, min: 0 };
-
-/// The assignors of the classic protocol, by their protocol names (what `--describe --state`
-/// prints as ASSIGNMENT-STRATEGY), also accepted as Java class names.
-const ASSIGNORS: &[Choice] = &[
-    (
-        "range",
-        &[
-            "range",
-            "RangeAssignor",
-            "org.apache.kafka.clients.consumer.RangeAssignor",
-        ],
-    ),
-    (
-        "roundrobin",
-        &[
-            "roundrobin",
-            "RoundRobinAssignor",
-            "org.apache.kafka.clients.consumer.RoundRobinAssignor",
-        ],
-    ),
-    (
-        "sticky",
-        &[
-            "sticky",
-            "StickyAssignor",
-            "org.apache.kafka.clients.consumer.StickyAssignor",
-        ],
-    ),
-    (
-        "cooperative-sticky",
-        &[
-            "cooperative-sticky",
-            "CooperativeStickyAssignor",
-            "org.apache.kafka.clients.consumer.CooperativeStickyAssignor",
-        ],
-    ),
-];
-
-/// Consumer configs (`org.apache.kafka.clients.consumer.ConsumerConfig`).
-pub(crate) const CONSUMER: &[Spec] = &[
-    spec("allow.auto.create.topics", Kind::Bool),
-    spec("auto.commit.interval.ms", INT0),
-    spec(
-        "auto.offset.reset",
-        Kind::OneOf(&[
-            ("earliest", &["earliest"]),
-            ("latest", &["latest"]),
-            ("none", &["none"]),
-        ]),
-    ),
-    spec("bootstrap.servers", Kind::Text),
-    spec("client.id", Kind::Text),
-    spec("enable.auto.commit", Kind::Bool),
-    spec("fetch.max.wait.ms", INT0),
-    spec("fetch.min.bytes", INT0),
-    spec("group.id", Kind::Text),
-    spec("group.instance.id", Kind::Text),
-    spec(
-        "group.protocol",
-        Kind::OneOf(&[("classic", &["classic"]), ("consumer", &["consumer"])]),
-    ),
-    spec("heartbeat.interval.ms", INT0),
-    spec(
-        "isolation.level",
-        Kind::OneOf(&[
-            ("read_uncommitted", &["read_uncommitted"]),
-            ("read_committed", &["read_committed"]),
-        ]),
-    ),
-    spec("key.deserializer", Kind::Text),
-    spec("max.poll.interval.ms", INT1),
-    spec("max.poll.records", INT1),
-    spec("partition.assignment.strategy", Kind::ListOf(ASSIGNORS)),
-    spec("session.timeout.ms", INT0),
-    spec("value.deserializer", Kind::Text),
-];
-
-/// Producer configs (`org.apache.kafka.clients.producer.ProducerConfig`).
-pub(crate) const PRODUCER: &[Spec] = &[
-    spec(
-        "acks",
-        Kind::OneOf(&[
-            ("all", &["all"]),
-            ("-1", &["-1"]),
-            ("0", &["0"]),
-            ("1", &["1"]),
-        ]),
-    ),
-    spec("batch.size", INT0),
-    spec("bootstrap.servers", Kind::Text),
-    spec("client.id", Kind::Text),
-    spec("delivery.timeout.ms", INT0),
-    spec("enable.idempotence", Kind::Bool),
-    spec("key.serializer", Kind::Text),
-    spec("linger.ms", LONG0),
-    spec("max.in.flight.requests.per.connection", INT1),
-    spec("partitioner.adaptive.partitioning.enable", Kind::Bool),
-    spec(
-        "partitioner.class",
-        Kind::OneOf(&[(
-            "org.apache.kafka.clients.producer.RoundRobinPartitioner",
-            &[
-                "org.apache.kafka.clients.producer.RoundRobinPartitioner",
-                "RoundRobinPartitioner",
-            ],
-        )]),
-    ),
-    spec("partitioner.ignore.keys", Kind::Bool),
-    spec("request.timeout.ms", INT0),
-    spec("retries", INT0),
-    spec("retry.backoff.max.ms", LONG0),
-    spec("retry.backoff.ms", LONG0),
-    spec("value.serializer", Kind::Text),
-];
-
-/// Topic configs (`org.apache.kafka.common.config.TopicConfig`).
-pub(crate) const TOPIC: &[Spec] = &[
-    spec(
-        "cleanup.policy",
-        Kind::ListOf(&[("delete", &["delete"]), ("compact", &["compact"])]),
-    ),
-    spec("delete.retention.ms", LONG0),
-    spec("max.compaction.lag.ms", Kind::Int { long: true, min: 1 }),
-    spec("max.message.bytes", INT0),
-    spec(
-        "message.timestamp.type",
-        Kind::OneOf(&[
-            ("CreateTime", &["CreateTime"]),
-            ("LogAppendTime", &["LogAppendTime"]),
-        ]),
-    ),
-    spec(
-        "min.cleanable.dirty.ratio",
-        Kind::Double { min: 0.0, max: 1.0 },
-    ),
-    spec("min.compaction.lag.ms", LONG0),
-    spec("min.insync.replicas", INT1),
-    spec(
-        "retention.bytes",
-        Kind::Int {
-            long: true,
-            min: -1,
-        },
-    ),
-    spec(
-        "retention.ms",
-        Kind::Int {
-            long: true,
-            min: -1,
-        },
-    ),
-    spec(
-        "segment.bytes",
-        Kind::Int {
-            long: false,
-            min: 14,
-        },
-    ),
-    spec("segment.ms", Kind::Int { long: true, min: 1 }),
-    spec("unclean.leader.election.enable", Kind::Bool),
-];
-
-/// The console consumer's formatter properties (`DefaultMessageFormatter`).
-pub(crate) const FORMATTER: &[Spec] = &[
-    spec("key.separator", Kind::Text),
-    spec("print.headers", Kind::Bool),
-    spec("print.key", Kind::Bool),
-    spec("print.offset", Kind::Bool),
-    spec("print.partition", Kind::Bool),
-    spec("print.timestamp", Kind::Bool),
-    spec("print.value", Kind::Bool),
-];
-
-/// Which family of configs a `key=value` belongs to (named in error messages).
+/// Which family of configs a `key=value` belongs to (named in error messages). The names,
+/// types, bounds and defaults are the core's catalogue ([`sim::catalog`]), so the parser
+/// accepts exactly what the core accepts.
 #[derive(Clone, Copy)]
 pub(crate) struct Scope {
     pub name: &'static str,
-    pub specs: &'static [Spec],
+    pub scope: ConfigScope,
+}
+
+impl Scope {
+    /// The configs of this family, sorted by name.
+    pub fn specs(self) -> impl Iterator<Item = &'static ConfigSpec> {
+        catalog::specs(self.scope)
+    }
 }
 
 pub(crate) const CONSUMER_SCOPE: Scope = Scope {
     name: "consumer",
-    specs: CONSUMER,
+    scope: ConfigScope::Consumer,
 };
 pub(crate) const PRODUCER_SCOPE: Scope = Scope {
     name: "producer",
-    specs: PRODUCER,
+    scope: ConfigScope::Producer,
 };
 pub(crate) const TOPIC_SCOPE: Scope = Scope {
     name: "topic",
-    specs: TOPIC,
+    scope: ConfigScope::Topic,
 };
 pub(crate) const FORMATTER_SCOPE: Scope = Scope {
     name: "console consumer --property",
-    specs: FORMATTER,
+    scope: ConfigScope::Formatter,
 };
 
 /// Reads one `key=value` word into `configs`.
@@ -279,18 +79,18 @@ pub(crate) fn read(word: &Word, scope: Scope, configs: &mut Configs) -> Result<(
     } else {
         Span::new(word.span.line, word.span.column, raw_key.chars().count())
     };
-    let Some(spec) = scope.specs.iter().find(|spec| spec.name == key) else {
+    let Some(spec) = catalog::spec(scope.scope, key) else {
         return Err(ParseError::new(
             key_span,
             ErrorKind::UnknownConfig {
                 scope: scope.name.to_string(),
                 key: key.to_string(),
-                suggestion: suggest::closest(key, scope.specs.iter().map(|s| s.name))
+                suggestion: suggest::closest(key, scope.specs().map(|s| s.name))
                     .map(str::to_string),
             },
         ));
     };
-    let canonical = canonical_value(&spec.kind, value).map_err(|reason| {
+    let canonical = spec.canonical(value).map_err(|reason| {
         ParseError::new(
             word.span,
             ErrorKind::InvalidConfigValue {
@@ -310,85 +110,6 @@ pub(crate) fn read(word: &Word, scope: Scope, configs: &mut Configs) -> Result<(
         ));
     }
     Ok(())
-}
-
-fn choose(choices: &[Choice], value: &str) -> Option<&'static str> {
-    choices
-        .iter()
-        .find(|(_, spellings)| spellings.iter().any(|s| s.eq_ignore_ascii_case(value)))
-        .map(|(canonical, _)| *canonical)
-}
-
-fn one_of(choices: &[Choice]) -> String {
-    let names: Vec<&str> = choices.iter().map(|(name, _)| *name).collect();
-    format!("String must be one of: {}", names.join(", "))
-}
-
-/// The canonical text of a valid value, or Kafka's reason why it is not valid.
-fn canonical_value(kind: &Kind, value: &str) -> Result<String, String> {
-    match kind {
-        Kind::Text => {
-            if value.is_empty() {
-                Err("the value can't be empty".into())
-            } else {
-                Ok(value.to_string())
-            }
-        }
-        Kind::Bool => {
-            if value.eq_ignore_ascii_case("true") {
-                Ok("true".into())
-            } else if value.eq_ignore_ascii_case("false") {
-                Ok("false".into())
-            } else {
-                Err("Expected value to be either true or false".into())
-            }
-        }
-        Kind::Int { long, min } => {
-            let parsed = if *long {
-                value.parse::<i64>().ok()
-            } else {
-                value.parse::<i32>().ok().map(i64::from)
-            };
-            let Some(number) = parsed else {
-                return Err(format!(
-                    "Not a number of type {}",
-                    if *long { "LONG" } else { "INT" }
-                ));
-            };
-            if number < *min {
-                return Err(format!("Value must be at least {min}"));
-            }
-            Ok(number.to_string())
-        }
-        Kind::Double { min, max } => match value.parse::<f64>() {
-            Ok(number) if number.is_finite() => {
-                if number < *min {
-                    Err(format!("Value must be at least {min}"))
-                } else if number > *max {
-                    Err(format!("Value must be no more than {max}"))
-                } else {
-                    Ok(value.to_string())
-                }
-            }
-            _ => Err("Not a number of type DOUBLE".into()),
-        },
-        Kind::OneOf(choices) => choose(choices, value)
-            .map(str::to_string)
-            .ok_or_else(|| one_of(choices)),
-        Kind::ListOf(choices) => {
-            let mut picked: Vec<&str> = Vec::new();
-            for item in value.split(',') {
-                let item = item.trim();
-                let Some(canonical) = choose(choices, item) else {
-                    return Err(one_of(choices));
-                };
-                if !picked.contains(&canonical) {
-                    picked.push(canonical);
-                }
-            }
-            Ok(picked.join(","))
-        }
-    }
 }
 
 #[cfg(test)]

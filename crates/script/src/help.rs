@@ -2,6 +2,8 @@
 //! mirrors, and an example. `help` prints it, unknown commands are matched against it, and the
 //! tests check that every example parses and that the reference page covers every command.
 
+use sim::catalog::{self, ConfigScope, Effect};
+
 /// One command of the console language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CommandInfo {
@@ -314,10 +316,22 @@ pub fn command_info(name: &str) -> Option<&'static CommandInfo> {
 /// The text `help` prints: every command with its summary, or one command in full.
 pub fn help_text(topic: Option<&str>) -> String {
     match topic.and_then(command_info) {
-        Some(c) => format!(
-            "{}\n  {}\n  mirrors: {}\n  example: {}\n",
-            c.usage, c.summary, c.mirrors, c.example
-        ),
+        Some(c) => {
+            let mut out = format!(
+                "{}\n  {}\n  mirrors: {}\n  example: {}\n",
+                c.usage, c.summary, c.mirrors, c.example
+            );
+            let scope = match c.name {
+                "consumer" => Some(ConfigScope::Consumer),
+                "producer" => Some(ConfigScope::Producer),
+                "kafka-configs" | "kafka-topics" => Some(ConfigScope::Topic),
+                _ => None,
+            };
+            if let Some(scope) = scope {
+                out.push_str(&config_help(scope));
+            }
+            out
+        }
         None => {
             let width = COMMANDS.iter().map(|c| c.name.len()).max().unwrap_or(0);
             let mut out = String::from("Commands (help COMMAND for details):\n");
@@ -327,6 +341,31 @@ pub fn help_text(topic: Option<&str>) -> String {
             out
         }
     }
+}
+
+/// The configs of a family as `help` lists them, from the core's catalogue: name, type,
+/// default, and what it does.
+pub fn config_help(scope: ConfigScope) -> String {
+    let specs: Vec<_> = catalog::specs(scope).collect();
+    let width = specs.iter().map(|s| s.name.len()).max().unwrap_or(0);
+    let mut out = format!("  {} configs:\n", scope.name());
+    for s in specs {
+        let default = s
+            .default
+            .map_or("none".to_string(), |d| format!("default {d}"));
+        let effect = match s.effect {
+            Effect::Modelled => "",
+            Effect::Stored => " [stored only]",
+            Effect::None => " [no effect]",
+        };
+        out.push_str(&format!(
+            "    {:width$}  {}, {default}{effect}: {}\n",
+            s.name,
+            s.type_text().replace('`', ""),
+            s.doc
+        ));
+    }
+    out
 }
 
 #[cfg(test)]

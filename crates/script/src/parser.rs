@@ -255,7 +255,7 @@ fn flag_instead_of_config(word: &Word, scope: config::Scope) -> ParseError {
     let bare = word.text.trim_start_matches('-');
     let (bare, value) = bare.split_once('=').unwrap_or((bare, "VALUE"));
     let dotted = bare.replace('-', ".");
-    let hint = match scope.specs.iter().find(|s| s.name == dotted) {
+    let hint = match scope.specs().find(|s| s.name == dotted) {
         Some(spec) => format!("write it as {}={value}", spec.name),
         None => {
             let example = if scope.name == "producer" {

@@ -6,8 +6,10 @@
 //! `replica_fetch_delay_ms` (10 ms) after the leader appends, standing in for Kafka's
 //! long-polling replica fetchers.
 
+use crate::catalog::{self, ConfigScope};
 use crate::error::SimError;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// `cleanup.policy`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -28,6 +30,26 @@ impl CleanupPolicy {
     }
     pub fn deletes(self) -> bool {
         matches!(self, CleanupPolicy::Delete | CleanupPolicy::CompactDelete)
+    }
+}
+
+/// `message.timestamp.type`: whose clock a record's timestamp is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum TimestampType {
+    /// The producer's timestamp (or the one `send --timestamp` gives) is kept.
+    #[default]
+    CreateTime,
+    /// The leader overwrites every record's timestamp with the time it appends it.
+    LogAppendTime,
+}
+
+impl TimestampType {
+    /// As Kafka spells it (`CreateTime`, `LogAppendTime`).
+    pub fn name(self) -> &'static str {
+        match self {
+            TimestampType::CreateTime => "CreateTime",
+            TimestampType::LogAppendTime => "LogAppendTime",
+        }
     }
 }
 
@@ -55,8 +77,14 @@ pub struct TopicConfig {
     pub min_compaction_lag_ms: i64,
     /// `max.message.bytes`, default 1048588.
     pub max_message_bytes: i64,
+    /// `max.compaction.lag.ms`, default `i64::MAX`: a dirty record older than this makes the
+    /// cleaner compact whatever the dirty ratio, and the active segment of a compacted topic
+    /// rolls after this long (Kafka's `LogConfig.maxSegmentMs`).
+    pub max_compaction_lag_ms: i64,
+    /// `message.timestamp.type`, default `CreateTime`.
+    pub message_timestamp_type: TimestampType,
     /// `unclean.leader.election.enable`, default false: whether a replica outside the ISR may
-    /// become leader when no in-sync one is left.
+    /// be elected when no in-sync one is left.
     pub unclean_leader_election_enable: bool,
 }
 
@@ -73,6 +101,8 @@ impl Default for TopicConfig {
             min_cleanable_dirty_ratio: 0.5,
             min_compaction_lag_ms: 0,
             max_message_bytes: 1_048_588,
+            max_compaction_lag_ms: i64::MAX,
+            message_timestamp_type: TimestampType::CreateTime,
             unclean_leader_election_enable: false,
         }
     }
@@ -92,7 +122,77 @@ pub struct TopicConfigOverrides {
     pub min_cleanable_dirty_ratio: Option<f64>,
     pub min_compaction_lag_ms: Option<i64>,
     pub max_message_bytes: Option<i64>,
+    pub max_compaction_lag_ms: Option<i64>,
+    pub message_timestamp_type: Option<TimestampType>,
     pub unclean_leader_election_enable: Option<bool>,
+}
+
+impl TopicConfigOverrides {
+    /// Sets one config by its Kafka name, checked against the catalogue
+    /// ([`crate::catalog`]): `INVALID_CONFIG` for an unknown name or a value out of range.
+    pub fn set(&mut self, name: &str, value: &str) -> Result<(), SimError> {
+        let (_, v) = catalog::check(ConfigScope::Topic, name.trim(), value.trim())?;
+        let int = || -> Result<i64, SimError> {
+            v.parse::<i64>().map_err(|_| invalid(name, "Not a number"))
+        };
+        match name.trim() {
+            "cleanup.policy" => {
+                let compact = v.split(',').any(|p| p == "compact");
+                let delete = v.split(',').any(|p| p == "delete");
+                self.cleanup_policy = Some(match (compact, delete) {
+                    (true, true) => CleanupPolicy::CompactDelete,
+                    (true, false) => CleanupPolicy::Compact,
+                    _ => CleanupPolicy::Delete,
+                });
+            }
+            "retention.ms" => self.retention_ms = Some(int()?),
+            "retention.bytes" => self.retention_bytes = Some(int()?),
+            "segment.bytes" => self.segment_bytes = Some(int()?),
+            "segment.ms" => self.segment_ms = Some(int()?),
+            "delete.retention.ms" => self.delete_retention_ms = Some(int()?),
+            "min.insync.replicas" => {
+                self.min_insync_replicas = Some(i32::try_from(int()?).unwrap_or(i32::MAX))
+            }
+            "min.compaction.lag.ms" => self.min_compaction_lag_ms = Some(int()?),
+            "max.compaction.lag.ms" => self.max_compaction_lag_ms = Some(int()?),
+            "max.message.bytes" => self.max_message_bytes = Some(int()?),
+            "min.cleanable.dirty.ratio" => {
+                self.min_cleanable_dirty_ratio = Some(
+                    v.parse::<f64>()
+                        .map_err(|_| invalid(name, "Not a number of type DOUBLE"))?,
+                )
+            }
+            "message.timestamp.type" => {
+                self.message_timestamp_type = Some(if v == "LogAppendTime" {
+                    TimestampType::LogAppendTime
+                } else {
+                    TimestampType::CreateTime
+                })
+            }
+            "unclean.leader.election.enable" => {
+                self.unclean_leader_election_enable = Some(v == "true")
+            }
+            other => {
+                return Err(invalid(
+                    other,
+                    "is in the catalogue but the topic config does not hold it",
+                ))
+            }
+        }
+        Ok(())
+    }
+
+    /// Overrides from `name=value` pairs (`kafka-topics --config`, `kafka-configs
+    /// --add-config`).
+    pub fn from_pairs<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<TopicConfigOverrides, SimError> {
+        let mut o = TopicConfigOverrides::default();
+        for (name, value) in pairs {
+            o.set(name, value)?;
+        }
+        Ok(o)
+    }
 }
 
 fn invalid(name: &str, reason: impl Into<String>) -> SimError {
@@ -136,6 +236,12 @@ impl TopicConfig {
         }
         if let Some(v) = o.max_message_bytes {
             c.max_message_bytes = v;
+        }
+        if let Some(v) = o.max_compaction_lag_ms {
+            c.max_compaction_lag_ms = v;
+        }
+        if let Some(v) = o.message_timestamp_type {
+            c.message_timestamp_type = v;
         }
         if let Some(v) = o.unclean_leader_election_enable {
             c.unclean_leader_election_enable = v;
@@ -189,7 +295,63 @@ impl TopicConfig {
                 "must be between 0 and 2147483647",
             ));
         }
+        if self.max_compaction_lag_ms < 1 {
+            return Err(invalid("max.compaction.lag.ms", "must be at least 1"));
+        }
+        // Kafka's LogConfig.validateValues refuses a minimum lag above the maximum.
+        if self.min_compaction_lag_ms > self.max_compaction_lag_ms {
+            return Err(invalid(
+                "min.compaction.lag.ms",
+                format!(
+                    "conflict topic config setting min.compaction.lag.ms ({}) > max.compaction.lag.ms ({})",
+                    self.min_compaction_lag_ms, self.max_compaction_lag_ms
+                ),
+            ));
+        }
         Ok(())
+    }
+
+    /// How long the active segment may stay open: `segment.ms`, or `max.compaction.lag.ms`
+    /// if lower on a compacted topic (the cleaner never touches the active segment, so it
+    /// must roll for the maximum lag to hold).
+    pub fn effective_segment_ms(&self) -> i64 {
+        if self.cleanup_policy.compacts() {
+            self.segment_ms.min(self.max_compaction_lag_ms)
+        } else {
+            self.segment_ms
+        }
+    }
+
+    /// The value of a config by its Kafka name, as `kafka-configs` prints it.
+    pub fn get(&self, name: &str) -> Option<String> {
+        Some(match name {
+            "cleanup.policy" => match self.cleanup_policy {
+                CleanupPolicy::Delete => "delete",
+                CleanupPolicy::Compact => "compact",
+                CleanupPolicy::CompactDelete => "compact,delete",
+            }
+            .to_string(),
+            "delete.retention.ms" => self.delete_retention_ms.to_string(),
+            "max.compaction.lag.ms" => self.max_compaction_lag_ms.to_string(),
+            "max.message.bytes" => self.max_message_bytes.to_string(),
+            "message.timestamp.type" => self.message_timestamp_type.name().to_string(),
+            "min.cleanable.dirty.ratio" => self.min_cleanable_dirty_ratio.to_string(),
+            "min.compaction.lag.ms" => self.min_compaction_lag_ms.to_string(),
+            "min.insync.replicas" => self.min_insync_replicas.to_string(),
+            "retention.bytes" => self.retention_bytes.to_string(),
+            "retention.ms" => self.retention_ms.to_string(),
+            "segment.bytes" => self.segment_bytes.to_string(),
+            "segment.ms" => self.segment_ms.to_string(),
+            "unclean.leader.election.enable" => self.unclean_leader_election_enable.to_string(),
+            _ => return None,
+        })
+    }
+
+    /// Every topic config of the catalogue with its value, by Kafka name.
+    pub fn entries(&self) -> BTreeMap<String, String> {
+        catalog::specs(ConfigScope::Topic)
+            .filter_map(|s| Some((s.name.to_string(), self.get(s.name)?)))
+            .collect()
     }
 }
 

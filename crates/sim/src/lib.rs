@@ -62,6 +62,7 @@
 //! ```
 
 pub mod assignor;
+pub mod catalog;
 pub mod clients;
 pub mod cluster;
 pub mod command;
@@ -82,7 +83,8 @@ pub mod world;
 
 pub use command::{Command, OffsetCommit};
 pub use config::{
-    Acks, CleanupPolicy, PartitionerKind, TopicConfig, TopicConfigOverrides, WorldConfig,
+    Acks, CleanupPolicy, PartitionerKind, TimestampType, TopicConfig, TopicConfigOverrides,
+    WorldConfig,
 };
 pub use error::SimError;
 pub use event::Event;

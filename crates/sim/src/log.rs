@@ -469,6 +469,11 @@ impl PartitionLog {
                 max_message_bytes: config.max_message_bytes,
             });
         }
+        // `message.timestamp.type=LogAppendTime`: the broker's clock replaces the producer's.
+        let timestamp_ms = match config.message_timestamp_type {
+            crate::config::TimestampType::CreateTime => timestamp_ms,
+            crate::config::TimestampType::LogAppendTime => now_ms,
+        };
         let offset = self.log_end_offset;
         let mut rolled = None;
         let needs_roll = match self.segments.last() {
@@ -476,7 +481,8 @@ impl PartitionLog {
             Some(active) => {
                 !active.records.is_empty()
                     && (active.size_bytes + size > config.segment_bytes.max(0) as u64
-                        || now_ms.saturating_sub(active.created_ms) >= config.segment_ms
+                        || now_ms.saturating_sub(active.created_ms)
+                            >= config.effective_segment_ms()
                         || active.arena.len() as u64 + size > u64::from(u32::MAX / 2)
                         || offset.0.saturating_sub(active.base_offset.0) >= MAX_SEGMENT_SPAN)
             }
@@ -760,7 +766,18 @@ impl PartitionLog {
             .iter()
             .any(|(o, h)| *o < end.0 && *h <= now_ms);
         let dirty_enough = dirty_bytes > 0 && ratio > config.min_cleanable_dirty_ratio;
-        if !dirty_enough && !horizon_passed {
+        // `max.compaction.lag.ms` (Kafka's `LogCleanerManager.maxCompactionDelay`): a dirty
+        // record older than the maximum lag forces a pass whatever the ratio.
+        let overdue = dirty_bytes > 0
+            && config.max_compaction_lag_ms < i64::MAX
+            && self.segments[..n]
+                .iter()
+                .flat_map(|s| s.records())
+                .find(|r| r.offset >= self.clean_offset)
+                .is_some_and(|r| {
+                    now_ms.saturating_sub(r.timestamp_ms) > config.max_compaction_lag_ms
+                });
+        if !dirty_enough && !horizon_passed && !overdue {
             return None;
         }
         // The offset map: latest offset of each key in the dirty section.

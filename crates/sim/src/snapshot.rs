@@ -24,8 +24,11 @@ use serde::{Deserialize, Serialize};
 /// snapshot is refused the same way (a session's command log replays it instead). Version 4
 /// added the producers' `retry.backoff.max.ms` (KIP-580 exponential retry backoff). Version
 /// 5 added the delivery ledger's retired totals (records lost to an unclean election or a
-/// topic deletion).
-pub const SNAPSHOT_VERSION: u32 = 5;
+/// topic deletion). Version 6 added the topic configs `max.compaction.lag.ms`,
+/// `message.timestamp.type` and `unclean.leader.election.enable` and the clients'
+/// `allow.auto.create.topics`, `partitioner.ignore.keys`,
+/// `partitioner.adaptive.partitioning.enable` and `max.in.flight.requests.per.connection`.
+pub const SNAPSHOT_VERSION: u32 = 6;
 /// The session format this build writes and reads.
 pub const SESSION_VERSION: u32 = 1;
 

@@ -274,62 +274,15 @@ fn describe_topic(
     }
 }
 
-/// Topic configs by Kafka name → the simulator's overrides. Values were checked by the parser.
+/// Topic configs by Kafka name → the simulator's overrides, checked by the core's catalogue.
 fn topic_overrides<'a>(
     span: Span,
     configs: impl Iterator<Item = (&'a str, &'a str)>,
 ) -> Result<sim::TopicConfigOverrides, ExecError> {
-    let mut o = sim::TopicConfigOverrides::default();
-    for (name, value) in configs {
-        let int = || -> Result<i64, ExecError> {
-            value.parse::<i64>().map_err(|_| {
-                tool_error(
-                    span,
-                    format!("Invalid value {value} for configuration {name}"),
-                )
-            })
-        };
-        match name {
-            "cleanup.policy" => {
-                let parts: BTreeSet<&str> = value.split(',').map(str::trim).collect();
-                o.cleanup_policy = Some(
-                    match (parts.contains("compact"), parts.contains("delete")) {
-                        (true, true) => sim::CleanupPolicy::CompactDelete,
-                        (true, false) => sim::CleanupPolicy::Compact,
-                        _ => sim::CleanupPolicy::Delete,
-                    },
-                );
-            }
-            "retention.ms" => o.retention_ms = Some(int()?),
-            "retention.bytes" => o.retention_bytes = Some(int()?),
-            "segment.bytes" => o.segment_bytes = Some(int()?),
-            "segment.ms" => o.segment_ms = Some(int()?),
-            "delete.retention.ms" => o.delete_retention_ms = Some(int()?),
-            "min.insync.replicas" => {
-                o.min_insync_replicas = Some(i32::try_from(int()?).unwrap_or(i32::MAX))
-            }
-            "min.compaction.lag.ms" => o.min_compaction_lag_ms = Some(int()?),
-            "max.message.bytes" => o.max_message_bytes = Some(int()?),
-            "min.cleanable.dirty.ratio" => {
-                o.min_cleanable_dirty_ratio = Some(value.parse::<f64>().map_err(|_| {
-                    tool_error(
-                        span,
-                        format!("Invalid value {value} for configuration {name}"),
-                    )
-                })?)
-            }
-            other => {
-                return Err(ExecError::new(
-                    span,
-                    ExecErrorKind::NotYetAvailable {
-                        command: format!("the topic config {other}"),
-                        reason: "the simulator core does not model it".into(),
-                    },
-                ))
-            }
-        }
-    }
-    Ok(o)
+    sim::TopicConfigOverrides::from_pairs(configs).map_err(|e| match e {
+        sim::SimError::InvalidConfig { reason, .. } => tool_error(span, reason),
+        other => ExecError::sim(span, other),
+    })
 }
 
 // ---- kafka-configs --------------------------------------------------------------------------
@@ -346,6 +299,8 @@ fn broker_synonym(name: &str) -> String {
         "min.cleanable.dirty.ratio" => "log.cleaner.min.cleanable.ratio",
         "min.compaction.lag.ms" => "log.cleaner.min.compaction.lag.ms",
         "max.message.bytes" => "message.max.bytes",
+        "max.compaction.lag.ms" => "log.cleaner.max.compaction.lag.ms",
+        "message.timestamp.type" => "log.message.timestamp.type",
         other => other,
     }
     .to_string()
@@ -565,7 +520,11 @@ pub(super) fn console_producer(
     span: Span,
     command: &ConsoleProducer,
 ) -> Result<Output, ExecError> {
-    let acks = command.configs.get("acks").map(super::parse_acks);
+    let acks = command
+        .configs
+        .get("acks")
+        .map(|v| super::parse_acks(span, v))
+        .transpose()?;
     let commands = command
         .values
         .iter()
@@ -646,6 +605,13 @@ pub(super) fn console_consumer(
         .get_bool("print.timestamp")
         .unwrap_or(false);
     let print_value = command.properties.get_bool("print.value").unwrap_or(true);
+    let print_headers = command
+        .properties
+        .get_bool("print.headers")
+        .unwrap_or(false);
+    // The timestamp type is the topic's (`message.timestamp.type`), as the record batches
+    // carry it.
+    let timestamp_type = t.config().message_timestamp_type.name();
     let separator = command.properties.get("key.separator").unwrap_or("\t");
     for p in partitions {
         let tp = TopicPartition::new(command.topic.clone(), p);
@@ -682,13 +648,25 @@ pub(super) fn console_consumer(
         for r in &fetched.records {
             let mut fields = Vec::new();
             if print_timestamp {
-                fields.push(format!("CreateTime:{}", r.timestamp_ms));
+                fields.push(format!("{timestamp_type}:{}", r.timestamp_ms));
             }
             if print_partition {
                 fields.push(format!("Partition:{p}"));
             }
             if print_offset {
                 fields.push(format!("Offset:{}", r.offset));
+            }
+            if print_headers {
+                // DefaultMessageFormatter: `k:v` pairs joined by `,`, or NO_HEADERS.
+                fields.push(if r.headers.is_empty() {
+                    "NO_HEADERS".to_string()
+                } else {
+                    r.headers
+                        .iter()
+                        .map(|h| format!("{}:{}", h.key, h.value.as_deref().unwrap_or("null")))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                });
             }
             if print_key {
                 fields.push(r.key.clone().unwrap_or_else(|| "null".into()));

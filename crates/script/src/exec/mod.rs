@@ -884,11 +884,20 @@ fn sim_policy(p: crate::CommitPolicy) -> sim::clients::CommitPolicy {
     }
 }
 
-fn parse_acks(value: &str) -> sim::Acks {
-    match value {
-        "0" => sim::Acks::None,
-        "1" => sim::Acks::Leader,
-        _ => sim::Acks::All,
+/// `acks` by Kafka's spellings; anything else is refused with `ConfigException`'s reason.
+fn parse_acks(span: Span, value: &str) -> Result<sim::Acks, ExecError> {
+    match value.trim() {
+        "0" => Ok(sim::Acks::None),
+        "1" => Ok(sim::Acks::Leader),
+        "all" | "-1" => Ok(sim::Acks::All),
+        other => Err(ExecError::new(
+            span,
+            ExecErrorKind::Tool {
+                message: format!(
+                    "Invalid value {other} for configuration acks: String must be one of: all, -1, 0, 1"
+                ),
+            },
+        )),
     }
 }
 

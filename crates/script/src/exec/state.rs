@@ -184,6 +184,10 @@ pub struct ProducerState {
     pub in_flight_records: usize,
     pub acknowledged_records: u64,
     pub failed_records: u64,
+    /// Every producer config with the value the producer uses, defaults included, by Kafka
+    /// name (the core's catalogue).
+    #[serde(default)]
+    pub configs: BTreeMap<String, String>,
     /// Its application, while `run` drives it (absent otherwise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app: Option<ProducerAppState>,
@@ -202,6 +206,10 @@ pub struct ConsumerState {
     pub partitions: Vec<ConsumerPartitionState>,
     /// Records polled and not processed yet.
     pub unprocessed: Vec<OffsetRef>,
+    /// Every consumer config with the value the consumer uses, defaults included, by Kafka
+    /// name (the core's catalogue).
+    #[serde(default)]
+    pub configs: BTreeMap<String, String>,
     /// Its application, while `run` drives it (absent otherwise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app: Option<ConsumerAppState>,
@@ -390,6 +398,7 @@ pub fn state(console: &Console) -> State {
                     in_flight_records: p.in_flight_records(),
                     acknowledged_records: p.acknowledged_records(),
                     failed_records: p.failed_records(),
+                    configs: st.entries(),
                     app: match world.app(name) {
                         Some(sim::clients::AppView::Producer {
                             topic,
@@ -447,6 +456,10 @@ pub fn state(console: &Console) -> State {
                             offset: r.offset,
                         })
                         .collect(),
+                    configs: world
+                        .consumer_settings(name)
+                        .map(|s| s.entries())
+                        .unwrap_or_default(),
                     app: match world.app(name) {
                         Some(sim::clients::AppView::Consumer {
                             commit,
@@ -542,31 +555,9 @@ pub(crate) fn topic_overrides(
         .collect()
 }
 
-/// Every topic config the simulator models, by Kafka name.
+/// Every topic config the simulator models, by Kafka name (the core's catalogue).
 pub(crate) fn topic_config_entries(c: &sim::TopicConfig) -> BTreeMap<String, String> {
-    let policy = match c.cleanup_policy {
-        sim::CleanupPolicy::Delete => "delete",
-        sim::CleanupPolicy::Compact => "compact",
-        sim::CleanupPolicy::CompactDelete => "compact,delete",
-    };
-    [
-        ("cleanup.policy", policy.to_string()),
-        ("delete.retention.ms", c.delete_retention_ms.to_string()),
-        ("max.message.bytes", c.max_message_bytes.to_string()),
-        (
-            "min.cleanable.dirty.ratio",
-            c.min_cleanable_dirty_ratio.to_string(),
-        ),
-        ("min.compaction.lag.ms", c.min_compaction_lag_ms.to_string()),
-        ("min.insync.replicas", c.min_insync_replicas.to_string()),
-        ("retention.bytes", c.retention_bytes.to_string()),
-        ("retention.ms", c.retention_ms.to_string()),
-        ("segment.bytes", c.segment_bytes.to_string()),
-        ("segment.ms", c.segment_ms.to_string()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect()
+    c.entries()
 }
 
 /// A topic id as Kafka prints one (`Uuid.toString`: 16 bytes in URL-safe base64 without

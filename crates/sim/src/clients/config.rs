@@ -2,22 +2,12 @@
 //! defaults for whatever is not given. Values are strings, as in a `.properties` file.
 
 use crate::assignor::Assignor;
+use crate::catalog::{self, ConfigScope};
 use crate::config::{Acks, PartitionerKind};
 use crate::consumer::{ConsumerConfig, OffsetResetStrategy};
 use crate::error::SimError;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-
-/// Settings a real client accepts but that change nothing in the simulator (connection,
-/// serialisation): accepted and ignored, so a learner's real properties file works here.
-fn ignored(key: &str) -> bool {
-    key == "bootstrap.servers"
-        || key.ends_with(".serializer")
-        || key.ends_with(".deserializer")
-        || key.starts_with("fetch.")
-        || key == "isolation.level"
-        || key == "client.rack"
-}
 
 fn invalid(name: &str, reason: impl Into<String>) -> SimError {
     SimError::InvalidConfig {
@@ -26,41 +16,19 @@ fn invalid(name: &str, reason: impl Into<String>) -> SimError {
     }
 }
 
-fn int(name: &str, v: &str, min: i64) -> Result<i64, SimError> {
-    let n: i64 = v
-        .trim()
+/// A checked value: the catalogue's canonical form (its bounds are the parser's bounds).
+fn checked(scope: ConfigScope, k: &str, v: &str) -> Result<String, SimError> {
+    catalog::check(scope, k, v.trim()).map(|(_, value)| value)
+}
+
+fn int(scope: ConfigScope, k: &str, v: &str) -> Result<i64, SimError> {
+    checked(scope, k, v)?
         .parse()
-        .map_err(|_| invalid(name, format!("'{v}' is not a whole number")))?;
-    if n < min {
-        return Err(invalid(name, format!("must be at least {min}, not {n}")));
-    }
-    Ok(n)
+        .map_err(|_| invalid(k, format!("'{v}' is not a whole number")))
 }
 
-fn boolean(name: &str, v: &str) -> Result<bool, SimError> {
-    match v.trim().to_ascii_lowercase().as_str() {
-        "true" => Ok(true),
-        "false" => Ok(false),
-        _ => Err(invalid(name, format!("'{v}' is not true or false"))),
-    }
-}
-
-/// An assignor by its protocol name or its Java class name.
-fn assignor(name: &str, v: &str) -> Result<Assignor, SimError> {
-    let short = v.trim().rsplit('.').next().unwrap_or(v);
-    let proto = match short {
-        "RangeAssignor" => "range",
-        "RoundRobinAssignor" => "roundrobin",
-        "StickyAssignor" => "sticky",
-        "CooperativeStickyAssignor" => "cooperative-sticky",
-        other => other,
-    };
-    Assignor::from_name(proto).map_err(|_| {
-        invalid(
-            name,
-            format!("'{v}' is not range, roundrobin, sticky or cooperative-sticky"),
-        )
-    })
+fn boolean(scope: ConfigScope, k: &str, v: &str) -> Result<bool, SimError> {
+    Ok(checked(scope, k, v)? == "true")
 }
 
 /// A consumer's settings: Kafka's [`ConsumerConfig`] plus the simulated application's
@@ -71,6 +39,69 @@ pub struct ConsumerSettings {
     /// Simulator: how long the application takes per record (`processing.ms.per.record`,
     /// default 0: processing is instant).
     pub processing_ms_per_record: i64,
+    /// `allow.auto.create.topics`, default true: whether subscribing to a missing topic may
+    /// create it (when the brokers allow auto-creation).
+    pub allow_auto_create_topics: bool,
+}
+
+impl ConsumerSettings {
+    /// Every consumer config of the catalogue that has a value, by Kafka name, as the
+    /// consumer uses it (the state JSON's `configs`).
+    pub fn entries(&self) -> BTreeMap<String, String> {
+        let c = &self.kafka;
+        let mut out = BTreeMap::new();
+        let mut put = |k: &str, v: String| {
+            out.insert(k.to_string(), v);
+        };
+        put(
+            "allow.auto.create.topics",
+            self.allow_auto_create_topics.to_string(),
+        );
+        put(
+            "auto.commit.interval.ms",
+            c.auto_commit_interval_ms.to_string(),
+        );
+        put(
+            "auto.offset.reset",
+            match c.auto_offset_reset {
+                OffsetResetStrategy::Earliest => "earliest",
+                OffsetResetStrategy::Latest => "latest",
+                OffsetResetStrategy::None => "none",
+            }
+            .to_string(),
+        );
+        put("client.id", c.client_id.clone());
+        put("enable.auto.commit", c.enable_auto_commit.to_string());
+        if let Some(g) = &c.group_id {
+            put("group.id", g.clone());
+        }
+        if let Some(g) = &c.group_instance_id {
+            put("group.instance.id", g.clone());
+        }
+        put("group.protocol", "classic".to_string());
+        put("heartbeat.interval.ms", c.heartbeat_interval_ms.to_string());
+        put("max.poll.interval.ms", c.max_poll_interval_ms.to_string());
+        put("max.poll.records", c.max_poll_records.to_string());
+        put(
+            "partition.assignment.strategy",
+            c.partition_assignment_strategy
+                .iter()
+                .map(|a| a.name())
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        put("session.timeout.ms", c.session_timeout_ms.to_string());
+        // Accepted, no effect: their defaults, as a real client would report them.
+        for s in catalog::specs(ConfigScope::Consumer) {
+            if s.effect == catalog::Effect::None {
+                if let Some(d) = s.default {
+                    out.entry(s.name.to_string())
+                        .or_insert_with(|| d.to_string());
+                }
+            }
+        }
+        out
+    }
 }
 
 /// Parses consumer properties. `client.id` defaults to the consumer's name.
@@ -81,58 +112,58 @@ pub fn consumer_settings(
     let mut c = ConsumerConfig::new("", name);
     c.group_id = None;
     let mut processing = 0;
+    let mut allow_auto_create_topics = true;
+    const C: ConfigScope = ConfigScope::Consumer;
     for (k, v) in props {
         let k = k.trim();
+        // The simulator's own setting, not a Kafka config (so not in the catalogue).
+        if k == "processing.ms.per.record" {
+            processing = v
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|n| *n >= 0)
+                .ok_or_else(|| invalid(k, format!("'{v}' is not a whole number ≥ 0")))?;
+            continue;
+        }
+        let value = checked(C, k, v)?;
         match k {
-            "group.id" => {
-                let g = v.trim();
-                c.group_id = (!g.is_empty()).then(|| g.to_string());
-            }
-            "group.instance.id" => {
-                let g = v.trim();
-                c.group_instance_id = (!g.is_empty()).then(|| g.to_string());
-            }
-            "client.id" => c.client_id = v.trim().to_string(),
-            "enable.auto.commit" => c.enable_auto_commit = boolean(k, v)?,
-            "auto.commit.interval.ms" => c.auto_commit_interval_ms = int(k, v, 0)?,
+            "group.id" => c.group_id = Some(value),
+            "group.instance.id" => c.group_instance_id = Some(value),
+            "client.id" => c.client_id = value,
+            "enable.auto.commit" => c.enable_auto_commit = boolean(C, k, v)?,
+            "auto.commit.interval.ms" => c.auto_commit_interval_ms = int(C, k, v)?,
             "auto.offset.reset" => {
-                c.auto_offset_reset = match v.trim() {
+                c.auto_offset_reset = match value.as_str() {
                     "earliest" => OffsetResetStrategy::Earliest,
-                    "latest" => OffsetResetStrategy::Latest,
                     "none" => OffsetResetStrategy::None,
-                    other => {
-                        return Err(invalid(
-                            k,
-                            format!("'{other}' is not earliest, latest or none"),
-                        ))
-                    }
+                    _ => OffsetResetStrategy::Latest,
                 }
             }
             "max.poll.records" => {
-                c.max_poll_records = usize::try_from(int(k, v, 1)?).unwrap_or(usize::MAX)
+                c.max_poll_records = usize::try_from(int(C, k, v)?).unwrap_or(usize::MAX)
             }
-            "max.poll.interval.ms" => c.max_poll_interval_ms = int(k, v, 1)?,
-            "session.timeout.ms" => c.session_timeout_ms = int(k, v, 1)?,
-            "heartbeat.interval.ms" => c.heartbeat_interval_ms = int(k, v, 1)?,
+            "max.poll.interval.ms" => c.max_poll_interval_ms = int(C, k, v)?,
+            "session.timeout.ms" => c.session_timeout_ms = int(C, k, v)?,
+            "heartbeat.interval.ms" => c.heartbeat_interval_ms = int(C, k, v)?,
             "partition.assignment.strategy" => {
-                let list = v
+                c.partition_assignment_strategy = value
                     .split(',')
-                    .filter(|s| !s.trim().is_empty())
-                    .map(|s| assignor(k, s))
+                    .map(|s| {
+                        Assignor::from_name(s)
+                            .map_err(|_| invalid(k, format!("'{s}' is not an assignor")))
+                    })
                     .collect::<Result<Vec<_>, _>>()?;
-                if list.is_empty() {
-                    return Err(invalid(k, "needs at least one assignor"));
-                }
-                c.partition_assignment_strategy = list;
             }
-            "processing.ms.per.record" => processing = int(k, v, 0)?,
-            other if ignored(other) => {}
-            other => {
+            "group.protocol" if value != "classic" => {
                 return Err(invalid(
-                    other,
-                    "is not a consumer setting the simulator knows",
-                ))
+                    k,
+                    "group.protocol=consumer (KIP-848, the broker-driven protocol) is not modelled: the simulator runs the classic group protocol, which is Kafka's default; use group.protocol=classic",
+                ));
             }
+            "allow.auto.create.topics" => allow_auto_create_topics = boolean(C, k, v)?,
+            // Checked and accepted; no effect in the model (see the catalogue).
+            _ => {}
         }
     }
     if c.heartbeat_interval_ms >= c.session_timeout_ms {
@@ -144,6 +175,7 @@ pub fn consumer_settings(
     Ok(ConsumerSettings {
         kafka: c,
         processing_ms_per_record: processing,
+        allow_auto_create_topics,
     })
 }
 
@@ -171,6 +203,66 @@ pub struct ProducerSettings {
     pub enable_idempotence: bool,
     /// `partitioner.class`: the built-in sticky partitioner, or round-robin.
     pub partitioner: PartitionerKind,
+    /// `partitioner.ignore.keys`, default false: when true the built-in partitioner treats
+    /// keyed records as keyless (sticky).
+    pub partitioner_ignore_keys: bool,
+    /// `partitioner.adaptive.partitioning.enable`, default true. Stored only: the model's
+    /// brokers answer equally fast, so the sticky partitioner has no slower broker to avoid.
+    pub partitioner_adaptive_partitioning_enable: bool,
+    /// `max.in.flight.requests.per.connection`, default 5; at most 5 with idempotence.
+    /// Stored: the model sends one batch per partition at a time.
+    pub max_in_flight_requests_per_connection: i64,
+}
+
+impl ProducerSettings {
+    /// Every producer config of the catalogue that has a value, by Kafka name, as the
+    /// producer uses it (the state JSON's `configs`).
+    pub fn entries(&self) -> BTreeMap<String, String> {
+        let mut out: BTreeMap<String, String> = [
+            (
+                "acks",
+                match self.acks {
+                    Acks::None => "0",
+                    Acks::Leader => "1",
+                    Acks::All => "all",
+                }
+                .to_string(),
+            ),
+            ("batch.size", self.batch_size.to_string()),
+            ("delivery.timeout.ms", self.delivery_timeout_ms.to_string()),
+            ("enable.idempotence", self.enable_idempotence.to_string()),
+            ("linger.ms", self.linger_ms.to_string()),
+            (
+                "max.in.flight.requests.per.connection",
+                self.max_in_flight_requests_per_connection.to_string(),
+            ),
+            (
+                "partitioner.adaptive.partitioning.enable",
+                self.partitioner_adaptive_partitioning_enable.to_string(),
+            ),
+            (
+                "partitioner.ignore.keys",
+                self.partitioner_ignore_keys.to_string(),
+            ),
+            ("request.timeout.ms", self.request_timeout_ms.to_string()),
+            ("retries", self.retries.to_string()),
+            (
+                "retry.backoff.max.ms",
+                self.retry_backoff_max_ms.to_string(),
+            ),
+            ("retry.backoff.ms", self.retry_backoff_ms.to_string()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        if self.partitioner == PartitionerKind::RoundRobin {
+            out.insert(
+                "partitioner.class".into(),
+                catalog::ROUND_ROBIN_PARTITIONER.into(),
+            );
+        }
+        out
+    }
 }
 
 impl Default for ProducerSettings {
@@ -186,6 +278,9 @@ impl Default for ProducerSettings {
             request_timeout_ms: 30_000,
             enable_idempotence: true,
             partitioner: PartitionerKind::BuiltIn,
+            partitioner_ignore_keys: false,
+            partitioner_adaptive_partitioning_enable: true,
+            max_in_flight_requests_per_connection: 5,
         }
     }
 }
@@ -194,51 +289,53 @@ impl Default for ProducerSettings {
 pub fn producer_settings(props: &BTreeMap<String, String>) -> Result<ProducerSettings, SimError> {
     let mut p = ProducerSettings::default();
     let mut idempotence_given = false;
+    const P: ConfigScope = ConfigScope::Producer;
     for (k, v) in props {
         let k = k.trim();
+        let value = checked(P, k, v)?;
         match k {
             "acks" => {
-                p.acks = match v.trim() {
+                p.acks = match value.as_str() {
                     "0" => Acks::None,
                     "1" => Acks::Leader,
                     "all" | "-1" => Acks::All,
                     other => return Err(invalid(k, format!("'{other}' is not 0, 1 or all"))),
                 }
             }
-            "linger.ms" => p.linger_ms = int(k, v, 0)?,
-            "batch.size" => p.batch_size = int(k, v, 0)?,
-            "retries" => p.retries = int(k, v, 0)?,
-            "retry.backoff.ms" => p.retry_backoff_ms = int(k, v, 0)?,
-            "retry.backoff.max.ms" => p.retry_backoff_max_ms = int(k, v, 0)?,
-            "delivery.timeout.ms" => p.delivery_timeout_ms = int(k, v, 1)?,
-            "request.timeout.ms" => p.request_timeout_ms = int(k, v, 1)?,
+            "linger.ms" => p.linger_ms = int(P, k, v)?,
+            "batch.size" => p.batch_size = int(P, k, v)?,
+            "retries" => p.retries = int(P, k, v)?,
+            "retry.backoff.ms" => p.retry_backoff_ms = int(P, k, v)?,
+            "retry.backoff.max.ms" => p.retry_backoff_max_ms = int(P, k, v)?,
+            "delivery.timeout.ms" => p.delivery_timeout_ms = int(P, k, v)?,
+            "request.timeout.ms" => p.request_timeout_ms = int(P, k, v)?,
             "enable.idempotence" => {
-                p.enable_idempotence = boolean(k, v)?;
+                p.enable_idempotence = boolean(P, k, v)?;
                 idempotence_given = true;
             }
-            "partitioner.class" => {
-                let short = v.trim().rsplit('.').next().unwrap_or(v);
-                p.partitioner = match short {
-                    "RoundRobinPartitioner" | "round_robin" | "roundrobin" => {
-                        PartitionerKind::RoundRobin
-                    }
-                    "" | "DefaultPartitioner" | "built_in" | "builtin" => PartitionerKind::BuiltIn,
-                    other => {
-                        return Err(invalid(
-                            k,
-                            format!("'{other}' is not the built-in or RoundRobinPartitioner"),
-                        ))
-                    }
-                }
+            "max.in.flight.requests.per.connection" => {
+                p.max_in_flight_requests_per_connection = int(P, k, v)?
             }
-            other if ignored(other) => {}
-            other => {
-                return Err(invalid(
-                    other,
-                    "is not a producer setting the simulator knows",
-                ))
+            "partitioner.ignore.keys" => p.partitioner_ignore_keys = boolean(P, k, v)?,
+            "partitioner.adaptive.partitioning.enable" => {
+                p.partitioner_adaptive_partitioning_enable = boolean(P, k, v)?
             }
+            "partitioner.class" => p.partitioner = PartitionerKind::RoundRobin,
+            // Checked and accepted; no effect in the model (see the catalogue).
+            _ => {}
         }
+    }
+    // Kafka (`ProducerConfig.postProcessAndValidateIdempotenceConfigs`): idempotence keeps
+    // at most 5 requests in flight. Asked for explicitly, more is a ConfigException; by
+    // default idempotence is quietly turned off instead.
+    if p.enable_idempotence && p.max_in_flight_requests_per_connection > 5 {
+        if idempotence_given {
+            return Err(invalid(
+                "max.in.flight.requests.per.connection",
+                "Must set max.in.flight.requests.per.connection to at most 5 to use the idempotent producer",
+            ));
+        }
+        p.enable_idempotence = false;
     }
     // Kafka: idempotence needs acks=all and retries > 0. Asked for explicitly, a conflict is
     // a ConfigException; by default it is quietly turned off.

@@ -274,6 +274,11 @@ impl World {
         &self.clients.ledger
     }
 
+    /// A consumer's settings (its configs as the core uses them).
+    pub fn consumer_settings(&self, name: &str) -> Option<&super::ConsumerSettings> {
+        self.clients.consumers.get(name).map(|slot| &slot.settings)
+    }
+
     /// What the UI shows for one consumer.
     pub fn consumer_view(&self, name: &str) -> Option<ConsumerView> {
         let slot = self.clients.consumers.get(name)?;

@@ -347,6 +347,8 @@ impl World {
             });
         }
         let kind = producer.settings.partitioner;
+        // `partitioner.ignore.keys=true`: keyed records are partitioned as keyless ones.
+        let ignore_keys = producer.settings.partitioner_ignore_keys;
         let batch_size = producer.settings.batch_size;
         let linger = producer.settings.linger_ms;
         let mut state = producer.partitioner.get(topic).cloned().unwrap_or_default();
@@ -367,7 +369,7 @@ impl World {
             None => state.choose(
                 kind,
                 &mut self.rng,
-                key.as_deref().map(str::as_bytes),
+                key.as_deref().map(str::as_bytes).filter(|_| !ignore_keys),
                 n,
                 &available,
             ),
