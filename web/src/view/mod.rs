@@ -13,7 +13,14 @@ pub fn first_topic(world: &World) -> Option<String> {
         .map(|t| t.name().to_string())
 }
 
-/// The seat a record took in the latest step, if it took one: (topic, partition, offset).
+/// Whether a topic is one of Kafka's own (`__consumer_offsets`): its records are commits, not
+/// passengers a producer sent.
+fn internal(topic: &str) -> bool {
+    topic.starts_with("__")
+}
+
+/// The seat a passenger took in the latest step, if one boarded: (topic, partition, offset).
+/// Commits written to `__consumer_offsets` are not passengers.
 pub fn newest_append(events: &[sim::Event]) -> Option<(String, i32, i64)> {
     events.iter().rev().find_map(|e| match e {
         sim::Event::RecordAppended {
@@ -21,17 +28,45 @@ pub fn newest_append(events: &[sim::Event]) -> Option<(String, i32, i64)> {
             partition,
             offset,
             ..
-        } => Some((topic.clone(), *partition, offset.0)),
+        } if !internal(topic) => Some((topic.clone(), *partition, offset.0)),
         _ => None,
     })
 }
 
-/// The key of the record appended in the latest step.
+/// The key of the passenger that boarded in the latest step.
 pub fn newest_key(events: &[sim::Event]) -> Option<String> {
     events.iter().rev().find_map(|e| match e {
-        sim::Event::RecordAppended { key, .. } => Some(key.clone()),
+        sim::Event::RecordAppended { topic, key, .. } if !internal(topic) => Some(key.clone()),
         _ => None,
     })?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_commit_in_the_notebook_is_not_a_passenger_boarding() {
+        let mut sandbox = crate::session::Sandbox::starter();
+        for line in [
+            "kafka-console-producer --topic orders --key alice --value 1",
+            "consumer c1 auto.offset.reset=earliest enable.auto.commit=false group.id=g",
+            "subscribe c1 orders",
+            "poll c1",
+            "advance 3s",
+            "poll c1",
+        ] {
+            sandbox.run(line).unwrap();
+        }
+        sandbox.run("commitSync c1").unwrap();
+        assert!(newest_append(sandbox.latest()).is_none(), "{:?}", sandbox.latest());
+        assert!(newest_key(sandbox.latest()).is_none());
+        sandbox
+            .run("kafka-console-producer --topic orders --key bob --value 2")
+            .unwrap();
+        assert_eq!(newest_key(sandbox.latest()).as_deref(), Some("bob"));
+        assert_eq!(newest_append(sandbox.latest()).unwrap().0, "orders");
+    }
 }
 
 /// How many records a topic has taken so far (the sum of its partitions' log ends).
