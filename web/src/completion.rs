@@ -9,6 +9,7 @@
 //! checks that the parser accepts every flag this module offers.
 
 use script::help::{CommandInfo, COMMANDS};
+use sim::catalog::{self, ConfigScope, ConfigType};
 
 /// The names in the world that a command may refer to.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -277,58 +278,33 @@ fn flag_slot(command: &str, flag: &str) -> Slot {
     }
 }
 
-/// The config names a client takes, as Kafka spells them.
-pub const CONSUMER_CONFIGS: &[&str] = &[
-    "allow.auto.create.topics",
-    "auto.commit.interval.ms",
-    "auto.offset.reset",
-    "client.id",
-    "enable.auto.commit",
-    "fetch.max.wait.ms",
-    "fetch.min.bytes",
-    "group.id",
-    "group.instance.id",
-    "group.protocol",
-    "heartbeat.interval.ms",
-    "isolation.level",
-    "max.poll.interval.ms",
-    "max.poll.records",
-    "partition.assignment.strategy",
-    "session.timeout.ms",
-];
-
-pub const PRODUCER_CONFIGS: &[&str] = &[
-    "acks",
-    "batch.size",
-    "client.id",
-    "delivery.timeout.ms",
-    "enable.idempotence",
-    "linger.ms",
-    "max.in.flight.requests.per.connection",
-    "partitioner.adaptive.partitioning.enable",
-    "partitioner.class",
-    "partitioner.ignore.keys",
-    "request.timeout.ms",
-    "retries",
-];
+/// The config names a client takes, as Kafka spells them: `sim`'s config catalogue, the one
+/// list the parser, `help` and the core also read.
+pub fn client_configs(producer: bool) -> Vec<&'static str> {
+    let scope = if producer {
+        ConfigScope::Producer
+    } else {
+        ConfigScope::Consumer
+    };
+    let mut names: Vec<&'static str> = catalog::specs(scope).map(|s| s.name).collect();
+    names.sort_unstable();
+    names
+}
 
 /// The values worth offering for a config (`auto.offset.reset=` → earliest, latest, none).
 fn config_values(key: &str, names: &Names) -> Vec<String> {
-    let fixed: &[&str] = match key {
-        "auto.offset.reset" => &["earliest", "latest", "none"],
-        "enable.auto.commit"
-        | "enable.idempotence"
-        | "allow.auto.create.topics"
-        | "partitioner.ignore.keys"
-        | "partitioner.adaptive.partitioning.enable" => &["false", "true"],
-        "acks" => &["all", "1", "0"],
-        "isolation.level" => &["read_committed", "read_uncommitted"],
-        "group.protocol" => &["classic", "consumer"],
-        "partition.assignment.strategy" => &["cooperative-sticky", "range", "roundrobin", "sticky"],
-        "group.id" => return names.groups.iter().map(|g| script::quote(g)).collect(),
-        _ => &[],
-    };
-    fixed.iter().map(|s| s.to_string()).collect()
+    if key == "group.id" {
+        return names.groups.iter().map(|g| script::quote(g)).collect();
+    }
+    let spec = catalog::spec(ConfigScope::Consumer, key)
+        .or_else(|| catalog::spec(ConfigScope::Producer, key));
+    match spec.map(|s| s.kind) {
+        Some(ConfigType::Bool) => vec!["false".into(), "true".into()],
+        Some(ConfigType::OneOf(choices) | ConfigType::ListOf(choices)) => {
+            choices.iter().map(|(name, _)| name.to_string()).collect()
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// The command a line's first word names: `bin/kafka-topics.sh` is `kafka-topics`.
@@ -462,11 +438,7 @@ fn slot_candidates<'w>(
                 Ending::Space,
             ),
             None => {
-                let keys = if command == "producer" {
-                    PRODUCER_CONFIGS
-                } else {
-                    CONSUMER_CONFIGS
-                };
+                let keys = client_configs(command == "producer");
                 (
                     "",
                     word,
@@ -812,8 +784,8 @@ mod tests {
     #[test]
     fn every_config_offered_is_one_the_parser_knows() {
         for (kind, list) in [
-            ("consumer", CONSUMER_CONFIGS),
-            ("producer", PRODUCER_CONFIGS),
+            ("consumer", client_configs(false)),
+            ("producer", client_configs(true)),
         ] {
             for key in list {
                 let err = script::parse_line(&format!("{kind} x {key}=1"));
