@@ -181,13 +181,21 @@ pub(super) fn topics(
                     format!("Error while executing topic command : Topic '{topic}' does not exist as expected"),
                 ));
             }
-            Err(ExecError::new(
+            // TopicCommand prints nothing on success; the controller also deletes the
+            // groups' committed offsets for the topic and its subscribers rebalance.
+            if console.world.topic(topic).is_some_and(|t| t.is_internal()) {
+                return Err(tool_error(
+                    span,
+                    format!("Error while executing topic command : Topic {topic} is a kafka internal topic and is not allowed to be marked for deletion."),
+                ));
+            }
+            let events = console.apply(
                 span,
-                ExecErrorKind::NotYetAvailable {
-                    command: "kafka-topics --delete".into(),
-                    reason: "the simulator core cannot delete topics yet".into(),
+                sim::Command::DeleteTopic {
+                    topic: topic.clone(),
                 },
-            ))
+            )?;
+            text(String::new(), events)
         }
     }
 }
@@ -397,36 +405,120 @@ pub(super) fn leader_election(
     span: Span,
     command: &LeaderElection,
 ) -> Result<Output, ExecError> {
-    match (command.election, &command.partition) {
-        (crate::ElectionType::Preferred, None) => {
-            let before = leaders(&console.world);
-            let events = console.apply(span, sim::Command::ElectPreferredLeaders {})?;
-            let after = leaders(&console.world);
-            let moved: Vec<String> = after
-                .iter()
-                .filter(|(tp, leader)| before.get(*tp) != Some(leader))
-                .map(|(tp, _)| tp.clone())
-                .collect();
-            // LeaderElectionCommand's summary lines.
-            let out = if moved.is_empty() {
-                "Valid replica already elected for partitions \n".to_string()
-            } else {
-                format!(
-                    "Successfully completed leader election (PREFERRED) for partitions {}\n",
-                    moved.join(", ")
-                )
-            };
-            text(out, events)
-        }
-        _ => Err(ExecError::new(
-            span,
-            ExecErrorKind::NotYetAvailable {
-                command: "kafka-leader-election".into(),
-                reason: "the simulator core elects preferred leaders for all partitions only"
-                    .into(),
-            },
-        )),
+    let unclean = command.election == crate::ElectionType::Unclean;
+    let kind = if unclean { "UNCLEAN" } else { "PREFERRED" };
+    if !unclean && command.partition.is_none() {
+        let before = leaders(&console.world);
+        let events = console.apply(span, sim::Command::ElectPreferredLeaders {})?;
+        let after = leaders(&console.world);
+        let moved: Vec<String> = after
+            .iter()
+            .filter(|(tp, leader)| before.get(*tp) != Some(leader))
+            .map(|(tp, _)| tp.clone())
+            .collect();
+        // LeaderElectionCommand's summary lines.
+        let out = if moved.is_empty() {
+            "Valid replica already elected for partitions \n".to_string()
+        } else {
+            format!(
+                "Successfully completed leader election (PREFERRED) for partitions {}\n",
+                moved.join(", ")
+            )
+        };
+        return text(out, events);
     }
+    let partitions = command.partition.as_ref().map(|tp| {
+        vec![sim::TopicPartition::new(
+            tp.topic.clone(),
+            partition_i32(tp.partition),
+        )]
+    });
+    let all = partitions.is_none();
+    let events = console.apply(
+        span,
+        sim::Command::ElectLeaders {
+            unclean,
+            partitions,
+        },
+    )?;
+    let mut elected = Vec::new();
+    let mut noop = Vec::new();
+    let mut failed = Vec::new();
+    for e in &events {
+        match e {
+            Event::LeaderChanged {
+                topic,
+                partition,
+                to: Some(_),
+                ..
+            } => elected.push(format!("{topic}-{partition}")),
+            Event::LeaderNotElected {
+                topic,
+                partition,
+                error,
+            } => {
+                let tp = format!("{topic}-{partition}");
+                match error.as_str() {
+                    "ELECTION_NOT_NEEDED" => noop.push(tp),
+                    // For every partition at once the controller answers only for those it
+                    // elected.
+                    _ if all => {}
+                    code => failed.push((tp, election_exception(code))),
+                }
+            }
+            _ => {}
+        }
+    }
+    // LeaderElectionCommand: the elected, the ones that needed no election (a partition
+    // list only), then each failure, and the command fails.
+    let mut out = String::new();
+    if !elected.is_empty() {
+        out.push_str(&format!(
+            "Successfully completed leader election ({kind}) for partitions {}\n",
+            elected.join(", ")
+        ));
+    }
+    if !noop.is_empty() && !all {
+        out.push_str(&format!(
+            "Valid replica already elected for partitions {}\n",
+            noop.join(", ")
+        ));
+    }
+    if elected.is_empty() && all {
+        out.push_str("Valid replica already elected for partitions \n");
+    }
+    for (tp, exception) in &failed {
+        out.push_str(&format!(
+            "Error completing leader election ({kind}) for partition: {tp}: {exception}\n"
+        ));
+    }
+    if !failed.is_empty() {
+        out.push_str(&format!(
+            "Error: {} replica(s) could not be elected\n",
+            failed.len()
+        ));
+    }
+    text(out, events)
+}
+
+/// The exception the admin client raises for an election error code, as `toString` prints it.
+fn election_exception(code: &str) -> String {
+    let (class, message) = match code {
+        "ELIGIBLE_LEADERS_NOT_AVAILABLE" => (
+            "EligibleLeadersNotAvailableException",
+            "Eligible topic partition leaders are not available.",
+        ),
+        "PREFERRED_LEADER_NOT_AVAILABLE" => (
+            "PreferredLeaderNotAvailableException",
+            "The preferred leader was not available.",
+        ),
+        "UNKNOWN_TOPIC_OR_PARTITION" => (
+            "UnknownTopicOrPartitionException",
+            "This server does not host this topic-partition.",
+        ),
+        other => return other.to_string(),
+    };
+    format!("org.apache.kafka.common.errors.{class}: {message}")
 }
 
 fn leaders(world: &World) -> BTreeMap<String, Option<sim::BrokerId>> {
@@ -576,16 +668,8 @@ pub(super) fn console_consumer(
         None => t.partitions().iter().map(|p| p.index()).collect(),
     };
     if let Some(g) = group.as_deref() {
-        if let Some(state) = group_state(world, g).filter(|s| *s != "Empty") {
-            return Err(ExecError::new(
-                span,
-                ExecErrorKind::NotYetAvailable {
-                    command: "kafka-console-consumer --group".into(),
-                    reason: format!(
-                        "the real tool joins group '{g}' as one more member; the one-shot console consumer only reads for a group without members (this one is {state}): use a consumer client"
-                    ),
-                },
-            ));
+        if group_state(world, g).is_some_and(|s| s != "Empty" && s != "Dead") {
+            return console_consumer_member(console, span, command, g);
         }
     }
     let earliest =
@@ -629,8 +713,30 @@ pub(super) fn console_consumer(
             (Some(ConsoleOffset::Latest), _) => world
                 .list_offset(&tp, OffsetSpec::Latest)
                 .map_err(|e| ExecError::sim(span, e))?,
-            (None, Some(c)) => c,
-            (None, None) => world
+            // A committed offset outside the log (retention, an unclean election cut the
+            // log back below it) is OFFSET_OUT_OF_RANGE: auto.offset.reset applies.
+            (None, Some(c))
+                if world.partition(&tp.topic, tp.partition).is_none_or(|part| {
+                    c >= part.log_start_offset() && c <= part.log_end_offset()
+                }) =>
+            {
+                c
+            }
+            (None, Some(c)) if command.configs.get("auto.offset.reset") == Some("none") => {
+                return Err(ExecError::sim(
+                    span,
+                    sim::SimError::OffsetOutOfRange {
+                        topic: tp.topic.clone(),
+                        partition: tp.partition,
+                        offset: c.0,
+                        log_start_offset: world.list_offset(&tp, OffsetSpec::Earliest).unwrap_or(c),
+                        log_end_offset: world
+                            .partition(&tp.topic, tp.partition)
+                            .map_or(c, |p| p.log_end_offset()),
+                    },
+                ))
+            }
+            (None, _) => world
                 .list_offset(
                     &tp,
                     if earliest {
@@ -702,6 +808,207 @@ pub(super) fn console_consumer(
         )?,
         _ => Vec::new(),
     };
+    text(out, events)
+}
+
+/// How the console consumer prints one record (`DefaultMessageFormatter`).
+struct Formatter<'a> {
+    key: bool,
+    offset: bool,
+    partition: bool,
+    timestamp: bool,
+    value: bool,
+    separator: &'a str,
+}
+
+impl<'a> Formatter<'a> {
+    fn new(properties: &'a crate::ast::Configs) -> Self {
+        Formatter {
+            key: properties.get_bool("print.key").unwrap_or(false),
+            offset: properties.get_bool("print.offset").unwrap_or(false),
+            partition: properties.get_bool("print.partition").unwrap_or(false),
+            timestamp: properties.get_bool("print.timestamp").unwrap_or(false),
+            value: properties.get_bool("print.value").unwrap_or(true),
+            separator: properties.get("key.separator").unwrap_or("\t"),
+        }
+    }
+
+    fn line(&self, partition: i32, r: &sim::log::RecordView<'_>) -> String {
+        let mut fields = Vec::new();
+        if self.timestamp {
+            fields.push(format!("CreateTime:{}", r.timestamp_ms));
+        }
+        if self.partition {
+            fields.push(format!("Partition:{partition}"));
+        }
+        if self.offset {
+            fields.push(format!("Offset:{}", r.offset));
+        }
+        if self.key {
+            fields.push(
+                r.key_utf8()
+                    .map_or_else(|| "null".into(), |k| k.into_owned()),
+            );
+        }
+        if self.value {
+            fields.push(
+                r.value_utf8()
+                    .map_or_else(|| "null".into(), |v| v.into_owned()),
+            );
+        }
+        fields.join(self.separator)
+    }
+}
+
+/// How long (virtual ms) the one-shot console consumer waits, without `--timeout-ms`, for its
+/// group to let it in: a rebalance lasts at most the members' `max.poll.interval.ms`
+/// (300000) plus the initial rebalance delay.
+const CONSOLE_JOIN_WAIT_MS: i64 = 310_000;
+
+/// `kafka-console-consumer --group G` when G has members: the tool is one more consumer of
+/// the group (client id `console-consumer`, a client named `console-consumer-N` in the
+/// world). It subscribes, polls while the clock runs until the group's rebalance lets it in
+/// (the other members rejoin at their next poll; one that does not poll within its
+/// `max.poll.interval.ms` is removed), prints the records its partitions hold (up to
+/// `--max-messages`; a poll still returns up to `max.poll.records`), and when a poll finds
+/// nothing more it closes: the auto-commit of `close()` commits its positions (past every
+/// record polled, printed or not, as the real tool's `close()` does) and it leaves the
+/// group, which rebalances again.
+fn console_consumer_member(
+    console: &mut Console,
+    span: Span,
+    command: &ConsoleConsumer,
+    group: &str,
+) -> Result<Output, ExecError> {
+    let mut w = console.world.clone();
+    let sim_err = |e: sim::SimError| ExecError::sim(span, e);
+    let name = (1..)
+        .map(|n| format!("console-consumer-{n}"))
+        .find(|n| w.consumer(n).is_none() && w.producer(n).is_none())
+        .unwrap_or_else(|| "console-consumer".into());
+    let mut config: BTreeMap<String, String> = command.configs.0.clone();
+    config.insert("group.id".into(), group.to_string());
+    config
+        .entry("client.id".into())
+        .or_insert_with(|| "console-consumer".into());
+    if command.from_beginning {
+        config.insert("auto.offset.reset".into(), "earliest".into());
+    }
+    let mut events = w
+        .apply(sim::Command::CreateConsumer {
+            name: name.clone(),
+            config,
+        })
+        .map_err(sim_err)?;
+    events.extend(
+        w.apply(sim::Command::Subscribe {
+            consumer: name.clone(),
+            topics: vec![command.topic.clone()],
+        })
+        .map_err(sim_err)?,
+    );
+    let wait = command.timeout_ms.map_or(CONSOLE_JOIN_WAIT_MS, |t| {
+        i64::try_from(t).unwrap_or(i64::MAX)
+    });
+    let deadline = w.now_ms().saturating_add(wait);
+    let format = Formatter::new(&command.properties);
+    let mut remaining = command.max_messages.unwrap_or(u64::MAX);
+    let mut out = String::new();
+    let mut count = 0u64;
+    let mut timed_out = false;
+    loop {
+        let polled = w
+            .apply(sim::Command::Poll {
+                consumer: name.clone(),
+                max_records: None,
+            })
+            .map_err(sim_err)?;
+        let mut fetched = 0usize;
+        for e in &polled {
+            let Event::Consumer {
+                consumer,
+                event:
+                    sim::consumer::ConsumerEvent::RecordsFetched {
+                        partition,
+                        from,
+                        to,
+                        ..
+                    },
+            } = e
+            else {
+                continue;
+            };
+            if *consumer != name {
+                continue;
+            }
+            let Some(p) = w.partition(&partition.topic, partition.partition) else {
+                continue;
+            };
+            for r in p.log().read(
+                sim::Offset(*from),
+                sim::Offset(to.saturating_add(1)),
+                usize::MAX,
+            ) {
+                fetched += 1;
+                if remaining > 0 {
+                    let _ = writeln!(out, "{}", format.line(partition.partition, &r));
+                    remaining -= 1;
+                    count += 1;
+                }
+            }
+        }
+        events.extend(polled);
+        if fetched > 0 {
+            // Printing is the tool's processing.
+            events.extend(
+                w.apply(sim::Command::Process {
+                    consumer: name.clone(),
+                    count: None,
+                    per_record_ms: Some(0),
+                })
+                .map_err(sim_err)?,
+            );
+        }
+        let joined = w
+            .consumer(&name)
+            .is_some_and(|c| c.generation() >= 0 && !c.wants_to_join());
+        if remaining == 0 || (joined && fetched == 0) {
+            break;
+        }
+        if w.now_ms() >= deadline {
+            timed_out = true;
+            break;
+        }
+        events.extend(
+            w.apply(sim::Command::Advance { ms: 500 })
+                .map_err(sim_err)?,
+        );
+    }
+    if timed_out {
+        // ConsoleConsumer's log line when `--timeout-ms` passes without a record.
+        out.push_str("ERROR Error processing message, terminating consumer process:  (org.apache.kafka.tools.consumer.ConsoleConsumer)\norg.apache.kafka.common.errors.TimeoutException\n");
+    }
+    events.extend(
+        w.apply(sim::Command::CloseConsumer {
+            consumer: name.clone(),
+        })
+        .map_err(sim_err)?,
+    );
+    // `close()` commits synchronously: the tool returns once the commit is replicated (or
+    // failed), as a Kafka tool's commit waits for its acknowledgement.
+    for _ in 0..100 {
+        let pending = w.offset_store().pending().any(|(_, c)| c.group == group);
+        if !pending {
+            break;
+        }
+        let step = w.config().replica_fetch_delay_ms.max(1);
+        events.extend(
+            w.apply(sim::Command::Advance { ms: step })
+                .map_err(sim_err)?,
+        );
+    }
+    let _ = writeln!(out, "Processed a total of {count} messages");
+    console.world = w;
     text(out, events)
 }
 

@@ -186,6 +186,26 @@ pub(super) fn narrate(events: &[Event]) -> String {
                 from,
                 to,
             } => format!("{topic}-{partition}: broker {broker} truncated its log from {from} to {to}"),
+            Event::UncleanLeaderElected {
+                topic,
+                partition,
+                leader,
+                log_end_offset_before,
+                high_watermark_before,
+                log_end_offset,
+            } => {
+                let lost = if log_end_offset < log_end_offset_before {
+                    format!(
+                        "offsets {log_end_offset}..{} are lost and the next records take them again",
+                        log_end_offset_before.0 - 1
+                    )
+                } else {
+                    "no record was lost".to_string()
+                };
+                format!(
+                    "{topic}-{partition}: unclean leader election: broker {leader} leads from outside the ISR; {lost} (high watermark {high_watermark_before} -> {log_end_offset})"
+                )
+            }
             Event::SegmentDeleted {
                 topic,
                 partition,

@@ -1019,13 +1019,9 @@ impl Consumer {
         let mut assignments = Vec::new();
         if self.is_leader && !response.skip_assignment {
             let protocol = self.protocol.clone().unwrap_or_default();
-            let topics: BTreeSet<&String> = response
-                .members
-                .iter()
-                .flat_map(|m| m.subscription.topics.iter())
-                .collect();
+            let topics = topics_of(&response.members);
             let counts: BTreeMap<String, i32> = topics
-                .into_iter()
+                .iter()
                 .filter_map(|t| log.partition_count(t).map(|n| (t.clone(), n)))
                 .collect();
             let plan = leader_assignment(&protocol, &response.members, &counts).map_err(|e| {
@@ -1033,7 +1029,12 @@ impl Consumer {
                     message: e.to_string(),
                 }
             })?;
-            self.assignment_snapshot = counts;
+            // The leader's metadata snapshot also remembers the subscribed topics that do not
+            // exist (0 partitions): one created later changes it, and the group rebalances.
+            self.assignment_snapshot = topics_of(&response.members)
+                .into_iter()
+                .map(|t| (t.clone(), counts.get(&t).copied().unwrap_or(0)))
+                .collect();
             assignments = plan.assignment.into_iter().collect();
         }
         Ok(SyncGroupRequest {
@@ -1151,9 +1152,17 @@ impl Consumer {
         let changed = self
             .assignment_snapshot
             .iter()
-            .any(|(t, n)| log.partition_count(t) != Some(*n));
+            .any(|(t, n)| log.partition_count(t).unwrap_or(0) != *n);
         if changed {
             self.request_rejoin("the partition count of a subscribed topic changed");
         }
     }
+}
+
+/// Every topic the members subscribe to, once each, sorted.
+fn topics_of(members: &[crate::group::JoinedMember]) -> BTreeSet<String> {
+    members
+        .iter()
+        .flat_map(|m| m.subscription.topics.iter().cloned())
+        .collect()
 }

@@ -19,6 +19,11 @@ pub const SCENARIOS: &[(&str, &str, &str)] = &[
         include_str!("../../../../tests/scenarios/commit-before-processing.expected"),
     ),
     (
+        "console-consumer-group",
+        include_str!("../../../../tests/scenarios/console-consumer-group.oe"),
+        include_str!("../../../../tests/scenarios/console-consumer-group.expected"),
+    ),
+    (
         "crash-before-commit",
         include_str!("../../../../tests/scenarios/crash-before-commit.oe"),
         include_str!("../../../../tests/scenarios/crash-before-commit.expected"),
@@ -69,9 +74,19 @@ pub const SCENARIOS: &[(&str, &str, &str)] = &[
         include_str!("../../../../tests/scenarios/static-member-restart.expected"),
     ),
     (
+        "topic-delete",
+        include_str!("../../../../tests/scenarios/topic-delete.oe"),
+        include_str!("../../../../tests/scenarios/topic-delete.expected"),
+    ),
+    (
         "topics",
         include_str!("../../../../tests/scenarios/topics.oe"),
         include_str!("../../../../tests/scenarios/topics.expected"),
+    ),
+    (
+        "unclean-election",
+        include_str!("../../../../tests/scenarios/unclean-election.oe"),
+        include_str!("../../../../tests/scenarios/unclean-election.expected"),
     ),
     (
         "zombie-fenced",
