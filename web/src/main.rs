@@ -40,8 +40,19 @@ fn App() -> Html {
     api::use_page_api(&state);
     let presenting = state.presenting;
     let tutorial_open = state.tutorial.is_some();
+    // The handle the panels beside the train last drew from (see `state::Slow`).
+    let slow = use_mut_ref(|| (state.clone(), state.sandbox().step()));
+    let refresh = {
+        let (last, step) = &*slow.borrow();
+        state::slow_refresh(&state, last, *step)
+    };
+    if refresh {
+        *slow.borrow_mut() = (state.clone(), state.sandbox().step());
+    }
+    let slow = state::Slow(slow.borrow().0.clone());
     html! {
         <ContextProvider<state::AppContext> context={state}>
+        <ContextProvider<state::Slow> context={slow}>
             <div class={classes!("app", presenting.then_some("presenting"), tutorial_open.then_some("tutorial-open"))}>
                 <Header />
                 <Presenter />
@@ -70,6 +81,7 @@ fn App() -> Html {
                     { "Offset Express simulates Apache Kafka in your browser. Nothing leaves this page." }
                 </footer>
             </div>
+        </ContextProvider<state::Slow>>
         </ContextProvider<state::AppContext>>
     }
 }

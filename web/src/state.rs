@@ -472,9 +472,58 @@ impl Reducible for AppState {
 
 pub type AppContext = UseReducerHandle<AppState>;
 
+/// The page's state for the panels beside the train (teams, notebook, lag, event log). While
+/// play runs it changes only every [`SLOW_EVERY`] ticks, so those panels redraw a few times a
+/// second instead of at every animation frame; otherwise it follows every change. It reads the
+/// same sandbox, so whenever a panel draws it draws the current world.
+#[derive(Clone, PartialEq)]
+pub struct Slow(pub AppContext);
+
+/// While playing, the panels beside the train redraw once every this many ticks (about twice
+/// a second at 60 frames a second).
+pub const SLOW_EVERY: u64 = 30;
+
+/// Whether the slow panels should see `state` rather than keep the state they last drew,
+/// `last`, drawn at sandbox step `last_step` (the sandbox is shared, so the step is kept apart).
+pub fn slow_refresh(state: &AppState, last: &AppState, last_step: u64) -> bool {
+    !state.playing
+        || !last.playing
+        || state.vocabulary != last.vocabulary
+        || state.sandbox().step() >= last_step + SLOW_EVERY
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_slow_panels_follow_every_change_but_only_every_few_ticks_of_play() {
+        let state = ready();
+        let last = Rc::clone(&state);
+        let step = state.sandbox().step();
+        let state = state.reduce(Action::Run(
+            "kafka-console-producer --topic orders --value 1".into(),
+        ));
+        assert!(
+            slow_refresh(&state, &last, step),
+            "not playing: every change"
+        );
+        let playing = state.reduce(Action::SetPlaying(true));
+        let last = Rc::clone(&playing);
+        let step = playing.sandbox().step();
+        let mut now = Rc::clone(&playing);
+        for _ in 1..SLOW_EVERY {
+            now = now.reduce(Action::Tick(10));
+            assert!(!slow_refresh(&now, &last, step));
+        }
+        now = now.reduce(Action::Tick(10));
+        assert!(slow_refresh(&now, &last, step));
+        let words = playing.reduce(Action::ToggleVocabulary);
+        assert!(
+            slow_refresh(&words, &last, step),
+            "a new vocabulary shows at once"
+        );
+    }
     use crate::session::NEW_SESSION_SEED;
     use sim::WorldConfig;
 

@@ -61,6 +61,36 @@ fn team_class(colour: Option<usize>) -> String {
     colour.map_or_else(|| "team-none".to_string(), |c| format!("team-{c}"))
 }
 
+/// Scrolls a compartment's row of seats to its newest seat.
+fn scroll_to_end(track: &NodeRef) {
+    if let Some(el) = track.cast::<web_sys::Element>() {
+        el.set_scroll_left(el.scroll_width());
+    }
+}
+
+/// Whether the browser skips drawing this element (out of sight, `content-visibility: auto`):
+/// `checkVisibility({contentVisibilityAuto: true})` without forcing a layout. Where the browser
+/// cannot say, it is taken as drawn.
+fn skipped(node: &NodeRef) -> bool {
+    use wasm_bindgen::JsCast;
+    let Some(el) = node.cast::<web_sys::Element>() else {
+        return false;
+    };
+    let Ok(check) = js_sys::Reflect::get(&el, &"checkVisibility".into()) else {
+        return false;
+    };
+    let Ok(check) = check.dyn_into::<js_sys::Function>() else {
+        return false;
+    };
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"contentVisibilityAuto".into(), &true.into());
+    check
+        .call1(&el, &options)
+        .ok()
+        .and_then(|v| v.as_bool())
+        .is_some_and(|visible| !visible)
+}
+
 fn slot_style(slot: usize, row: usize) -> String {
     format!("--slot:{slot};--row:{row}")
 }
@@ -80,15 +110,50 @@ pub fn Compartment(props: &Props) -> Html {
     let memory = use_mut_ref(Memory::default);
     let track = use_node_ref();
 
-    // Follow the newest seats: keep the row scrolled to its end while not scrolled back.
+    // Follow the newest seats: keep the row scrolled to its end while not scrolled back. A
+    // compartment out of sight is not laid out (`content-visibility: auto`); scrolling it would
+    // force its layout at every tick of play, so it is scrolled when it comes into view.
+    let following = view.window_end.is_none();
+    let follow = use_mut_ref(|| true);
+    *follow.borrow_mut() = following;
+    let outer = use_node_ref();
     {
         let track = track.clone();
-        let following = view.window_end.is_none();
         use_effect_with((view.log_end, view.log_start, following), move |_| {
-            if following {
-                if let Some(el) = track.cast::<web_sys::Element>() {
-                    el.set_scroll_left(el.scroll_width());
+            // The row is inside the compartment: skipped while the compartment is out of sight.
+            if following && !skipped(&track) {
+                scroll_to_end(&track);
+            }
+        });
+    }
+    {
+        let (track, outer, follow) = (track.clone(), outer.clone(), follow.clone());
+        use_effect_with((), move |_| {
+            use wasm_bindgen::{closure::Closure, JsCast};
+            let target = outer.cast::<web_sys::Element>();
+            let listener = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+                let skipped = js_sys::Reflect::get(&e, &"skipped".into())
+                    .ok()
+                    .and_then(|v| v.as_bool())
+                    .unwrap_or(false);
+                if !skipped && *follow.borrow() {
+                    scroll_to_end(&track);
                 }
+            });
+            if let Some(el) = &target {
+                let _ = el.add_event_listener_with_callback(
+                    "contentvisibilityautostatechange",
+                    listener.as_ref().unchecked_ref(),
+                );
+            }
+            move || {
+                if let Some(el) = &target {
+                    let _ = el.remove_event_listener_with_callback(
+                        "contentvisibilityautostatechange",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+                drop(listener);
             }
         });
     }
@@ -269,7 +334,7 @@ pub fn Compartment(props: &Props) -> Html {
     });
 
     html! {
-        <li class="compartment" data-partition={partition.to_string()}>
+        <li class="compartment" data-partition={partition.to_string()} ref={outer}>
             <div class="compartment-head">
                 <h3>{ label.clone() }</h3>
                 <dl class="markers">

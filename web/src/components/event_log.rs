@@ -3,7 +3,7 @@
 //! it speaks at most once every [`ANNOUNCE_EVERY_MS`], summarising what it skipped.
 
 use crate::session::LoggedEvent;
-use crate::state::AppContext;
+use crate::state::Slow;
 use crate::view::sentences::sentence;
 use crate::vocab::Vocabulary;
 use sim::Event;
@@ -115,7 +115,7 @@ pub fn EventLog() -> Html {
     let cache = use_mut_ref(ListCache::default);
     let shown = use_state(|| PAGE);
     let details = use_state(|| false);
-    let Some(state) = use_context::<AppContext>() else {
+    let Some(state) = use_context::<Slow>().map(|s| s.0) else {
         return html! {};
     };
     let v = state.vocabulary;

@@ -2,7 +2,7 @@
 //! virtual time. The chart's history is a bounded ring per team (one sample per virtual
 //! second, at most [`HISTORY`]), kept in the component: never unbounded.
 
-use crate::state::AppContext;
+use crate::state::Slow;
 use crate::view::sentences::{bare, duration, plural};
 use crate::view::teams::{self, Ring, TeamLag};
 use crate::vocab::{capitalised, Term, Vocabulary};
@@ -24,7 +24,7 @@ struct History {
 #[component]
 pub fn Lag() -> Html {
     let history = use_mut_ref(History::default);
-    let Some(state) = use_context::<AppContext>() else {
+    let Some(state) = use_context::<Slow>().map(|s| s.0) else {
         return html! {};
     };
     let v = state.vocabulary;

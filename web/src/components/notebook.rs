@@ -4,7 +4,7 @@
 //! same key supersedes is struck through (compaction will remove it); lines compaction
 //! already removed leave a gap in the line numbers.
 
-use crate::state::AppContext;
+use crate::state::Slow;
 use crate::view::sentences::{bare, plural};
 use crate::view::teams::{self, NotebookEntry, NotebookPage};
 use crate::vocab::{capitalised, Term, Vocabulary};
@@ -12,7 +12,7 @@ use yew::prelude::*;
 
 #[component]
 pub fn Notebook() -> Html {
-    let Some(state) = use_context::<AppContext>() else {
+    let Some(state) = use_context::<Slow>().map(|s| s.0) else {
         return html! {};
     };
     let v = state.vocabulary;

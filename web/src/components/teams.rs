@@ -6,7 +6,7 @@
 //! and a cooperative one (only what moves) look different.
 
 use crate::components::event_log::now_real_ms;
-use crate::state::AppContext;
+use crate::state::Slow;
 use crate::view::sentences::{bare, duration, plural};
 use crate::view::teams::{self, Checker, CheckerState, Held, TeamCard};
 use crate::vocab::{capitalised, Term, Vocabulary};
@@ -30,7 +30,7 @@ const DELIVERY_EVERY_MS: f64 = 1000.0;
 #[component]
 pub fn Teams() -> Html {
     let memory = use_mut_ref(Memory::default);
-    let Some(state) = use_context::<AppContext>() else {
+    let Some(state) = use_context::<Slow>().map(|s| s.0) else {
         return html! {};
     };
     let v = state.vocabulary;

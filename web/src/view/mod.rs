@@ -59,7 +59,11 @@ mod tests {
             sandbox.run(line).unwrap();
         }
         sandbox.run("commitSync c1").unwrap();
-        assert!(newest_append(sandbox.latest()).is_none(), "{:?}", sandbox.latest());
+        assert!(
+            newest_append(sandbox.latest()).is_none(),
+            "{:?}",
+            sandbox.latest()
+        );
         assert!(newest_key(sandbox.latest()).is_none());
         sandbox
             .run("kafka-console-producer --topic orders --key bob --value 2")
