@@ -168,6 +168,10 @@ pub enum Command {
     ResumeReplication { broker: u32 },
     /// `seed 42` — the seed of the world's random source.
     Seed { seed: u64 },
+    /// `cluster auto.create.topics.enable=false num.partitions=3` — broker settings
+    /// (`server.properties`), fixed when the cluster starts: only before any command that
+    /// changes the world.
+    Cluster { configs: Configs },
     /// `describe <target>` — a text view of one thing.
     Describe { target: Target },
     /// `state [--json]` — the whole world.

@@ -641,6 +641,7 @@ impl Program {
             | Command::PauseReplication { .. }
             | Command::ResumeReplication { .. }
             | Command::Seed { .. }
+            | Command::Cluster { .. }
             | Command::Help { .. } => {
                 let code = renamed_echo(self, command);
                 if code.contains("TopicPartition(") {

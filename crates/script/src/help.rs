@@ -286,6 +286,13 @@ pub const COMMANDS: &[CommandInfo] = &[
         "seed 42",
     ),
     info(
+        "cluster",
+        "cluster auto.create.topics.enable=true|false num.partitions=N default.replication.factor=N",
+        "broker settings (server.properties), before any command that changes the world",
+        "(simulator only: broker configs)",
+        "cluster auto.create.topics.enable=false",
+    ),
+    info(
         "describe",
         "describe [topic|partition|group|consumer|producer|broker] NAME | describe cluster | describe offsets",
         "show one thing: a topic, a partition, a group, a client, a broker, the cluster or __consumer_offsets",

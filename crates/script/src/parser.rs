@@ -154,6 +154,7 @@ pub fn parse_statement(statement: &Statement) -> Result<Command, ParseError> {
             )?;
             Ok(Command::Seed { seed })
         }
+        "cluster" => cluster(rest, statement.span),
         "describe" => describe(&parse(&[])?),
         "state" => {
             let args = parse(STATE_FLAGS)?;
@@ -248,6 +249,74 @@ fn create_client(kind: &str, rest: &[Word], statement_span: Span) -> Result<Comm
     } else {
         Command::CreateConsumer { name, configs }
     })
+}
+
+/// The broker settings `cluster` accepts (`server.properties`).
+pub const CLUSTER_SETTINGS: &[&str] = &[
+    "auto.create.topics.enable",
+    "default.replication.factor",
+    "num.partitions",
+];
+
+/// `cluster K=V…`: broker settings, each checked as the broker checks it at start.
+fn cluster(rest: &[Word], statement_span: Span) -> Result<Command, ParseError> {
+    if rest.is_empty() {
+        return Err(ParseError::new(
+            statement_span,
+            ErrorKind::MissingArgument {
+                message: format!("cluster needs a setting: {}", usage("cluster")),
+            },
+        ));
+    }
+    let mut configs = Configs::default();
+    for word in rest {
+        let Some((key, value)) = word.text.split_once('=') else {
+            return Err(ParseError::new(
+                word.span,
+                ErrorKind::UnexpectedArgument {
+                    found: word.text.clone(),
+                    message: "broker settings are written key=value, e.g. auto.create.topics.enable=false".into(),
+                },
+            ));
+        };
+        if !CLUSTER_SETTINGS.contains(&key) {
+            return Err(ParseError::new(
+                word.span,
+                ErrorKind::UnknownKeyword {
+                    what: "broker setting".into(),
+                    found: key.to_string(),
+                    expected: CLUSTER_SETTINGS.join(", "),
+                    suggestion: suggest::closest(key, CLUSTER_SETTINGS.iter().copied())
+                        .map(str::to_string),
+                },
+            ));
+        }
+        let valid = match key {
+            "auto.create.topics.enable" => {
+                matches!(value.to_ascii_lowercase().as_str(), "true" | "false")
+            }
+            _ => value
+                .parse::<i64>()
+                .is_ok_and(|n| (1..=10_000).contains(&n)),
+        };
+        if !valid {
+            return Err(ParseError::new(
+                word.span,
+                ErrorKind::UnexpectedArgument {
+                    found: word.text.clone(),
+                    message: if key == "auto.create.topics.enable" {
+                        format!("{key} is true or false")
+                    } else {
+                        format!("{key} is a whole number from 1 to 10000")
+                    },
+                },
+            ));
+        }
+        configs
+            .0
+            .insert(key.to_string(), value.to_ascii_lowercase());
+    }
+    Ok(Command::Cluster { configs })
 }
 
 /// `consumer c1 --group-id g1`: configs are Kafka names written `key=value`.

@@ -503,6 +503,13 @@ impl Display for Command {
                 }
             }
             Command::Seed { seed } => write!(f, "seed {seed}"),
+            Command::Cluster { configs } => {
+                write!(f, "cluster")?;
+                for (k, v) in &configs.0 {
+                    write!(f, " {k}={v}")?;
+                }
+                Ok(())
+            }
             Command::Describe { target } => match target {
                 Target::Topic(name) => write!(f, "describe topic {}", q(name)),
                 Target::Partition(tp) => write!(f, "describe partition {}", q(tp)),

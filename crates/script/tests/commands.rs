@@ -188,6 +188,10 @@ const CASES: &[(&str, &str)] = &[
     ("pause-replication 2", "pause-replication 2"),
     ("resume-replication 2", "resume-replication 2"),
     ("seed 42", "seed 42"),
+    (
+        "cluster num.partitions=3 auto.create.topics.enable=FALSE",
+        "cluster auto.create.topics.enable=false num.partitions=3",
+    ),
     ("describe topic orders", "describe topic orders"),
     ("describe partition orders:0", "describe partition orders:0"),
     ("describe orders:0", "describe partition orders:0"),

@@ -180,6 +180,7 @@ advance 1m
         | "### `consumer`"
         | "### `advance`"
         | "### `seed`"
+        | "### `cluster`"
         | "### `state`"
         | "### `help`" => &[],
         "### `run`" => &["kafka-topics --create --topic orders --partitions 3\n"],
@@ -209,10 +210,7 @@ const EXPECTED_ERRORS: &[(&str, &str)] = &[];
 
 /// Examples of commands that are being made real elsewhere: either they work or they say
 /// they are not available yet.
-const WORK_IN_PROGRESS: &[&str] = &[
-    "kafka-topics --delete --topic orders --if-exists",
-    "kafka-leader-election --election-type unclean --topic orders --partition 0",
-];
+const WORK_IN_PROGRESS: &[&str] = &[];
 
 #[test]
 fn every_console_example_on_the_reference_page_runs() {

@@ -438,6 +438,12 @@ pub struct WorldConfig {
     pub leader_imbalance_check_interval_ms: i64,
     /// `leader.imbalance.per.broker.percentage`, default 10.
     pub leader_imbalance_per_broker_percentage: i32,
+    /// `auto.create.topics.enable`, default true: a producer's or a consumer's metadata
+    /// request for a missing topic creates it (`num.partitions`, `default.replication.factor`).
+    pub auto_create_topics_enable: bool,
+    /// `num.partitions`, default 1: the partitions of an auto-created topic (and of
+    /// `kafka-topics --create` without `--partitions`).
+    pub num_partitions: i32,
     /// Broker-wide topic defaults (`log.*` settings).
     pub topic_defaults: TopicConfig,
     /// The world's built-in producer.
@@ -461,6 +467,8 @@ impl Default for WorldConfig {
             auto_leader_rebalance_enable: true,
             leader_imbalance_check_interval_ms: 300_000,
             leader_imbalance_per_broker_percentage: 10,
+            auto_create_topics_enable: true,
+            num_partitions: 1,
             topic_defaults: TopicConfig::default(),
             producer: ProducerConfig::default(),
         }
@@ -495,6 +503,12 @@ impl WorldConfig {
         }
         if self.default_replication_factor < 1 {
             return Err(invalid("default.replication.factor", "must be at least 1"));
+        }
+        if !(1..=MAX_PARTITIONS).contains(&self.num_partitions) {
+            return Err(invalid(
+                "num.partitions",
+                format!("must be between 1 and {MAX_PARTITIONS}"),
+            ));
         }
         let positive = [
             ("offsets.retention.minutes", self.offsets_retention_ms),
@@ -544,6 +558,9 @@ impl WorldConfig {
         }
         if c.default_replication_factor < 1 {
             c.default_replication_factor = 1;
+        }
+        if !(1..=MAX_PARTITIONS).contains(&c.num_partitions) {
+            c.num_partitions = d.num_partitions;
         }
         let fix = |v: &mut i64, dv: i64| {
             if *v < 1 {

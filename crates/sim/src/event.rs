@@ -126,6 +126,20 @@ pub enum Event {
         partition: i32,
         error: String,
     },
+    /// A client's metadata request named a topic without a leader yet, as Kafka's
+    /// `NetworkClient` logs it (`WARN Error while fetching metadata … {topic=error}`):
+    /// `LEADER_NOT_AVAILABLE` when the broker just created it (`auto.create.topics.enable`,
+    /// after an [`Event::TopicCreated`]); its next request finds the partitions.
+    /// `UNKNOWN_TOPIC_OR_PARTITION` when it does not exist and is not created (a consumer
+    /// with `allow.auto.create.topics=false`, or the broker's auto-creation off): the
+    /// consumer stays subscribed and gets the topic's partitions at the metadata refresh
+    /// after it is created.
+    MetadataWarning {
+        /// The client (`None`: the world's built-in producer, `kafka-console-producer`).
+        client: Option<String>,
+        topic: String,
+        error: String,
+    },
     /// `kafka-topics --delete`: the topic and its partitions are gone (its committed offsets
     /// are deleted with it, as [`Event::OffsetDeleted`] events).
     TopicDeleted {

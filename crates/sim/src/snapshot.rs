@@ -28,7 +28,9 @@ use serde::{Deserialize, Serialize};
 /// `message.timestamp.type` and `unclean.leader.election.enable` and the clients'
 /// `allow.auto.create.topics`, `partitioner.ignore.keys`,
 /// `partitioner.adaptive.partitioning.enable` and `max.in.flight.requests.per.connection`.
-pub const SNAPSHOT_VERSION: u32 = 6;
+/// Version 7 added the brokers' `auto.create.topics.enable` and `num.partitions` and each
+/// consumer's next metadata refresh.
+pub const SNAPSHOT_VERSION: u32 = 7;
 /// The session format this build writes and reads.
 pub const SESSION_VERSION: u32 = 1;
 

@@ -666,15 +666,19 @@ impl World {
                 headers,
                 timestamp_ms,
                 acks,
-            } => self.produce(
-                &topic,
-                partition,
-                key.as_deref().map(str::as_bytes),
-                value.as_deref().map(str::as_bytes),
-                &headers,
-                timestamp_ms,
-                acks,
-            ),
+            } => {
+                let created = self.auto_create_for_produce(&topic, None);
+                let result = self.produce(
+                    &topic,
+                    partition,
+                    key.as_deref().map(str::as_bytes),
+                    value.as_deref().map(str::as_bytes),
+                    &headers,
+                    timestamp_ms,
+                    acks,
+                );
+                self.finish_auto_create(created, result)
+            }
             Command::DeleteRecords {
                 topic,
                 partition,
@@ -753,6 +757,86 @@ impl World {
             internal: false,
             replicas,
         }])
+    }
+
+    /// A client's metadata request for `topic`, which does not exist: with
+    /// `auto.create.topics.enable` (and the client allowing it) the broker creates it with
+    /// `num.partitions` and the default replication factor. Returns the events; the client's
+    /// warning says whether it was created (`LEADER_NOT_AVAILABLE`) or not
+    /// (`UNKNOWN_TOPIC_OR_PARTITION`, also when creating fails: a bad name, too few brokers).
+    pub(crate) fn metadata_for_missing_topic(
+        &mut self,
+        topic: &str,
+        client: Option<&str>,
+        allow_create: bool,
+    ) -> Vec<Event> {
+        let mut events = Vec::new();
+        let created = allow_create
+            && self.config.auto_create_topics_enable
+            && match self.create_topic(
+                topic.to_string(),
+                i64::from(self.config.num_partitions),
+                None,
+                &TopicConfigOverrides::default(),
+            ) {
+                Ok(evs) => {
+                    events.extend(evs);
+                    true
+                }
+                Err(_) => false,
+            };
+        events.push(Event::MetadataWarning {
+            client: client.map(str::to_string),
+            topic: topic.to_string(),
+            error: if created {
+                "LEADER_NOT_AVAILABLE"
+            } else {
+                "UNKNOWN_TOPIC_OR_PARTITION"
+            }
+            .into(),
+        });
+        events
+    }
+
+    /// A producer's metadata request before its first record to `topic`: a missing topic
+    /// is created when the brokers allow it. Returns what `finish_auto_create` needs to undo
+    /// the creation if the record is refused after all (a command is atomic).
+    pub(crate) fn auto_create_for_produce(
+        &mut self,
+        topic: &str,
+        client: Option<&str>,
+    ) -> Option<(String, SimRng, Vec<Event>)> {
+        if self.topics.contains_key(topic) || !self.config.auto_create_topics_enable {
+            return None;
+        }
+        let rng = self.rng.clone();
+        let events = self.metadata_for_missing_topic(topic, client, true);
+        self.topics
+            .contains_key(topic)
+            .then(|| (topic.to_string(), rng, events))
+    }
+
+    /// The record's result after [`World::auto_create_for_produce`]: the creation's events
+    /// first, or the creation undone if the record was refused.
+    pub(crate) fn finish_auto_create(
+        &mut self,
+        created: Option<(String, SimRng, Vec<Event>)>,
+        result: Result<Vec<Event>, SimError>,
+    ) -> Result<Vec<Event>, SimError> {
+        let Some((topic, rng, mut events)) = created else {
+            return result;
+        };
+        match result {
+            Ok(evs) => {
+                events.extend(evs);
+                Ok(events)
+            }
+            Err(e) => {
+                self.topics.remove(&topic);
+                self.rng = rng;
+                Err(e)
+            }
+        }
     }
 
     fn add_partitions(&mut self, topic: &str, total: i64) -> Result<Vec<Event>, SimError> {

@@ -322,10 +322,13 @@ fn bad_producer_input_is_a_typed_error() {
         err(&mut w, send("nobody", "orders", None)),
         "UNKNOWN_CLIENT"
     );
+    // A missing topic is created on first use (auto.create.topics.enable); a record it
+    // cannot take leaves no topic behind.
     assert_eq!(
-        err(&mut w, send("p1", "nope", None)),
+        err(&mut w, send("p1", "nope", Some(3))),
         "UNKNOWN_TOPIC_OR_PARTITION"
     );
+    assert!(w.topic("nope").is_none());
     assert_eq!(
         err(&mut w, send("p1", "orders", Some(7))),
         "UNKNOWN_TOPIC_OR_PARTITION"

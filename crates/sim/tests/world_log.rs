@@ -378,9 +378,10 @@ fn bad_input_is_a_typed_error_and_changes_nothing() {
                 ..Default::default()
             },
         },
+        // A missing topic is created on first use, but not for a record it cannot take.
         Command::Produce {
             topic: "nope".into(),
-            partition: None,
+            partition: Some(5),
             key: None,
             value: None,
             headers: vec![],

@@ -399,6 +399,9 @@ impl Words {
                 self.place(topic, *partition)
             ),
             Event::TopicDeleted { topic, .. } => format!("{} was deleted", self.topic(topic)),
+            Event::MetadataWarning { topic, error, .. } => {
+                format!("a client asked for {} ({error})", self.topic(topic))
+            }
             Event::ReplicaTruncated {
                 topic,
                 partition,

@@ -305,7 +305,8 @@ pub(crate) fn tool_calls(command: &Command) -> Vec<ToolCall> {
         | Command::RestartBroker { .. }
         | Command::PauseReplication { .. }
         | Command::ResumeReplication { .. }
-        | Command::Seed { .. } => Vec::new(),
+        | Command::Seed { .. }
+        | Command::Cluster { .. } => Vec::new(),
     }
 }
 
@@ -1365,6 +1366,14 @@ fn code(command: &Command, calls: &[ToolCall]) -> (String, String, Option<String
                 "the simulator's random seed ({seed}): a real cluster has none, so keyless records\nand member ids may differ there"
             ));
             (python, java, Some("a simulator verb".into()))
+        }
+        Command::Cluster { configs } => {
+            let settings: Vec<String> = configs.0.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let (python, java) = same_comment(&format!(
+                "on a real cluster: these lines go in each broker's server.properties before it\nstarts: {}",
+                settings.join(" ")
+            ));
+            (python, java, Some("a broker setting".into()))
         }
         Command::Describe { target } => describe_code(target, run_tools),
         Command::State { .. } => (

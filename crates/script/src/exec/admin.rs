@@ -73,11 +73,13 @@ pub(super) fn topics(
                 span,
                 configs.0.iter().map(|(k, v)| (k.as_str(), v.as_str())),
             )?;
+            // Without --partitions the broker uses its num.partitions.
+            let default_partitions = i64::from(console.world.config().num_partitions);
             let events = console
                 .world
                 .apply(sim::Command::CreateTopic {
                     name: topic.clone(),
-                    partitions: partitions.map_or(1, i64::from),
+                    partitions: partitions.map_or(default_partitions, i64::from),
                     replication_factor: replication_factor.map(i64::from),
                     config,
                 })
@@ -631,8 +633,18 @@ pub(super) fn console_producer(
         })
         .collect();
     let events = console.apply_all(span, commands)?;
-    // The real tool prints a `>` prompt per input line and nothing else.
-    text(String::new(), events)
+    // The real tool prints a `>` prompt per input line and nothing else, but for the
+    // warning its client logs when the broker creates the topic (auto.create.topics.enable).
+    let mut out = String::new();
+    for e in &events {
+        if let Event::MetadataWarning { topic, error, .. } = e {
+            let _ = writeln!(
+                out,
+                "WARN [Producer clientId=console-producer] Error while fetching metadata : {{{topic}={error}}} (org.apache.kafka.clients.NetworkClient)"
+            );
+        }
+    }
+    text(out, events)
 }
 
 /// A one-shot `kafka-console-consumer`: reads what is readable now from the group's

@@ -583,11 +583,37 @@ impl Console {
                 },
             ),
             Command::Seed { seed } => {
-                if !self.log.is_empty() || self.world.now_ms() != 0 {
+                if !self.only_settings_so_far() {
                     return Err(ExecError::new(span, ExecErrorKind::SeedTooLate));
                 }
                 let config = self.world.config().clone();
                 self.world = World::new(*seed, config);
+                Ok(Output::default())
+            }
+            Command::Cluster { configs } => {
+                if !self.only_settings_so_far() {
+                    return Err(ExecError::new(
+                        span,
+                        ExecErrorKind::Tool {
+                            message: "broker settings are fixed when the brokers start: cluster must come before any command that changes the world".into(),
+                        },
+                    ));
+                }
+                let mut config = self.world.config().clone();
+                for (k, v) in &configs.0 {
+                    match k.as_str() {
+                        "auto.create.topics.enable" => {
+                            config.auto_create_topics_enable = v == "true"
+                        }
+                        "num.partitions" => config.num_partitions = v.parse().unwrap_or(1),
+                        "default.replication.factor" => {
+                            config.default_replication_factor = v.parse().unwrap_or(1)
+                        }
+                        _ => {}
+                    }
+                }
+                self.world = World::try_new(self.world.seed(), config)
+                    .map_err(|e| ExecError::sim(span, e))?;
                 Ok(Output::default())
             }
             Command::Describe { target } => render::describe(self, span, target),
@@ -623,6 +649,18 @@ impl Console {
     }
 
     /// Applies one simulator command (atomic in the world).
+    /// Nothing has happened yet but `seed` and `cluster` lines: the brokers have not
+    /// started.
+    fn only_settings_so_far(&self) -> bool {
+        self.world.now_ms() == 0
+            && self.log.iter().all(|line| {
+                matches!(
+                    crate::parse_line(line),
+                    Ok(Some(Command::Seed { .. } | Command::Cluster { .. }))
+                )
+            })
+    }
+
     fn apply(&mut self, span: Span, command: sim::Command) -> Result<Vec<Event>, ExecError> {
         self.world
             .apply(command)

@@ -186,6 +186,23 @@ pub(super) fn narrate(events: &[Event]) -> String {
                 from,
                 to,
             } => format!("{topic}-{partition}: broker {broker} truncated its log from {from} to {to}"),
+            Event::TopicCreated {
+                topic,
+                partitions,
+                replication_factor,
+                internal: false,
+                ..
+            } => format!(
+                "{topic}: created by the broker (auto.create.topics.enable): {partitions} partition(s) (num.partitions), replication factor {replication_factor}"
+            ),
+            Event::MetadataWarning {
+                client,
+                topic,
+                error,
+            } => format!(
+                "{}: WARN Error while fetching metadata: {{{topic}={error}}}",
+                client.as_deref().unwrap_or("console-producer")
+            ),
             Event::UncleanLeaderElected {
                 topic,
                 partition,

@@ -557,6 +557,7 @@ impl World {
                 intent: Intent::None,
                 processing: VecDeque::new(),
                 last_batch: Vec::new(),
+                next_metadata_refresh_ms: 0,
                 wake: None,
             },
         );
@@ -659,19 +660,30 @@ impl World {
         events: &mut Vec<Event>,
     ) -> Result<(), SimError> {
         self.ensure_running(name)?;
-        // Kafka only warns about an unknown topic (or creates it); the simulator refuses
-        // it so that a typo shows at once.
-        for t in &topics {
-            self.check_topic(t)?;
-        }
         if topics.is_empty() {
             // `subscribe(emptyList)` is `unsubscribe()`.
             return self.unsubscribe(name, events);
         }
         let list: Vec<&str> = topics.iter().map(String::as_str).collect();
         self.consumer_call(name, events, |c, _, _| c.subscribe(&list))?;
+        // The metadata request for the subscription: a missing topic is created when the
+        // consumer (`allow.auto.create.topics`) and the brokers allow it; otherwise the
+        // consumer only warns and stays subscribed, as Kafka's does.
+        let allow = self
+            .clients
+            .consumers
+            .get(name)
+            .is_some_and(|s| s.settings.allow_auto_create_topics);
+        for t in &topics {
+            if self.topic(t).is_none() {
+                let evs = self.metadata_for_missing_topic(t, Some(name), allow);
+                events.extend(evs);
+            }
+        }
+        let now = self.now_ms;
         if let Some(s) = self.clients.consumers.get_mut(name) {
             s.intent = Intent::Subscribe(topics);
+            s.next_metadata_refresh_ms = now.saturating_add(super::METADATA_MAX_AGE_MS);
         }
         Ok(())
     }
@@ -741,7 +753,16 @@ impl World {
             ));
         }
         let now = self.now_ms;
-        self.with_consumer(name, events, |c, log, _| c.on_metadata(log))?;
+        // `metadata.max.age.ms`: a subscribed topic that was missing shows up at the next
+        // metadata refresh after it is created.
+        let refresh = self.clients.consumers.get_mut(name).is_some_and(|s| {
+            let due = now >= s.next_metadata_refresh_ms;
+            if due {
+                s.next_metadata_refresh_ms = now.saturating_add(super::METADATA_MAX_AGE_MS);
+            }
+            due
+        });
+        self.with_consumer(name, events, |c, log, _| c.on_metadata(log, refresh))?;
         self.join_if_needed(name, events);
         let (result, _) = self.with_consumer(name, events, |c, log, store| {
             c.poll_offsets(now, max_records, log, store)

@@ -47,6 +47,10 @@
 //! leads its `__consumer_offsets` partition, but a coordinator failover does not reset
 //! the membership (commits do fail while that partition has no leader).
 
+/// `metadata.max.age.ms` (Kafka's default, 300000): how often a client refreshes its
+/// metadata even when nothing asks for it.
+pub const METADATA_MAX_AGE_MS: i64 = 300_000;
+
 mod apps;
 mod config;
 mod consumers;
@@ -114,6 +118,10 @@ pub(crate) struct ConsumerSlot {
     pub(crate) processing: VecDeque<ProcessedRecord>,
     /// The offsets the last poll returned, per partition.
     pub(crate) last_batch: Vec<(TopicPartition, Vec<i64>)>,
+    /// When the consumer next refreshes its metadata (`metadata.max.age.ms` after the last
+    /// refresh): a subscribed topic created since shows up then.
+    #[serde(default)]
+    pub(crate) next_metadata_refresh_ms: i64,
     pub(crate) wake: Option<i64>,
 }
 

@@ -308,8 +308,42 @@ impl World {
         Ok(p)
     }
 
+    /// `send`: a record to a missing topic first makes the producer's metadata request
+    /// create it when the brokers allow auto-creation (the client logs
+    /// `LEADER_NOT_AVAILABLE`, then finds the new partitions).
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn send(
+        &mut self,
+        name: &str,
+        topic: &str,
+        partition: Option<i32>,
+        key: Option<String>,
+        value: Option<String>,
+        headers: Vec<Header>,
+        timestamp_ms: Option<i64>,
+        events: &mut Vec<Event>,
+    ) -> Result<(), SimError> {
+        self.open_producer(name)?;
+        let created = self.auto_create_for_produce(topic, Some(name));
+        let mut sent = Vec::new();
+        let result = self
+            .send_record(
+                name,
+                topic,
+                partition,
+                key,
+                value,
+                headers,
+                timestamp_ms,
+                &mut sent,
+            )
+            .map(|()| sent);
+        events.extend(self.finish_auto_create(created, result)?);
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn send_record(
         &mut self,
         name: &str,
         topic: &str,

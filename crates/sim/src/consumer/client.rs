@@ -1145,14 +1145,17 @@ impl Consumer {
 
     /// New metadata: the leader rejoins when a subscribed topic's partition count changed
     /// since its last assignment, so the new partitions get assigned.
-    pub fn on_metadata(&mut self, log: &dyn LogReader) {
+    /// `refresh`: a full metadata refresh (`metadata.max.age.ms` passed); a subscribed topic
+    /// that did not exist is only seen at one. Partition count changes of known topics are
+    /// seen at every poll (a simplification: Kafka sees them at its next refresh too).
+    pub fn on_metadata(&mut self, log: &dyn LogReader, refresh: bool) {
         if !self.is_leader || !self.in_group() {
             return;
         }
         let changed = self
             .assignment_snapshot
             .iter()
-            .any(|(t, n)| log.partition_count(t).unwrap_or(0) != *n);
+            .any(|(t, n)| (*n != 0 || refresh) && log.partition_count(t).unwrap_or(0) != *n);
         if changed {
             self.request_rejoin("the partition count of a subscribed topic changed");
         }

@@ -707,11 +707,11 @@ fn the_leader_rejoins_when_a_subscribed_topic_gains_partitions() {
         .collect();
     sync(&mut g, &mut [&mut c], &answers, &log, 3_000);
     assert!(c.is_leader());
-    c.on_metadata(&log);
+    c.on_metadata(&log, true);
     assert!(!c.wants_to_join());
     // The topic grows from 2 to 3 partitions (kafka-topics --alter --partitions 3).
     log.partitions.push((0, 0, 0));
-    c.on_metadata(&log);
+    c.on_metadata(&log, true);
     assert!(c.wants_to_join());
     let answers = send_join(&mut g, &mut c, &mut store, 10_000);
     sync(&mut g, &mut [&mut c], &answers, &log, 10_000);

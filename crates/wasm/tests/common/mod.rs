@@ -14,6 +14,16 @@ pub const SCENARIOS: &[(&str, &str, &str)] = &[
         include_str!("../../../../tests/scenarios/auto-commit-duplicates.expected"),
     ),
     (
+        "auto-create",
+        include_str!("../../../../tests/scenarios/auto-create.oe"),
+        include_str!("../../../../tests/scenarios/auto-create.expected"),
+    ),
+    (
+        "auto-create-off",
+        include_str!("../../../../tests/scenarios/auto-create-off.oe"),
+        include_str!("../../../../tests/scenarios/auto-create-off.expected"),
+    ),
+    (
         "commit-before-processing",
         include_str!("../../../../tests/scenarios/commit-before-processing.oe"),
         include_str!("../../../../tests/scenarios/commit-before-processing.expected"),
