@@ -42,9 +42,10 @@ async function openApp(context, url = BASE_URL) {
 
 const hash = (page) => page.evaluate(() => window.offsetExpress.stateHash());
 const position = (page) => page.textContent('[data-testid="timeline-position"]');
-const sessions = async (page) => {
+/** The session list's entries; with `count`, waits until the list (loaded as it opens) has that many. */
+const sessions = async (page, count = 1) => {
   await page.click('[data-testid="session-list"] summary');
-  await page.waitForSelector('[data-testid="session-entry"]');
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="session-entry"]').length === n, count);
   const list = await page.$$eval('[data-testid="session-entry"]', (all) =>
     all.map((e) => ({ id: e.dataset.session, text: e.textContent })),
   );
@@ -103,7 +104,7 @@ test('time travel, why, sharing and presentation', async () => {
     await page.waitForFunction(() => document.querySelector('[data-testid="notices"]')?.textContent.includes('new session'));
     assert.equal(await position(page), `Step ${total - 2} of ${total - 2}`);
     await page.waitForFunction((n) => document.querySelector('[data-testid="session-status"]')?.textContent.includes(`${n} steps`), total - 2);
-    const after = await sessions(page);
+    const after = await sessions(page, 2);
     assert.equal(after.length, 2, 'the old future is kept');
     assert.ok(after.some((s) => s.id === before[0].id && s.text.includes(`${total} steps`)), JSON.stringify(after));
     assert.ok(after.some((s) => s.text.includes(`new future from step ${total - 3}`)), JSON.stringify(after));

@@ -262,6 +262,8 @@ pub fn SessionList(props: &SlotsProps) -> Html {
         Callback::from(move |e: Event| {
             let details: web_sys::HtmlDetailsElement = e.target_unchecked_into();
             if !details.open() {
+                // Read afresh at the next opening: never show a stale list.
+                sessions.set(None);
                 return;
             }
             let Some(store) = slots.store.borrow().clone() else {
