@@ -99,7 +99,12 @@ test('time travel, why, sharing and presentation', async () => {
     // Fork: act 3 steps back; the old future stays a session of its own.
     const before = await sessions(page);
     assert.equal(before.length, 1);
-    for (let i = 0; i < 3; i += 1) await page.keyboard.press('[');
+    for (let i = 0; i < 2; i += 1) await page.keyboard.press('[');
+    await page.keyboard.press('Control+z');
+    assert.equal(await position(page), `Step ${total - 3} of ${total}`, 'undo is a step back');
+    await page.keyboard.press('Control+Shift+Z');
+    assert.equal(await position(page), `Step ${total - 2} of ${total}`, 'redo a step forward');
+    await page.keyboard.press('Control+z');
     await page.evaluate(() => window.offsetExpress.run('kafka-console-producer --topic rides --value four'));
     await page.waitForFunction(() => document.querySelector('[data-testid="notices"]')?.textContent.includes('new session'));
     assert.equal(await position(page), `Step ${total - 2} of ${total - 2}`);

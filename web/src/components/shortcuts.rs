@@ -52,6 +52,15 @@ pub fn shortcut(key: &str, modifiers: bool, typing: bool, on_button: bool) -> Op
     }
 }
 
+/// Undo (one step back on the timeline) and redo (one step forward), with Ctrl or ⌘ held.
+pub fn undo_key(key: &str, shift: bool) -> Option<Shortcut> {
+    match (key, shift) {
+        ("z" | "Z", false) => Some(Shortcut::Back),
+        ("z" | "Z", true) | ("y" | "Y", false) => Some(Shortcut::Forward),
+        _ => None,
+    }
+}
+
 /// What a key does in presentation mode (before the usual shortcuts).
 pub fn presenting_key(key: &str) -> Option<Shortcut> {
     match key {
@@ -69,6 +78,10 @@ pub const SHORTCUTS: &[(&[&str], &str)] = &[
     (&["+"], "Faster"),
     (&["-"], "Slower"),
     (&["[", "]"], "Timeline: one step back, one step forward"),
+    (
+        &["Ctrl+Z", "Ctrl+Shift+Z"],
+        "Undo and redo: the same steps (⌘ on a Mac); acting after an undo starts a new future and keeps the old one",
+    ),
     (&["n", "p"], "Tutorial: next chapter, previous chapter"),
     (&["?"], "Show these shortcuts"),
     (&["Esc"], "Close this list"),
@@ -142,6 +155,15 @@ fn listen(latest: std::rc::Rc<std::cell::RefCell<AppContext>>) -> impl FnOnce() 
             let on_button = matches!(tag.as_str(), "button" | "a" | "summary");
             let modifiers = e.ctrl_key() || e.meta_key() || e.alt_key();
             let state = latest.borrow().clone();
+            // Undo and redo walk the timeline (nothing is lost: the future stays until the
+            // learner acts in the past). Ctrl or ⌘ with Z, with Shift (or Y) to redo.
+            if (e.ctrl_key() || e.meta_key()) && !e.alt_key() && !typing {
+                if let Some(s) = undo_key(&e.key(), e.shift_key()) {
+                    e.prevent_default();
+                    run(&state, s);
+                    return;
+                }
+            }
             // Presenting: the arrows walk the timeline and Escape ends the presentation.
             if state.presenting && !typing && !modifiers {
                 if let Some(s) = presenting_key(&e.key()) {
@@ -306,5 +328,13 @@ mod tests {
         assert_eq!(presenting_key("ArrowLeft"), Some(Shortcut::Back));
         assert_eq!(presenting_key("Escape"), Some(Shortcut::EndPresentation));
         assert_eq!(presenting_key("k"), None);
+    }
+
+    #[test]
+    fn undo_and_redo_walk_the_timeline() {
+        assert_eq!(undo_key("z", false), Some(Shortcut::Back));
+        assert_eq!(undo_key("Z", true), Some(Shortcut::Forward));
+        assert_eq!(undo_key("y", false), Some(Shortcut::Forward));
+        assert_eq!(undo_key("x", false), None);
     }
 }
