@@ -199,7 +199,7 @@ advance 1m
         "### `restart-broker`" => &[TOPICS, "kill-broker 1\n"],
         "### `resume-replication`" => &[TOPICS, "pause-replication 2\n"],
         "### `assign`" => &[TOPICS, "consumer c1 group.id=billing\n"],
-        "### `restart`" => &[TOPICS, MEMBER, "crash c1\n"],
+        "### `restart`" => &[TOPICS, MEMBER, "crash c1\ncrash p1\n"],
         "### `stop`" => &[TOPICS, MEMBER, "run c1\n"],
         _ => &[TOPICS, MEMBER],
     };

@@ -298,6 +298,17 @@ pub enum Command {
     CloseProducer {
         producer: String,
     },
+    /// The producer's process dies: unsent records (its accumulator) are lost; records
+    /// already written to a leader stay there, unacknowledged. See
+    /// [`crate::clients::ProducerEvent::Crashed`].
+    CrashProducer {
+        producer: String,
+    },
+    /// A crashed or closed producer starts again with the same settings: an idempotent one
+    /// gets a new producer id ([`crate::Event::ProducerCreated`]).
+    RestartProducer {
+        producer: String,
+    },
     // ----- played clients (simulator) -------------------------------------------------
     /// Simulator: the consumer runs its application loop on its own (see
     /// [`crate::clients`]'s `apps`): poll, process each record for `process_ms` (default

@@ -15,6 +15,9 @@
 //! committed offset had passed it: Kafka loses it silently) or count a lost record's
 //! processing and its successor's together.
 //!
+//! The producer client may crash (losing its accumulator) and restart with a new producer
+//! id before its next send.
+//!
 //! Consumers may also run as played applications (`RunConsumer`) with the policy of the
 //! mode (`sync-per-batch` or `sync-per-record` after processing, `before-processing`), and
 //! be stopped again; a consumer whose application runs takes no manual steps.
@@ -53,6 +56,9 @@ enum Action {
     StopPlay(usize),
     /// `kafka-leader-election --election-type unclean` on the topic's partitions.
     Unclean,
+    /// The producer client's process dies (its accumulator is lost); the next `Send`
+    /// restarts it.
+    CrashProducer,
 }
 
 fn action() -> impl Strategy<Value = Action> {
@@ -71,6 +77,7 @@ fn action() -> impl Strategy<Value = Action> {
             .prop_map(|(i, r, ms)| Action::Play(i, r, ms)),
         1 => (0usize..MAX_CONSUMERS).prop_map(Action::StopPlay),
         1 => Just(Action::Unclean),
+        1 => Just(Action::CrashProducer),
     ]
 }
 
@@ -273,7 +280,20 @@ impl Run {
                     broker: sim::BrokerId(*b),
                 });
             }
+            Action::CrashProducer => {
+                // Refused when there is no producer or it crashed already.
+                let _ = self.w.apply(Command::CrashProducer {
+                    producer: "p".into(),
+                });
+            }
             Action::Send(n) => {
+                if self.w.producer("p").is_some_and(|p| p.is_crashed()) {
+                    self.w
+                        .apply(Command::RestartProducer {
+                            producer: "p".into(),
+                        })
+                        .unwrap();
+                }
                 if self.w.producer("p").is_none() {
                     self.w
                         .apply(Command::CreateProducer {

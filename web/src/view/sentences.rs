@@ -980,6 +980,10 @@ impl Words {
                 self.place(topic, *partition)
             ),
             ProducerEvent::Closed => format!("{who} closed"),
+            ProducerEvent::Crashed { unsent, .. } => {
+                format!("{who} crashed ({unsent} unsent lost)")
+            }
+            ProducerEvent::Restarted { .. } => format!("{who} started again"),
         }
     }
 }

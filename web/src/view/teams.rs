@@ -492,7 +492,10 @@ pub fn platforms(world: &World, latest: &[Event]) -> Vec<Platform> {
                         partition: *partition,
                         error: error.clone(),
                     }),
-                    ProducerEvent::RecordQueued { .. } | ProducerEvent::Closed => None,
+                    ProducerEvent::RecordQueued { .. }
+                    | ProducerEvent::Closed
+                    | ProducerEvent::Crashed { .. }
+                    | ProducerEvent::Restarted { .. } => None,
                 })
                 .collect();
             Some(Platform {

@@ -319,15 +319,6 @@ impl Console {
     }
 
     fn run(&mut self, span: Span, command: &Command) -> Result<Output, ExecError> {
-        let not_yet = |reason: &str| {
-            Err(ExecError::new(
-                span,
-                ExecErrorKind::NotYetAvailable {
-                    command: verb(command).to_string(),
-                    reason: reason.to_string(),
-                },
-            ))
-        };
         match command {
             Command::Topics(c) => admin::topics(self, span, c),
             Command::ConsumerGroups(c) => admin::consumer_groups(self, span, c),
@@ -502,7 +493,12 @@ impl Console {
             }
             Command::Crash { client } => {
                 if self.world.producer(client).is_some() {
-                    return not_yet("only consumers can crash in the simulator");
+                    return self.client(
+                        span,
+                        sim::Command::CrashProducer {
+                            producer: client.clone(),
+                        },
+                    );
                 }
                 self.client(
                     span,
@@ -513,7 +509,12 @@ impl Console {
             }
             Command::Restart { client } => {
                 if self.world.producer(client).is_some() {
-                    return not_yet("only consumers can crash and restart in the simulator");
+                    return self.client(
+                        span,
+                        sim::Command::RestartProducer {
+                            producer: client.clone(),
+                        },
+                    );
                 }
                 self.client(
                     span,
@@ -876,39 +877,6 @@ pub fn changes_state(command: &Command) -> bool {
             | Command::ConsumerGroups(crate::ConsumerGroupsCommand::List { .. })
             | Command::ConsumerGroups(crate::ConsumerGroupsCommand::Describe { .. })
     )
-}
-
-/// The command word of a command, for messages.
-fn verb(command: &Command) -> &'static str {
-    match command {
-        Command::CreateConsumer { .. } => "consumer",
-        Command::Subscribe { .. } => "subscribe",
-        Command::Assign { .. } => "assign",
-        Command::Unsubscribe { .. } => "unsubscribe",
-        Command::Poll { .. } => "poll",
-        Command::Process { .. } => "process",
-        Command::Commit {
-            mode: crate::CommitMode::Sync,
-            ..
-        } => "commitSync",
-        Command::Commit { .. } => "commitAsync",
-        Command::Seek { .. } => "seek",
-        Command::SeekToBeginning { .. } => "seekToBeginning",
-        Command::SeekToEnd { .. } => "seekToEnd",
-        Command::Pause { .. } => "pause",
-        Command::Resume { .. } => "resume",
-        Command::Position { .. } => "position",
-        Command::Committed { .. } => "committed",
-        Command::Close { .. } => "close",
-        Command::Crash { .. } => "crash",
-        Command::Restart { .. } => "restart",
-        Command::RunConsumer(_) | Command::RunProducer(_) => "run",
-        Command::Stop { .. } => "stop",
-        Command::Topics(crate::TopicsCommand::Delete { .. }) => "kafka-topics --delete",
-        Command::LeaderElection(_) => "kafka-leader-election",
-        Command::Describe { .. } => "describe",
-        _ => "this command",
-    }
 }
 
 fn sim_policy(p: crate::CommitPolicy) -> sim::clients::CommitPolicy {

@@ -69,7 +69,7 @@ fn retry_lines(events: &[Event]) -> Vec<RetryLine> {
             | P::Failed {
                 topic, partition, ..
             } => (topic.as_str(), *partition),
-            P::Closed => {
+            P::Closed | P::Crashed { .. } | P::Restarted { .. } => {
                 let ended: Vec<_> = open
                     .keys()
                     .filter(|k| k.0 == producer.as_str())
@@ -425,6 +425,15 @@ fn producer_line(event: &sim::clients::ProducerEvent) -> Option<String> {
             error,
         } => format!("{topic}-{partition}: send failed: {error}"),
         P::Closed => "closed".to_string(),
+        P::Restarted { producer_id } => match producer_id {
+            Some(id) => format!(
+                "restarted: a new producer, producer id {id} (epoch 0), sequences from 0 again"
+            ),
+            None => "restarted: a new producer".to_string(),
+        },
+        P::Crashed { unsent, in_flight } => format!(
+            "crashed: {unsent} unsent record(s) lost with its accumulator, {in_flight} already written to a leader will never be acknowledged"
+        ),
         P::BatchSent { .. } => return None,
     })
 }
@@ -804,7 +813,13 @@ fn producer_text(world: &World, name: &str) -> Option<String> {
         st.linger_ms,
         st.batch_size,
         st.enable_idempotence,
-        if p.is_closed() { " (closed)" } else { "" },
+        if p.is_crashed() {
+            " (crashed)"
+        } else if p.is_closed() {
+            " (closed)"
+        } else {
+            ""
+        },
         p.queued_records(),
         p.in_flight_records(),
         p.acknowledged_records(),

@@ -500,6 +500,10 @@ impl World {
             )?,
             Command::Flush { producer } => self.flush(&producer, &mut events)?,
             Command::CloseProducer { producer } => self.close_producer(&producer, &mut events)?,
+            Command::CrashProducer { producer } => self.crash_producer(&producer, &mut events)?,
+            Command::RestartProducer { producer } => {
+                self.restart_producer(&producer, &mut events)?
+            }
             Command::RunConsumer {
                 consumer,
                 commit,

@@ -84,6 +84,18 @@ pub enum ProducerEvent {
         error: String,
     },
     Closed,
+    /// The producer's process died: the records still in its accumulator (`unsent`: open
+    /// batches and batches waiting to be retried) are lost; those already written to a
+    /// leader (`in_flight`) stay in the log, but no callback will ever report them.
+    Crashed {
+        unsent: usize,
+        in_flight: usize,
+    },
+    /// A crashed or closed producer started again: a new `KafkaProducer`, with a new
+    /// producer id if it is idempotent (its sequences start at 0 again).
+    Restarted {
+        producer_id: Option<i64>,
+    },
 }
 
 /// A record in the accumulator.
@@ -123,6 +135,9 @@ pub struct Producer {
     settings: ProducerSettings,
     producer_id: Option<i64>,
     closed: bool,
+    /// Its process died (`CrashProducer`); `RestartProducer` starts it again.
+    #[serde(default)]
+    crashed: bool,
     partitioner: BTreeMap<String, ProducerPartitionerState>,
     #[serde(with = "crate::serde_util::map_as_pairs")]
     open: BTreeMap<TopicPartition, Batch>,
@@ -184,6 +199,10 @@ impl Producer {
     /// The idempotent producer id, if idempotent.
     pub fn producer_id(&self) -> Option<i64> {
         self.producer_id
+    }
+    /// Its process died and was not restarted.
+    pub fn is_crashed(&self) -> bool {
+        self.crashed
     }
     pub fn is_closed(&self) -> bool {
         self.closed
@@ -276,6 +295,7 @@ impl World {
                 settings,
                 producer_id,
                 closed: false,
+                crashed: false,
                 partitioner: BTreeMap::new(),
                 open: BTreeMap::new(),
                 retries: Vec::new(),
@@ -300,6 +320,11 @@ impl World {
             .producers
             .get(name)
             .ok_or_else(|| SimError::UnknownClient { name: name.into() })?;
+        if p.crashed {
+            return Err(SimError::InvalidRequest {
+                reason: format!("producer '{name}' crashed: restart it first"),
+            });
+        }
         if p.closed {
             return Err(SimError::InvalidRequest {
                 reason: format!("producer '{name}' is closed (IllegalStateException: Cannot perform operation after producer has been closed)"),
@@ -471,6 +496,78 @@ impl World {
             p.closed = true;
         }
         events.push(pev(name, ProducerEvent::Closed));
+        Ok(())
+    }
+
+    /// The producer's process dies. Deterministically: every record still in the
+    /// accumulator (open batches, batches waiting out a retry backoff) is lost, without a
+    /// callback; a record already handed to a partition leader is in that leader's log (it
+    /// may still be replicated and committed, or truncated with a leader change) but the
+    /// producer never hears of it. Its application stops.
+    pub(crate) fn crash_producer(
+        &mut self,
+        name: &str,
+        events: &mut Vec<Event>,
+    ) -> Result<(), SimError> {
+        self.open_producer(name)?;
+        self.stop_app(name, "crashed", events);
+        let Some(p) = self.clients.producers.get_mut(name) else {
+            return Err(SimError::UnknownClient { name: name.into() });
+        };
+        let unsent = p.open.values().map(|b| b.records.len()).sum::<usize>()
+            + p.retries.iter().map(|b| b.records.len()).sum::<usize>();
+        let in_flight = p.in_flight.len();
+        p.open.clear();
+        p.retries.clear();
+        p.in_flight.clear();
+        p.crashed = true;
+        p.wake = None;
+        events.push(pev(name, ProducerEvent::Crashed { unsent, in_flight }));
+        Ok(())
+    }
+
+    /// A crashed or closed producer's process starts again with the same settings: a new
+    /// `KafkaProducer`, so an idempotent one gets a new producer id (epoch 0) from the broker
+    /// and numbers its records from sequence 0 again; its partitioner starts afresh.
+    pub(crate) fn restart_producer(
+        &mut self,
+        name: &str,
+        events: &mut Vec<Event>,
+    ) -> Result<(), SimError> {
+        let Some(p) = self.clients.producers.get(name) else {
+            return Err(SimError::UnknownClient { name: name.into() });
+        };
+        if !p.crashed && !p.closed {
+            return Err(SimError::InvalidRequest {
+                reason: format!("producer '{name}' is running: crash or close it first"),
+            });
+        }
+        let new_id = p
+            .settings
+            .enable_idempotence
+            .then_some(self.clients.next_producer_id);
+        if new_id.is_some() {
+            self.clients.next_producer_id += 1;
+        }
+        let Some(p) = self.clients.producers.get_mut(name) else {
+            return Err(SimError::UnknownClient { name: name.into() });
+        };
+        p.producer_id = new_id;
+        p.crashed = false;
+        p.closed = false;
+        p.partitioner.clear();
+        p.next_sequence.clear();
+        p.written.clear();
+        events.push(Event::ProducerCreated {
+            producer: name.to_string(),
+            producer_id: new_id,
+        });
+        events.push(pev(
+            name,
+            ProducerEvent::Restarted {
+                producer_id: new_id,
+            },
+        ));
         Ok(())
     }
 

@@ -69,6 +69,11 @@ pub const SCENARIOS: &[(&str, &str, &str)] = &[
         include_str!("../../../../tests/scenarios/producer.expected"),
     ),
     (
+        "producer-crash",
+        include_str!("../../../../tests/scenarios/producer-crash.oe"),
+        include_str!("../../../../tests/scenarios/producer-crash.expected"),
+    ),
+    (
         "replication",
         include_str!("../../../../tests/scenarios/replication.oe"),
         include_str!("../../../../tests/scenarios/replication.expected"),
