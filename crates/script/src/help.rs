@@ -218,14 +218,14 @@ pub const COMMANDS: &[CommandInfo] = &[
     info(
         "crash",
         "crash CLIENT",
-        "kill a client process: no commit, no leave; its in-memory position is lost",
+        "kill a client process: no commit, no leave; a consumer's position, a producer's unsent batches are lost",
         "kill -9 of the application (no Kafka API)",
         "crash c1",
     ),
     info(
         "restart",
         "restart CLIENT",
-        "start a crashed or closed client again with the same configs",
+        "start a crashed or closed client again with the same configs (a producer gets a new producer id)",
         "starting the application again",
         "restart c1",
     ),
