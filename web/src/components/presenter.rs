@@ -2,7 +2,7 @@
 //! (→ and ← or the buttons), the line of each step in large type, the console and controls
 //! hidden. Esc or "End" returns to the sandbox at the step shown.
 
-use crate::components::timeline::position_label;
+use crate::components::timeline::{move_by, position_label, step_shown};
 use crate::state::{Action, AppContext};
 use yew::prelude::*;
 
@@ -14,20 +14,9 @@ pub fn Presenter() -> Html {
     if !state.presenting {
         return html! {};
     }
-    let (shown, total, line) = {
-        let sandbox = state.sandbox();
-        let shown = sandbox.lines().len();
-        let line = shown
-            .checked_sub(1)
-            .and_then(|i| sandbox.lines().get(i))
-            .cloned()
-            .unwrap_or_else(|| "The world before the first step".to_string());
-        (shown, sandbox.timeline_len(), line)
-    };
-    let by = |steps: isize| {
-        let state = state.clone();
-        Callback::from(move |_: MouseEvent| state.dispatch(Action::JumpBy(steps)))
-    };
+    let (shown, total, line) = step_shown(&state);
+    let line = line.unwrap_or_else(|| "The world before the first step".to_string());
+    let by = |steps: isize| move_by(&state, steps);
     let end = {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| state.dispatch(Action::SetPresenting(false)))

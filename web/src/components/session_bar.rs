@@ -4,11 +4,11 @@
 
 use crate::components::sharing::{self, CodeExport, SessionList, ShareButton, SharedBanner, Slots};
 use crate::persistence::{self, Writer};
-use crate::state::{Action, AppContext, Persistence, Restored, SessionInfo};
+use crate::state::{Action, AppContext, Persistence, Restored};
 use crate::vocab::Vocabulary;
 use std::cell::RefCell;
 use std::rc::Rc;
-use store::{NewSession, Preferences, Store, Subscription};
+use store::{Preferences, Store, Subscription};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
@@ -33,14 +33,8 @@ fn show_session(
     writer_slot: &RefCell<Option<Rc<Writer>>>,
     restored: Restored,
 ) {
-    let notify = state.clone();
-    *writer_slot.borrow_mut() = Some(Writer::new(
-        Rc::clone(store),
-        restored.session.id.clone(),
-        restored.persisted_steps,
-        move |e| notify.dispatch(Action::Notice(e)),
-    ));
-    persistence::show_session_in_address(&restored.session.id);
+    let (id, persisted) = (restored.session.id.clone(), restored.persisted_steps);
+    sharing::write_to(state, writer_slot, store, &id, persisted);
     state.dispatch(Action::Restore(Box::new(restored)));
 }
 
@@ -59,32 +53,18 @@ async fn start_new_future(
         .ok()
         .and_then(|all| all.into_iter().find(|m| m.id == old))
         .map_or_else(|| "Sandbox".to_string(), |m| m.name);
-    let (new, lines) = {
-        let sandbox = state.sandbox();
-        let (seed, config) = sandbox.origin();
-        let new = NewSession {
-            name: format!("{name} · new future from step {at}"),
-            seed,
-            config: serde_json::to_value(config).unwrap_or_default(),
-        };
-        (new, sandbox.lines()[..sandbox.settled_lines()].to_vec())
-    };
-    match store.create_session_with_steps(new, &lines).await {
-        Ok(meta) => {
-            let notify = state.clone();
-            *writer_slot.borrow_mut() = Some(Writer::new(
-                Rc::clone(&store),
-                meta.id.clone(),
-                lines.len() as u64,
-                move |e| notify.dispatch(Action::Notice(e)),
-            ));
+    match sharing::store_as_new_session(
+        &state,
+        &writer_slot,
+        &store,
+        format!("{name} · new future from step {at}"),
+    )
+    .await
+    {
+        Ok(session) => {
             store.close_session(&old);
-            persistence::show_session_in_address(&meta.id);
             state.dispatch(Action::MovedTo(
-                SessionInfo {
-                    id: meta.id,
-                    writer: true,
-                },
+                session,
                 format!(
                     "You changed the past at step {at}: this is a new session. The old future is kept as “{name}” in your sessions."
                 ),

@@ -28,6 +28,51 @@ impl PartialEq for Slots {
     }
 }
 
+/// Makes `id` the session this page writes from now on (a writer that reports what it could
+/// not save as notices) and names it in the page's address.
+pub fn write_to(
+    state: &AppContext,
+    writer: &RefCell<Option<Rc<Writer>>>,
+    store: &Rc<Store>,
+    id: &str,
+    persisted: u64,
+) {
+    let notify = state.clone();
+    *writer.borrow_mut() = Some(Writer::new(
+        Rc::clone(store),
+        id.to_string(),
+        persisted,
+        move |e| notify.dispatch(Action::Notice(e)),
+    ));
+    persistence::show_session_in_address(id);
+}
+
+/// Stores the lines the sandbox shows as a new session named `name` (with the sandbox's seed
+/// and config), and makes it the session this page writes.
+pub async fn store_as_new_session(
+    state: &AppContext,
+    writer: &RefCell<Option<Rc<Writer>>>,
+    store: &Rc<Store>,
+    name: String,
+) -> Result<SessionInfo, store::StoreError> {
+    let (new, lines) = {
+        let sandbox = state.sandbox();
+        let (seed, config) = sandbox.origin();
+        let new = NewSession {
+            name,
+            seed,
+            config: serde_json::to_value(config).unwrap_or_default(),
+        };
+        (new, sandbox.lines()[..sandbox.settled_lines()].to_vec())
+    };
+    let meta = store.create_session_with_steps(new, &lines).await?;
+    write_to(state, writer, store, &meta.id, lines.len() as u64);
+    Ok(SessionInfo {
+        id: meta.id,
+        writer: true,
+    })
+}
+
 /// The payload of a share link in the page's address (`#share=…`), if there is one.
 pub fn shared_in_address() -> Option<String> {
     let hash = web_sys::window()?.location().hash().ok()?;
@@ -153,36 +198,11 @@ async fn make_it_mine(state: AppContext, slots: Slots, name: String) {
         ));
         return;
     };
-    let (new, lines) = {
-        let sandbox = state.sandbox();
-        let (seed, config) = sandbox.origin();
-        (
-            NewSession {
-                name: name.clone(),
-                seed,
-                config: serde_json::to_value(config).unwrap_or_default(),
-            },
-            sandbox.lines().to_vec(),
-        )
-    };
-    match store.create_session_with_steps(new, &lines).await {
-        Ok(meta) => {
-            let notify = state.clone();
-            *slots.writer.borrow_mut() = Some(Writer::new(
-                Rc::clone(&store),
-                meta.id.clone(),
-                lines.len() as u64,
-                move |e| notify.dispatch(Action::Notice(e)),
-            ));
-            persistence::show_session_in_address(&meta.id);
-            state.dispatch(Action::MovedTo(
-                SessionInfo {
-                    id: meta.id,
-                    writer: true,
-                },
-                format!("“{name}” is yours now: saved in this browser beside your other sessions."),
-            ));
-        }
+    match store_as_new_session(&state, &slots.writer, &store, name.clone()).await {
+        Ok(session) => state.dispatch(Action::MovedTo(
+            session,
+            format!("“{name}” is yours now: saved in this browser beside your other sessions."),
+        )),
         Err(e) => state.dispatch(Action::Notice(format!(
             "The shared session could not be saved: {e}"
         ))),
@@ -234,14 +254,8 @@ async fn open_session(state: AppContext, slots: Slots, id: String) {
     }
     match persistence::open_by_id(&store, &id).await {
         Ok(restored) => {
-            let notify = state.clone();
-            *slots.writer.borrow_mut() = Some(Writer::new(
-                Rc::clone(&store),
-                restored.session.id.clone(),
-                restored.persisted_steps,
-                move |e| notify.dispatch(Action::Notice(e)),
-            ));
-            persistence::show_session_in_address(&restored.session.id);
+            let (id, persisted) = (restored.session.id.clone(), restored.persisted_steps);
+            write_to(&state, &slots.writer, &store, &id, persisted);
             state.dispatch(Action::Restore(Box::new(restored)));
         }
         Err(e) => state.dispatch(Action::Notice(format!(

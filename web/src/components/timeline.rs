@@ -12,31 +12,34 @@ pub fn position_label(shown: usize, total: usize) -> String {
     format!("Step {shown} of {total}")
 }
 
+/// The step shown, the steps in all, and the line of the step shown (none before the first).
+pub fn step_shown(state: &AppContext) -> (usize, usize, Option<String>) {
+    let sandbox = state.sandbox();
+    let shown = sandbox.lines().len();
+    let line = shown.checked_sub(1).and_then(|i| sandbox.lines().get(i));
+    (shown, sandbox.timeline_len(), line.cloned())
+}
+
+/// A button's callback that moves the timeline by `steps` (negative: back).
+pub fn move_by(state: &AppContext, steps: isize) -> Callback<MouseEvent> {
+    let state = state.clone();
+    Callback::from(move |_: MouseEvent| state.dispatch(Action::JumpBy(steps)))
+}
+
 #[component]
 pub fn Timeline() -> Html {
     let Some(state) = use_context::<AppContext>() else {
         return html! {};
     };
-    let (shown, total, line) = {
-        let sandbox = state.sandbox();
-        let shown = sandbox.lines().len();
-        let line = shown
-            .checked_sub(1)
-            .and_then(|i| sandbox.lines().get(i))
-            .cloned()
-            .unwrap_or_else(|| "(the empty world)".to_string());
-        (shown, sandbox.timeline_len(), line)
-    };
+    let (shown, total, line) = step_shown(&state);
+    let line = line.unwrap_or_else(|| "(the empty world)".to_string());
     let in_the_past = shown < total;
     use_checkpoint_filling(&state);
     let jump = |to: usize| {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| state.dispatch(Action::Jump(to)))
     };
-    let by = |steps: isize| {
-        let state = state.clone();
-        Callback::from(move |_: MouseEvent| state.dispatch(Action::JumpBy(steps)))
-    };
+    let by = |steps: isize| move_by(&state, steps);
     let on_slide = {
         let state = state.clone();
         Callback::from(move |e: InputEvent| {
