@@ -20,6 +20,17 @@ pub fn step_shown(state: &AppContext) -> (usize, usize, Option<String>) {
     (shown, sandbox.timeline_len(), line.cloned())
 }
 
+/// What the timeline says while the learner looks at the past.
+pub fn past_note(shown: usize, total: usize) -> String {
+    let ahead = match total.saturating_sub(shown) {
+        1 => "1 later step waits".to_string(),
+        n => format!("{n} later steps wait"),
+    };
+    format!(
+        "You are looking at step {shown}; {ahead} ahead. Acting now starts a new future; the old one is kept in your sessions."
+    )
+}
+
 /// A button's callback that moves the timeline by `steps` (negative: back).
 pub fn move_by(state: &AppContext, steps: isize) -> Callback<MouseEvent> {
     let state = state.clone();
@@ -70,7 +81,7 @@ pub fn Timeline() -> Html {
             <p class="timeline-line"><code>{ line }</code></p>
             if in_the_past {
                 <p class="timeline-note" data-testid="timeline-note">
-                    { format!("You are looking at step {shown}; {} later step{} wait ahead. Acting now starts a new future; the old one is kept in your sessions.", total - shown, if total - shown == 1 { "" } else { "s" }) }
+                    { past_note(shown, total) }
                 </p>
             }
         </section>
@@ -126,5 +137,11 @@ mod tests {
     fn the_position_names_the_step_and_the_total() {
         assert_eq!(position_label(0, 0), "Step 0 of 0");
         assert_eq!(position_label(12, 40), "Step 12 of 40");
+    }
+
+    #[test]
+    fn the_past_note_counts_the_steps_ahead() {
+        assert!(past_note(18, 19).contains("; 1 later step waits ahead."));
+        assert!(past_note(9, 19).contains("; 10 later steps wait ahead."));
     }
 }
