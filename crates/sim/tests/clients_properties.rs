@@ -493,3 +493,28 @@ fn a_before_processing_loop_commits_records_polled_by_hand_before_processing_the
     ];
     run(Mode::CommitBeforeProcess, "range", &actions);
 }
+
+/// Found by the cooperative at-most-once property (27,500 sequences per run): a played
+/// `before-processing` consumer was waiting in `commitSync` when broker 1, its group
+/// coordinator, was killed. The commit left the pending list unreplicated (`NOT_COORDINATOR`)
+/// and the loop took that as success: it processed the batch, and the partition's next owner,
+/// starting at the old committed offset, processed it again. Now the loop sees that the
+/// commit did not land and drops the batch, as `commitSync()` throwing would.
+#[test]
+fn a_before_processing_loop_never_processes_a_record_twice_when_a_broker_dies() {
+    use Action::*;
+    let actions = [
+        Join,
+        Step(0, 1),
+        Join,
+        Produce(2, 4),
+        Send(5),
+        Advance(3000),
+        Play(0, false, 84),
+        Send(3),
+        Produce(2, 4),
+        Advance(1290),
+        KillBroker(1),
+    ];
+    run(Mode::CommitBeforeProcess, "cooperative-sticky", &actions);
+}

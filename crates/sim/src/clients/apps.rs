@@ -568,11 +568,42 @@ impl World {
                             self.set_step(name, AppStep::Poll, now);
                             continue;
                         }
+                    } else if app.commit == CommitPolicy::BeforeProcessing
+                        && !self.commits_cover_the_batch(name, &commits)
+                    {
+                        // The commit left the pending list without landing: its coordinator
+                        // failed before it was replicated (`NOT_COORDINATOR`). `commitSync()`
+                        // gives up with an exception, so `process(records)` never runs: the
+                        // batch is dropped, never processed twice.
+                        events.push(Event::ConsumerFailed {
+                            consumer: name.to_string(),
+                            operation: "commitSync".into(),
+                            code: "NOT_COORDINATOR".into(),
+                            message: "the group coordinator failed before the commit was replicated; the commit is lost".into(),
+                        });
+                        self.discard_batch(name, events);
+                        self.set_step(name, AppStep::Poll, now);
+                        continue;
                     }
                     self.set_step(name, *then, now);
                 }
             }
         }
+    }
+
+    /// Whether the committed offsets of `commits` are past every record the consumer holds
+    /// unprocessed in those partitions (what a `before-processing` commit wrote).
+    fn commits_cover_the_batch(&self, name: &str, commits: &[(String, TopicPartition)]) -> bool {
+        let Some(consumer) = self.consumer(name) else {
+            return true;
+        };
+        consumer.unprocessed().iter().all(|(tp, offset)| {
+            commits.iter().filter(|(_, t)| t == tp).all(|(group, t)| {
+                self.offset_store()
+                    .committed(group, t)
+                    .is_some_and(|c| c.offset.0 > *offset)
+            })
+        })
     }
 
     /// Blocks the loop in `commitSync` until `commits` are replicated, then runs `then`.
