@@ -9,11 +9,13 @@
 //! Unclean elections of the topic's partitions (after every broker died, the first one back
 //! leads without the records it missed) cut logs back and give their offsets to new
 //! records. What still holds after one, and is checked: a committed offset is above the log
-//! end only if an unclean election cut the log below it; at-least-once and at-most-once
-//! hold for the offsets below the lowest log end an unclean election left (the records
-//! there never changed). Above it an offset may name a record the group never saw (its
-//! committed offset had passed it: Kafka loses it silently) or count a lost record's
-//! processing and its successor's together.
+//! end only if an unclean election cut the log below it; at-least-once holds for the offsets
+//! below the lowest log end an unclean election left (the records there never changed), and
+//! at-most-once on the partitions no unclean election cut (on one that was cut, a consumer
+//! past the new log end is reset by `auto.offset.reset` and may read records below it again:
+//! KIP-320's truncation detection is not modelled). Above that log end an offset may name a
+//! record the group never saw (its committed offset had passed it: Kafka loses it silently)
+//! or count a lost record's processing and its successor's together.
 //!
 //! The producer client may crash (losing its accumulator) and restart with a new producer
 //! id before its next send.
