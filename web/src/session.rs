@@ -133,6 +133,25 @@ pub struct Rebuilt {
     pub problem: Option<String>,
 }
 
+/// Runs one stored line on `console` as step `step` (a line number, from 1), recording its
+/// events for "why?"; gives the line's canonical form. A replay's events are history, not
+/// news: the caller takes them off the console.
+fn replay_line(
+    console: &mut Console,
+    causes: &mut Causes,
+    step: u64,
+    line: &str,
+) -> Result<String, ExecError> {
+    let Some(command) = script::parse_line(line).map_err(ExecError::from)? else {
+        return Ok(line.to_string());
+    };
+    let span = script::Span::new(1, 1, line.len().max(1));
+    let output = console.execute(span, &command)?;
+    console.take_events();
+    causes.record(step, &output.events);
+    Ok(command.to_string())
+}
+
 impl Sandbox {
     /// A new session with the starter lines.
     pub fn starter() -> Sandbox {
@@ -224,20 +243,8 @@ impl Sandbox {
             for line in lines {
                 // Kept in canonical form, as the console logs it (a checkpoint's log is
                 // rebuilt from these lines).
-                let run = script::parse_line(line)
-                    .map_err(ExecError::from)
-                    .and_then(|command| match command {
-                        Some(command) => {
-                            let span = script::Span::new(1, 1, line.len().max(1));
-                            let output = self.console.execute(span, &command)?;
-                            // Steps of "why?" are line numbers, from 1.
-                            let step = self.lines.len() as u64 + 1;
-                            self.causes.record(step, &output.events);
-                            Ok(command.to_string())
-                        }
-                        None => Ok(line.clone()),
-                    });
-                match run {
+                let step = self.lines.len() as u64 + 1;
+                match replay_line(&mut self.console, &mut self.causes, step, line) {
                     Ok(canonical) => {
                         self.lines.push(canonical);
                         self.step += 1;
@@ -302,12 +309,11 @@ impl Sandbox {
             let Some(line) = self.timeline_line(index) else {
                 return false;
             };
-            let Ok(output) = filler.console.run_line(line) else {
+            let step = index as u64 + 1;
+            if replay_line(&mut filler.console, &mut filler.causes, step, line).is_err() {
                 // It always replays; if not, the session keeps what it has.
                 return false;
-            };
-            filler.console.take_events();
-            filler.causes.record(index as u64 + 1, &output.events);
+            }
             filler.done = index + 1;
             if filler.done % CHECKPOINT_EVERY == 0 && filler.done < filler.until {
                 if let Ok(world) = filler.console.world_snapshot() {
