@@ -337,4 +337,10 @@ pub enum Command {
     StopApp {
         client: String,
     },
+    /// Simulator: a database outside Kafka named `name`, with a `results` and an `offsets`
+    /// table, for consumers with `offset.store` or `results.store` (see
+    /// [`crate::clients`]'s `external`).
+    CreateDatabase {
+        name: String,
+    },
 }

@@ -312,4 +312,36 @@ pub enum Event {
         producer: String,
         event: ProducerEvent,
     },
+    /// Simulator: a database outside Kafka was created (`CreateDatabase`).
+    DatabaseCreated {
+        database: String,
+    },
+    /// Simulator: a consumer's application wrote processed records to its database, each
+    /// record in its own transaction: its result row and, when `with_offsets`
+    /// (`offset.store`), its next offset in the `offsets` table of `app`.
+    ExternalWrite {
+        consumer: String,
+        database: String,
+        app: String,
+        with_offsets: bool,
+        records: Vec<crate::clients::WrittenRecord>,
+    },
+    /// Simulator: the transaction found the record already stored (the stored offset
+    /// `stored` is past it) and wrote nothing.
+    ExternalWriteSkipped {
+        consumer: String,
+        database: String,
+        topic: String,
+        partition: i32,
+        offset: i64,
+        stored: i64,
+    },
+    /// Simulator: the rebalance listener of a consumer with `offset.store`
+    /// (`onPartitionsAssigned`, or the seeks after `assign`) read the stored offsets and
+    /// seeked each partition that has one.
+    OffsetsRestored {
+        consumer: String,
+        database: String,
+        partitions: Vec<crate::clients::RestoredOffset>,
+    },
 }

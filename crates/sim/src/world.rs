@@ -704,6 +704,7 @@ impl World {
             Command::DeleteOffsets { group, partitions } => {
                 self.delete_offsets(&group, &partitions)
             }
+            Command::CreateDatabase { name } => self.create_database(&name),
             client => self.apply_client_command(client),
         }
     }
@@ -1631,6 +1632,7 @@ impl World {
             }
         }
         self.check_offset_store()?;
+        self.check_databases()?;
         self.check_clients()
     }
 

@@ -15,6 +15,18 @@
 //! }
 //! ```
 //!
+//! Under `external-store` (a consumer with `offset.store`) there is no Kafka commit at all:
+//! `process(record)` writes the result and the next offset to the database in one
+//! transaction, and the rebalance listener seeks to the stored offsets (see `external.rs`):
+//!
+//! ```text
+//! consumer.subscribe(topics, listener);       // onPartitionsAssigned: seek(tp, db.offset(tp))
+//! while (running) {
+//!     for (record : consumer.poll(timeout))
+//!         db.inTransaction(() -> { db.saveResult(record); db.saveOffset(tp, offset + 1); });
+//! }
+//! ```
+//!
 //! Each step is the same world operation the manual verbs use (`Poll`, `Process`,
 //! `CommitSync`, `CommitAsync`), so the same events come out. A poll that returns nothing
 //! waits `idle_ms` (the poll timeout) before the next poll. A `commitSync` blocks the loop
@@ -56,15 +68,19 @@ pub enum CommitPolicy {
     BeforeProcessing,
     /// `commitAsync()` after processing each batch (not retried; a failure is only reported).
     AsyncPerBatch,
+    /// No Kafka commit: each record's result and offset go to the consumer's database in
+    /// one transaction as its processing finishes (`offset.store`; exactly once).
+    ExternalStore,
 }
 
 impl CommitPolicy {
-    pub const ALL: [CommitPolicy; 5] = [
+    pub const ALL: [CommitPolicy; 6] = [
         CommitPolicy::Auto,
         CommitPolicy::SyncPerBatch,
         CommitPolicy::SyncPerRecord,
         CommitPolicy::BeforeProcessing,
         CommitPolicy::AsyncPerBatch,
+        CommitPolicy::ExternalStore,
     ];
 
     /// The console's name of the policy (`sync-per-batch`).
@@ -75,6 +91,7 @@ impl CommitPolicy {
             CommitPolicy::SyncPerRecord => "sync-per-record",
             CommitPolicy::BeforeProcessing => "before-processing",
             CommitPolicy::AsyncPerBatch => "async-per-batch",
+            CommitPolicy::ExternalStore => "external-store",
         }
     }
 
@@ -262,17 +279,37 @@ impl World {
             )));
         }
         let auto = slot.consumer.config().enable_auto_commit;
-        let commit = commit.unwrap_or(if auto {
+        let offset_store = match &slot.settings.external_store {
+            Some(super::ExternalStore::Offsets(db)) => Some(db.clone()),
+            _ => None,
+        };
+        let commit = commit.unwrap_or(if offset_store.is_some() {
+            CommitPolicy::ExternalStore
+        } else if auto {
             CommitPolicy::Auto
         } else {
             CommitPolicy::SyncPerBatch
         });
+        match (&offset_store, commit) {
+            (None, CommitPolicy::ExternalStore) => {
+                return Err(invalid(format!(
+                    "the external-store policy writes the offsets to the consumer's database: create consumer {name} with offset.store=DATABASE"
+                )))
+            }
+            (Some(db), p) if p != CommitPolicy::ExternalStore => {
+                return Err(invalid(format!(
+                    "consumer {name} keeps its offsets in database '{db}' (offset.store), not in Kafka: run it with the external-store policy, not {}",
+                    p.name()
+                )))
+            }
+            _ => {}
+        }
         if commit == CommitPolicy::Auto && !auto {
             return Err(invalid(format!(
                 "the auto policy needs enable.auto.commit=true, and consumer {name} has it false"
             )));
         }
-        if commit != CommitPolicy::Auto && auto {
+        if commit != CommitPolicy::Auto && commit != CommitPolicy::ExternalStore && auto {
             return Err(invalid(format!(
                 "the {} policy commits by itself: create consumer {name} with enable.auto.commit=false",
                 commit.name()
@@ -528,9 +565,9 @@ impl World {
                             self.app_commit(name, false, None, events);
                             self.set_step(name, AppStep::Poll, now);
                         }
-                        CommitPolicy::Auto | CommitPolicy::BeforeProcessing => {
-                            self.set_step(name, AppStep::Poll, now)
-                        }
+                        CommitPolicy::Auto
+                        | CommitPolicy::BeforeProcessing
+                        | CommitPolicy::ExternalStore => self.set_step(name, AppStep::Poll, now),
                     }
                 }
                 AppStep::AwaitCommit {

@@ -42,6 +42,10 @@ pub struct ConsumerSettings {
     /// `allow.auto.create.topics`, default true: whether subscribing to a missing topic may
     /// create it (when the brokers allow auto-creation).
     pub allow_auto_create_topics: bool,
+    /// Simulator: the database the application writes its results to, with its offsets
+    /// (`offset.store`) or without (`results.store`); see [`super::ExternalStore`].
+    #[serde(default)]
+    pub external_store: Option<super::ExternalStore>,
 }
 
 impl ConsumerSettings {
@@ -113,9 +117,15 @@ pub fn consumer_settings(
     c.group_id = None;
     let mut processing = 0;
     let mut allow_auto_create_topics = true;
+    let mut external_store = None;
     const C: ConfigScope = ConfigScope::Consumer;
     for (k, v) in props {
         let k = k.trim();
+        // The simulator's databases outside Kafka (not Kafka configs either).
+        if k == "offset.store" || k == "results.store" {
+            external_store = Some(external_store_setting(k, v, external_store.take())?);
+            continue;
+        }
         // The simulator's own setting, not a Kafka config (so not in the catalogue).
         if k == "processing.ms.per.record" {
             processing = v
@@ -166,6 +176,14 @@ pub fn consumer_settings(
             _ => {}
         }
     }
+    if let Some(super::ExternalStore::Offsets(db)) = &external_store {
+        if c.enable_auto_commit {
+            return Err(invalid(
+                "offset.store",
+                format!("keeps the offsets in database '{db}', so Kafka must not commit them: set enable.auto.commit=false"),
+            ));
+        }
+    }
     if c.heartbeat_interval_ms >= c.session_timeout_ms {
         return Err(invalid(
             "heartbeat.interval.ms",
@@ -176,6 +194,38 @@ pub fn consumer_settings(
         kafka: c,
         processing_ms_per_record: processing,
         allow_auto_create_topics,
+        external_store,
+    })
+}
+
+/// `offset.store=DB` or `results.store=DB`; only one of them.
+fn external_store_setting(
+    k: &str,
+    v: &str,
+    before: Option<super::ExternalStore>,
+) -> Result<super::ExternalStore, SimError> {
+    if let Some(other) = before {
+        return Err(invalid(
+            k,
+            format!(
+                "cannot go with {}: offset.store writes the results too",
+                other.property()
+            ),
+        ));
+    }
+    let db = v.trim();
+    let valid = !db.is_empty()
+        && db.len() <= super::MAX_DATABASE_NAME
+        && db
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if !valid {
+        return Err(invalid(k, format!("'{v}' is not a database name")));
+    }
+    Ok(if k == "offset.store" {
+        super::ExternalStore::Offsets(db.to_string())
+    } else {
+        super::ExternalStore::Results(db.to_string())
     })
 }
 

@@ -546,6 +546,7 @@ impl World {
             return Err(SimError::ClientAlreadyExists { name: name.into() });
         }
         let settings = consumer_settings(name, props)?;
+        self.check_external_store(settings.external_store.as_ref())?;
         let consumer = Consumer::new(settings.kafka.clone(), self.now_ms);
         events.push(Event::ConsumerCreated {
             consumer: name.to_string(),
@@ -611,7 +612,11 @@ impl World {
             let r = f(&mut slot.consumer, self, &mut store);
             (r, store.queued, store.world_error)
         };
+        let mut assigned = Vec::new();
         for e in slot.consumer.drain_events() {
+            if let crate::consumer::ConsumerEvent::PartitionsAssigned { partitions } = &e {
+                assigned.extend(partitions.iter().cloned());
+            }
             events.push(Event::Consumer {
                 consumer: name.to_string(),
                 event: e,
@@ -624,6 +629,8 @@ impl World {
                 events.extend(evs);
             }
         }
+        // `onPartitionsAssigned` of an application that keeps its offsets outside Kafka.
+        self.seek_to_stored_offsets(name, &assigned, events);
         Ok((r, world_error))
     }
 
@@ -704,6 +711,8 @@ impl World {
             self.partition_checked(&tp.topic, tp.partition)?;
         }
         self.consumer_call(name, events, |c, _, _| c.assign(&partitions))?;
+        // An application with its offsets outside Kafka seeks right after `assign`.
+        self.seek_to_stored_offsets(name, &partitions, events);
         if let Some(s) = self.clients.consumers.get_mut(name) {
             s.intent = Intent::Assign(partitions);
         }
@@ -1025,6 +1034,7 @@ impl World {
             group,
             records,
         });
+        self.write_to_external_store(name, &done, events);
     }
 
     fn commit(

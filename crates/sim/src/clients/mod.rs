@@ -23,7 +23,8 @@
 //! `auto.commit.interval.ms` (5000), `auto.offset.reset` (latest), `max.poll.records`
 //! (500), `max.poll.interval.ms` (300000), `session.timeout.ms` (45000),
 //! `heartbeat.interval.ms` (3000), `partition.assignment.strategy` (range,
-//! cooperative-sticky) and the simulator's `processing.ms.per.record` (0).
+//! cooperative-sticky) and the simulator's `processing.ms.per.record` (0), `offset.store` and
+//! `results.store` (none).
 //!
 //! Producer properties ([`producer_settings`]): `acks` (all), `linger.ms` (5),
 //! `batch.size` (16384), `retries`, `retry.backoff.ms` (100), `retry.backoff.max.ms` (1000),
@@ -35,6 +36,10 @@
 //! poll timeout sending LeaveGroup), `KafkaConsumer` (poll, seek, commit), the broker's
 //! `GroupCoordinator` / `ClassicGroup` (see [`crate::group`]), and for producers see
 //! [`Producer`].
+//!
+//! Databases outside Kafka (`external.rs`, simulator command `CreateDatabase`, consumer
+//! properties `offset.store` and `results.store`): an application's results, and its offsets
+//! written with them in one transaction, with a rebalance listener that seeks to them.
 //!
 //! Played clients (`apps.rs`, simulator commands `RunConsumer`, `RunProducer`, `StopApp`):
 //! a consumer runs its poll loop on its own under a [`CommitPolicy`], a producer sends at a
@@ -54,6 +59,7 @@ pub const METADATA_MAX_AGE_MS: i64 = 300_000;
 mod apps;
 mod config;
 mod consumers;
+mod external;
 mod producer;
 
 pub use apps::{
@@ -62,6 +68,10 @@ pub use apps::{
 
 pub use config::{consumer_settings, producer_settings, ConsumerSettings, ProducerSettings};
 pub use consumers::{ClientState, ConsumerPartitionView, ConsumerView, LagRow};
+pub use external::{
+    Database, ExternalStore, RestoredOffset, ResultRow, StoredOffset, WrittenRecord,
+    MAX_DATABASE_NAME,
+};
 pub use producer::{Producer, ProducerBatchView, ProducerEvent};
 
 use crate::consumer::{Consumer, DeliveryLedger, ProcessedRecord};
@@ -144,4 +154,7 @@ pub struct Clients {
     pub(crate) next_producer_id: i64,
     /// The applications running, by client name.
     pub(crate) apps: BTreeMap<String, App>,
+    /// Simulator: databases outside Kafka, by name (see `external.rs`).
+    #[serde(default)]
+    pub(crate) databases: BTreeMap<String, Database>,
 }
