@@ -6,6 +6,9 @@
 //   "show me" for chapter 3, hints and the console for the others; each shows "goal reached"
 //   with the steps against par, and its "next chapter" button leads on;
 // - a reload in the middle of chapter 7 returns to the chapter with the learner's lines;
+// - after the last chapter, the free ride (`#chapter=free-ride`) forks its world into a
+//   sandbox session of the learner's own, announced; a line runs and survives a reload;
+//   the same address again continues that ride; the chapter stays as it was;
 // - `#chapter=<id>` opens that chapter directly; `n` and `p` move between chapters; the
 //   chapter list marks the chapters done;
 // - a screenshot of every chapter at 1280 px and at 375 px.
@@ -16,21 +19,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch, screenshot, BASE_URL, DESKTOP, PHONE } from './browser.mjs';
 
+/** The chapters' files, in order (the chapter list is the crate's chapters, however many). */
+const CHAPTER_DIR = fileURLToPath(new URL('../../crates/tutorial/chapters/', import.meta.url));
+const CHAPTER_FILES = readdirSync(CHAPTER_DIR).filter((f) => f.endsWith('.md')).sort();
+
 /** The chapters' ids, in order. */
-const CHAPTERS = [
-  'seats-and-passengers',
-  'many-compartments',
-  'the-ticket-checker',
-  'the-notebook',
-  'the-checker-faints',
-  'when-to-write',
-  'a-team-of-checkers',
-  'several-teams',
-  'where-to-start',
-  'rewind-and-replay',
-  'boarding-complete',
-  'lag-and-the-notebooks-home',
-];
+const CHAPTERS = CHAPTER_FILES.map((f) => readFileSync(join(CHAPTER_DIR, f), 'utf8').match(/^id: (.+)$/m)[1].trim());
+const LAST = CHAPTERS[CHAPTERS.length - 1];
 
 const panel = '[data-testid="tutorial"]';
 
@@ -64,10 +59,9 @@ async function onChapter(page, id) {
 
 /** Each chapter's solution lines, read from the chapter files (`## Solution`). */
 function readSolutions() {
-  const dir = fileURLToPath(new URL('../../crates/tutorial/chapters/', import.meta.url));
   const solutions = {};
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.md'))) {
-    const text = readFileSync(join(dir, file), 'utf8');
+  for (const file of CHAPTER_FILES) {
+    const text = readFileSync(join(CHAPTER_DIR, file), 'utf8');
     const id = text.match(/^id: (.+)$/m)[1].trim();
     const block = text.split('## Solution')[1].split('```console')[1].split('```')[0];
     solutions[id] = block.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
@@ -175,7 +169,7 @@ test('a learner takes the whole tutorial', { timeout: 240_000 }, async () => {
     await shoot(page, 3, CHAPTERS[2], 'done');
     await page.click('[data-testid="chapter-next"]');
 
-    // Chapters 4 to 12 with the console, each chapter's own solution (chapter 7 with a reload
+    // Chapters 4 to the last with the console, each chapter's own solution (chapter 7 with a reload
     // in the middle, chapter 9 with "reset chapter" after a wrong turn).
     for (let i = 3; i < CHAPTERS.length; i += 1) {
       const id = CHAPTERS[i];
@@ -213,11 +207,16 @@ test('a learner takes the whole tutorial', { timeout: 240_000 }, async () => {
       }
     }
 
-    // The end: every chapter done; back to the learner's own sandbox, as it was.
+    // The end: every chapter done; the last one offers the free ride (and, after the list,
+    // so does its own entry); back to the learner's own sandbox first, as it was.
+    const lastWorld = await page.evaluate(() => window.offsetExpress.stateHash());
+    await page.waitForSelector('[data-testid="free-ride-start"]');
+    assert.match(await page.textContent('[data-testid="chapter-next-nav"]'), /Free ride/);
     await page.click('[data-testid="chapter-list"] summary');
     const done = await page.$$eval('[data-testid="chapter-link"].done', (l) => l.map((e) => e.dataset.chapter));
     assert.deepEqual(done, CHAPTERS);
-    await shoot(page, 12, CHAPTERS[11], 'list');
+    assert.ok(await page.$('[data-testid="free-ride-link"]'), 'the list ends with the free ride');
+    await shoot(page, CHAPTERS.length, LAST, 'list');
     await page.click('[data-testid="tutorial-finish"]');
     await page.waitForSelector(panel, { state: 'detached' });
     await page.waitForSelector('[data-testid="session-status"].session-saved');
@@ -231,6 +230,57 @@ test('a learner takes the whole tutorial', { timeout: 240_000 }, async () => {
     assert.equal(await page.$(panel), null);
     const reloaded = await page.evaluate(() => window.offsetExpress.state());
     assert.deepEqual(reloaded.topics.map((t) => t.name), home.topics.map((t) => t.name));
+
+    // The free ride: from the last chapter (opened by its link), its "free ride" button forks
+    // the chapter's world into a sandbox session of the learner's own, announced.
+    await page.evaluate((id) => { window.location.hash = `chapter=${id}`; }, LAST);
+    await onChapter(page, LAST);
+    await page.click('[data-testid="free-ride-start"]');
+    await page.waitForSelector('[data-testid="free-ride"]');
+    await page.waitForSelector(panel, { state: 'detached' });
+    const announced = await page.textContent('[data-testid="free-ride"]');
+    assert.match(announced, /Free ride/);
+    assert.match(announced, /the world you built in chapter \d+, “/, announced);
+    assert.equal(await page.getAttribute('[data-testid="free-ride"]', 'role'), 'status');
+    assert.match(page.url(), /#session=[^&]+$/, 'the address names the free ride\'s session');
+    const rideUrl = page.url();
+    assert.equal(await page.evaluate(() => window.offsetExpress.stateHash()), lastWorld, 'the world the learner built');
+    await page.waitForSelector('[data-testid="session-status"].session-saved');
+    await page.waitForTimeout(500); // the announcement's entrance ends
+    await page.setViewportSize(DESKTOP);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await screenshot(page, 'tutorial-free-ride-1280');
+    await page.setViewportSize(PHONE);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await screenshot(page, 'tutorial-free-ride-375');
+    await page.setViewportSize(DESKTOP);
+    // An ordinary sandbox: a line runs and is saved, the timeline is there, a reload reopens it.
+    await type(page, 'kafka-console-producer --topic free-ride --value whee');
+    assert.ok(await page.isVisible('[data-testid="timeline"]'), 'the timeline is back');
+    const rideWorld = await page.evaluate(() => window.offsetExpress.stateHash());
+    await page.waitForTimeout(300); // the last step's write settles
+    await page.reload();
+    await page.waitForSelector('[data-testid="session-status"].session-saved');
+    assert.equal(await page.$(panel), null);
+    assert.equal(page.url(), rideUrl);
+    assert.equal(await page.evaluate(() => window.offsetExpress.stateHash()), rideWorld);
+    await page.click('[data-testid="session-list"] summary');
+    await page.waitForSelector('[data-testid="session-entry"]');
+    const names = await page.$$eval('[data-testid="session-entry"] .session-name', (l) => l.map((e) => e.textContent));
+    assert.equal(names.filter((n) => n.startsWith('Free ride · ')).length, 1, names.join(' | '));
+    await page.click('[data-testid="session-list"] summary');
+    // The free ride's address, linked again, continues the same ride rather than forking anew.
+    await page.evaluate(() => { window.location.hash = 'chapter=free-ride'; });
+    await page.waitForFunction((url) => window.location.href === url, rideUrl);
+    await page.waitForSelector('[data-testid="free-ride"]');
+    assert.match(await page.textContent('[data-testid="free-ride"]'), /goes on where you left it/);
+    assert.equal(await page.evaluate(() => window.offsetExpress.stateHash()), rideWorld);
+    await page.click('[data-testid="free-ride-dismiss"]');
+    await page.waitForSelector('[data-testid="free-ride"]', { state: 'detached' });
+    // The chapter itself is unchanged by the ride.
+    await page.evaluate((id) => { window.location.hash = `chapter=${id}`; }, LAST);
+    await onChapter(page, LAST);
+    assert.equal(await page.evaluate(() => window.offsetExpress.stateHash()), lastWorld);
 
     // A teacher's link to chapter 6 opens it; `n` and `p` move on and back.
     await page.goto('about:blank');

@@ -57,6 +57,22 @@ impl TutorialMode {
     }
 }
 
+/// The free ride the page shows: a session forked from a chapter's world (see
+/// [`crate::tutorial::FREE_RIDE`]), announced above the sandbox while it is open.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FreeRide {
+    /// The store session of the free ride.
+    pub session: String,
+    /// Its name in the learner's sessions.
+    pub name: String,
+    /// The chapter whose world it started from: its number and title.
+    pub chapter: String,
+    /// The world is the learner's own (false: the chapter as its solution leaves it).
+    pub built: bool,
+    /// An earlier free ride from the same world, continued.
+    pub continued: bool,
+}
+
 /// A session rebuilt from the store.
 pub struct Restored {
     pub rebuilt: Rebuilt,
@@ -96,6 +112,10 @@ pub struct AppState {
     pub chapters_done: Vec<String>,
     /// The chapter the learner is on (started, not done, most recent).
     pub current_chapter: Option<String>,
+    /// Counts the learner's asks for the free ride (the session keeper forks on each).
+    pub free_ride_asked: u64,
+    /// The free ride, once open (announced while its session is the one shown).
+    pub free_ride: Option<FreeRide>,
 }
 
 pub enum Action {
@@ -145,6 +165,11 @@ pub enum Action {
     /// Play solution line `n` of "show me" (ignored unless it is the next one).
     ShowMeStep(usize),
     StopShowMe,
+    /// The learner asked for the free ride: play stops, the session keeper forks the world.
+    AskFreeRide,
+    /// Show the free ride's session in place of the tutorial (or the sandbox).
+    FreeRide(Box<Restored>, FreeRide),
+    DismissFreeRide,
 }
 
 impl AppState {
@@ -165,6 +190,8 @@ impl AppState {
             tutorial: None,
             chapters_done: Vec::new(),
             current_chapter: None,
+            free_ride_asked: 0,
+            free_ride: None,
         }
     }
 
@@ -193,6 +220,21 @@ impl AppState {
             Persistence::Tutorial(_) => true,
             _ => false,
         }
+    }
+
+    /// Whether the learner's own session is open (shown, or aside while the tutorial is).
+    pub fn home_ready(&self) -> bool {
+        let home = match &self.tutorial {
+            Some(t) => &t.home_persistence,
+            None => &self.persistence,
+        };
+        matches!(home, Persistence::Ready(_))
+    }
+
+    /// The free ride, while its session is the one shown.
+    pub fn free_ride_shown(&self) -> Option<&FreeRide> {
+        let ride = self.free_ride.as_ref()?;
+        matches!(&self.persistence, Persistence::Ready(s) if s.id == ride.session).then_some(ride)
     }
 
     /// The open chapter's run, if the tutorial is open.
@@ -357,6 +399,25 @@ impl Reducible for AppState {
                     next.status = None;
                 }
             }
+            Action::AskFreeRide => {
+                next.free_ride_asked += 1;
+                next.playing = false;
+                next.sandbox.borrow_mut().settle();
+            }
+            Action::FreeRide(restored, ride) => {
+                let Restored {
+                    rebuilt, session, ..
+                } = *restored;
+                next.notices.extend(rebuilt.problem);
+                next.tutorial = None;
+                next.sandbox = Rc::new(RefCell::new(rebuilt.sandbox));
+                next.persistence = Persistence::Ready(session);
+                next.free_ride = Some(ride);
+                next.playing = false;
+                next.presenting = false;
+                next.status = None;
+            }
+            Action::DismissFreeRide => next.free_ride = None,
             Action::ResetChapter => next.restart_chapter(),
             Action::RevealHint => {
                 if let Some(tutorial) = next.tutorial.as_mut() {
@@ -606,6 +667,62 @@ mod tests {
         assert!(state.tutorial.is_none());
         assert!(matches!(state.persistence, Persistence::Ready(_)));
         assert_eq!(state.sandbox().lines(), &home_lines[..]);
+    }
+
+    #[test]
+    fn the_free_ride_replaces_the_chapter_with_an_ordinary_session() {
+        let state = ready();
+        assert!(state.home_ready());
+        let state = open_chapter(state, 0)
+            .reduce(Action::Run("send p1 --topic orders --value a".into()))
+            .reduce(Action::SetPlaying(true))
+            .reduce(Action::AskFreeRide);
+        assert_eq!(state.free_ride_asked, 1);
+        assert!(!state.playing, "the free ride stops play");
+        assert!(state.home_ready(), "the learner's session waits aside");
+        let lines = state.sandbox().lines().to_vec();
+        let restored = Restored {
+            rebuilt: Sandbox::rebuild(tutorial::SEED, WorldConfig::default(), &lines),
+            session: SessionInfo {
+                id: "ride".into(),
+                writer: true,
+            },
+            persisted_steps: lines.len() as u64,
+        };
+        let ride = FreeRide {
+            session: "ride".into(),
+            name: "Free ride · from 1. Seats".into(),
+            chapter: "1. Seats".into(),
+            built: true,
+            continued: false,
+        };
+        let state = state.reduce(Action::FreeRide(Box::new(restored), ride.clone()));
+        assert!(state.tutorial.is_none());
+        assert!(state.can_write());
+        assert_eq!(state.sandbox().lines(), &lines[..]);
+        assert_eq!(state.free_ride_shown(), Some(&ride));
+        // Lines run on it as on any session.
+        let state = state.reduce(Action::Run("send p1 --topic orders --value b".into()));
+        assert_eq!(state.sandbox().lines().len(), lines.len() + 1);
+        // The announcement goes when dismissed, or when another session opens.
+        assert!(state
+            .clone()
+            .reduce(Action::DismissFreeRide)
+            .free_ride_shown()
+            .is_none());
+        let home = ready().sandbox().lines().to_vec();
+        let other = Restored {
+            rebuilt: Sandbox::rebuild(NEW_SESSION_SEED, WorldConfig::default(), &home),
+            session: SessionInfo {
+                id: "other".into(),
+                writer: true,
+            },
+            persisted_steps: 0,
+        };
+        assert!(state
+            .reduce(Action::Restore(Box::new(other)))
+            .free_ride_shown()
+            .is_none());
     }
 
     #[test]

@@ -73,6 +73,59 @@ pub fn setup_lines(chapter: &Chapter) -> Vec<String> {
         .to_vec()
 }
 
+/// The free ride's name in addresses (`#chapter=free-ride`): the step after the last chapter,
+/// the sandbox with the world the learner built.
+///
+/// The free ride forks: it stores the chapter world's lines as a new, ordinary session of the
+/// learner's (named with [`FREE_RIDE_PREFIX`]) and opens it in the sandbox, rather than letting
+/// the chapter's own session go on as a sandbox. A chapter's session must stay what the
+/// chapter reads back (its setup, then the learner's lines for its goals): continuing it with
+/// play, new futures and snapshots would turn reopening or resetting the chapter into
+/// replaying a whole sandbox against its goals. The fork leaves the chapter as it was,
+/// and gives the learner a session like any other (timeline, sharing, export, the sessions
+/// list, reopened after a reload).
+pub const FREE_RIDE: &str = "free-ride";
+
+/// The beginning of every free ride's session name.
+pub const FREE_RIDE_PREFIX: &str = "Free ride · ";
+
+/// The page address's hash of the free ride.
+pub fn free_ride_hash() -> String {
+    format!("chapter={FREE_RIDE}")
+}
+
+/// Whether the page address's hash names the free ride.
+pub fn is_free_ride(hash: &str) -> bool {
+    chapter_in_hash(hash) == Some(FREE_RIDE)
+}
+
+/// The name of the session a free ride from `chapter`'s world is stored as.
+pub fn free_ride_name(chapter: &Chapter) -> String {
+    format!(
+        "{FREE_RIDE_PREFIX}from {}. {}",
+        chapter.number, chapter.title
+    )
+}
+
+/// The chapter whose world the free ride takes: the one open, else the last.
+pub fn free_ride_chapter(open: Option<usize>) -> Option<&'static Chapter> {
+    open.and_then(|i| chapters().get(i))
+        .or_else(|| chapters().last())
+}
+
+/// The lines a free ride from `chapter` starts with, and whether they are the learner's: the
+/// chapter's stored lines when they start with its setup, else its setup and its solution
+/// (the world the tutorial's end leaves, for a link opened before the chapter was taken).
+pub fn free_ride_lines(chapter: &Chapter, stored: Option<&[String]>) -> (Vec<String>, bool) {
+    if let Some(stored) = stored.filter(|s| learner_lines(chapter, s).is_some()) {
+        return (stored.to_vec(), true);
+    }
+    let mut all = chapter.setup.clone();
+    all.extend(chapter.solution.iter().cloned());
+    let solved = Sandbox::rebuild(tutorial::SEED, WorldConfig::default(), &all).sandbox;
+    (solved.lines().to_vec(), false)
+}
+
 /// Where "show me" is: the next solution line to play.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ShowMe {
@@ -469,7 +522,10 @@ mod tests {
 
     #[test]
     fn every_chapter_opens_unmet_and_its_solution_through_the_sandbox_meets_it() {
-        assert_eq!(chapters().len(), 12);
+        assert!(
+            chapters().len() >= 12,
+            "the tutorial's chapters are compiled in"
+        );
         for (i, chapter) in chapters().iter().enumerate() {
             let Opened {
                 mut sandbox,
@@ -557,6 +613,44 @@ mod tests {
         );
         assert!(is_chapter_session(&session_name(six)));
         assert!(!is_chapter_session("Sandbox"));
+    }
+
+    #[test]
+    fn the_free_ride_takes_the_world_the_learner_built_else_the_solved_last_chapter() {
+        assert!(is_free_ride(&format!("#{}", free_ride_hash())));
+        assert!(!is_free_ride("#chapter=when-to-write"));
+        assert_eq!(
+            chapter_index(FREE_RIDE),
+            None,
+            "no chapter takes the free ride's name"
+        );
+        let last = chapters().last().expect("chapters");
+        assert_eq!(free_ride_chapter(None).map(|c| &c.id), Some(&last.id));
+        assert_eq!(free_ride_chapter(Some(2)).map(|c| c.number), Some(3));
+        let name = free_ride_name(last);
+        assert!(name.starts_with(FREE_RIDE_PREFIX));
+        assert!(
+            !is_chapter_session(&name),
+            "a free ride is one of the learner's sessions"
+        );
+
+        // Nothing stored (a link opened first): the last chapter solved.
+        let (solved, built) = free_ride_lines(last, None);
+        assert!(!built);
+        let world = Sandbox::rebuild(tutorial::SEED, WorldConfig::default(), &solved);
+        assert!(world.problem.is_none());
+        assert_eq!(solved.len(), setup_lines(last).len() + last.solution.len());
+
+        // The learner's stored lines, as they are.
+        let mut stored = setup_lines(last);
+        stored.push("kafka-console-producer --topic free --value ride".to_string());
+        let (lines, built) = free_ride_lines(last, Some(&stored));
+        assert!(built);
+        assert_eq!(lines, stored);
+        // Lines of another world are not the chapter's.
+        let (lines, built) = free_ride_lines(last, Some(&stored[1..]));
+        assert!(!built);
+        assert_eq!(lines, solved);
     }
 
     #[test]

@@ -4,11 +4,13 @@
 
 use crate::components::sharing::{self, CodeExport, SessionList, ShareButton, SharedBanner, Slots};
 use crate::persistence::{self, Writer};
-use crate::state::{Action, AppContext, Persistence, Restored};
+use crate::session::Sandbox;
+use crate::state::{Action, AppContext, FreeRide, Persistence, Restored, SessionInfo};
+use crate::tutorial as tut;
 use crate::vocab::Vocabulary;
 use std::cell::RefCell;
 use std::rc::Rc;
-use store::{Preferences, Store, Subscription};
+use store::{NewSession, Preferences, Store, Subscription};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
@@ -73,6 +75,161 @@ async fn start_new_future(
         Err(e) => state.dispatch(Action::Notice(format!(
             "The new future could not be saved: {e}"
         ))),
+    }
+}
+
+/// Replaces the page address's hash without a new history entry (Back skips the free ride's
+/// address, which would fork again).
+fn replace_hash(hash: &str) {
+    use wasm_bindgen::JsCast;
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Ok(history) = js_sys::Reflect::get(&window, &"history".into()) else {
+        return;
+    };
+    if let Some(replace) = js_sys::Reflect::get(&history, &"replaceState".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    {
+        let _ = replace.call3(
+            &history,
+            &wasm_bindgen::JsValue::NULL,
+            &"".into(),
+            &format!("#{hash}").into(),
+        );
+    }
+}
+
+/// The free ride (see [`tut::FREE_RIDE`]): the world of the chapter open (else the last
+/// chapter's stored world, else that chapter solved) stored as a new session of the learner's
+/// and shown in place of the tutorial, its address naming it. An earlier free ride that
+/// starts with the same lines is continued instead of forked again.
+async fn start_free_ride(
+    state: AppContext,
+    store: Rc<Store>,
+    writer_slot: Rc<RefCell<Option<Rc<Writer>>>>,
+) {
+    let open = state.chapter_run().map(|r| r.index);
+    let Some(chapter) = tut::free_ride_chapter(open) else {
+        return;
+    };
+    let sessions = store.list_sessions().await.unwrap_or_default();
+    let (lines, built) = if open.is_some() {
+        let sandbox = state.sandbox();
+        (sandbox.lines()[..sandbox.settled_lines()].to_vec(), true)
+    } else {
+        let stored = match sessions
+            .iter()
+            .find(|m| m.name == tut::session_name(chapter))
+        {
+            Some(meta) => store.load_session(&meta.id).await.ok().map(|l| l.steps),
+            None => None,
+        };
+        tut::free_ride_lines(chapter, stored.as_deref())
+    };
+    let name = tut::free_ride_name(chapter);
+    let mut earlier: Vec<_> = sessions.iter().filter(|m| m.name == name).collect();
+    earlier.sort_by_key(|m| std::cmp::Reverse(m.updated_at_ms));
+    let mut continued = None;
+    for meta in earlier {
+        if let Ok(loaded) = store.load_session(&meta.id).await {
+            if loaded.steps.len() >= lines.len() && loaded.steps[..lines.len()] == lines[..] {
+                continued = Some(meta.id.clone());
+                break;
+            }
+        }
+    }
+    if let Some(writer) = writer_slot.borrow().as_ref() {
+        writer.close();
+        store.close_session(writer.session());
+    }
+    let restored = match &continued {
+        Some(id) => persistence::open_by_id(&store, id).await,
+        None => {
+            let config = sim::WorldConfig::default();
+            let new = NewSession {
+                name: name.clone(),
+                seed: tutorial::SEED,
+                config: serde_json::to_value(&config).unwrap_or_default(),
+            };
+            store
+                .create_session_with_steps(new, &lines)
+                .await
+                .map(|meta| Restored {
+                    rebuilt: Sandbox::rebuild(tutorial::SEED, config, &lines),
+                    session: SessionInfo {
+                        id: meta.id,
+                        writer: true,
+                    },
+                    persisted_steps: lines.len() as u64,
+                })
+                .map_err(|e| e.to_string())
+        }
+    };
+    let restored = match restored {
+        Ok(restored) => restored,
+        Err(e) => {
+            state.dispatch(Action::Notice(format!(
+                "The free ride could not be saved: {e}"
+            )));
+            return;
+        }
+    };
+    let id = restored.session.id.clone();
+    sharing::write_to(&state, &writer_slot, &store, &id, restored.persisted_steps);
+    replace_hash(&format!("session={id}"));
+    let ride = FreeRide {
+        session: id,
+        name,
+        chapter: format!("{}, “{}”", chapter.number, chapter.title),
+        built,
+        continued: continued.is_some(),
+    };
+    state.dispatch(Action::FreeRide(Box::new(restored), ride));
+    if let Some(window) = web_sys::window() {
+        window.scroll_to_with_x_and_y(0.0, 0.0);
+    }
+}
+
+/// The announcement above a free ride's world.
+#[component]
+fn FreeRideBanner() -> Html {
+    let Some(state) = use_context::<AppContext>() else {
+        return html! {};
+    };
+    let Some(ride) = state.free_ride_shown() else {
+        return html! {};
+    };
+    let dismiss = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(Action::DismissFreeRide))
+    };
+    let how = if ride.continued {
+        format!(
+            "Your free ride goes on where you left it, in “{}”.",
+            ride.name
+        )
+    } else if ride.built {
+        format!(
+            "This is the world you built in chapter {}, now a sandbox session of your own, saved as “{}”.",
+            ride.chapter, ride.name
+        )
+    } else {
+        format!(
+            "You have not taken chapter {} yet, so this is its world as its solution leaves it, now a sandbox session of your own, saved as “{}”.",
+            ride.chapter, ride.name
+        )
+    };
+    html! {
+        <div class="free-ride-banner" data-testid="free-ride" role="status">
+            <p class="free-ride-title">{ "Free ride" }</p>
+            <p>
+                { how }
+                { " Play the clock, add checkers, crash a depot, rewind: nothing is checked any more. The chapter itself is unchanged, and your earlier sandbox is under Sessions." }
+            </p>
+            <button class="tool" data-testid="free-ride-dismiss" onclick={dismiss}>{ "Got it" }</button>
+        </div>
     }
 }
 
@@ -197,6 +354,25 @@ pub fn SessionBar() -> Html {
                         }
                     }
                 }
+            }
+        });
+    }
+
+    // The free ride, each time the learner asks for it, once their own session is open.
+    {
+        let handled = use_mut_ref(|| 0u64);
+        let key = state.as_ref().map(|s| (s.free_ride_asked, s.home_ready()));
+        let (state, writer_slot) = (state.clone(), writer_slot.clone());
+        use_effect_with(key, move |key| {
+            let (Some(state), Some((asked, true))) = (state, *key) else {
+                return;
+            };
+            if asked <= *handled.borrow() {
+                return;
+            }
+            *handled.borrow_mut() = asked;
+            if let Some(store) = state.store.clone() {
+                spawn_local(start_free_ride(state, store, writer_slot));
             }
         });
     }
@@ -353,6 +529,7 @@ pub fn SessionBar() -> Html {
     html! {
         <section class="session-bar" aria-live="polite">
             <SharedBanner slots={slots.clone()} />
+            <FreeRideBanner />
             <p class={classes!("session-status", class)} data-testid="session-status">
                 { status }
                 if following {

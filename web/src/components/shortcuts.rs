@@ -82,7 +82,7 @@ pub const SHORTCUTS: &[(&[&str], &str)] = &[
         &["Ctrl+Z", "Ctrl+Shift+Z"],
         "Undo and redo: the same steps (⌘ on a Mac); acting after an undo starts a new future and keeps the old one",
     ),
-    (&["n", "p"], "Tutorial: next chapter, previous chapter"),
+    (&["n", "p"], "Tutorial: next chapter (after the last, the free ride), previous chapter"),
     (&["?"], "Show these shortcuts"),
     (&["Esc"], "Close this list"),
     (
@@ -110,8 +110,11 @@ fn run(state: &AppContext, s: Shortcut) {
         Shortcut::Help => state.dispatch(Action::SetHelp(!state.show_help)),
         Shortcut::EndPresentation => state.dispatch(Action::SetPresenting(false)),
         Shortcut::NextChapter | Shortcut::PreviousChapter => {
-            if let Some(index) = tutorial::neighbour(state, s == Shortcut::NextChapter) {
+            let forward = s == Shortcut::NextChapter;
+            if let Some(index) = tutorial::neighbour(state, forward) {
                 tutorial::go_to_chapter(index);
+            } else if forward && tutorial::on_last_chapter(state) {
+                tutorial::go_to_free_ride();
             }
         }
         Shortcut::Close => {

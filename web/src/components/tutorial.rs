@@ -6,6 +6,10 @@
 //! keys, the header's Tutorial button) goes through the address, so the browser's Back button
 //! and a teacher's link work alike.
 //!
+//! After the last chapter comes the free ride (`#chapter=free-ride`, see
+//! [`tut::FREE_RIDE`]): the page asks the session keeper to fork the chapter's world into a
+//! session of the learner's own and show it as the sandbox.
+//!
 //! Storing: each chapter's world is a store session named after the chapter (its setup
 //! lines, then the learner's, written step by step as the sandbox's are); a `ChapterProgress`
 //! record per chapter says how many goals were reached and whether it is done. A reload
@@ -33,6 +37,20 @@ pub fn go_to_chapter(index: usize) {
     if let Some(window) = web_sys::window() {
         let _ = window.location().set_hash(&tut::chapter_hash(chapter));
     }
+}
+
+/// Takes the free ride through the page's address.
+pub fn go_to_free_ride() {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().set_hash(&tut::free_ride_hash());
+    }
+}
+
+/// Whether the open chapter is the last one (its "next" is the free ride).
+pub fn on_last_chapter(state: &AppContext) -> bool {
+    state
+        .chapter_run()
+        .is_some_and(|r| r.index + 1 == chapters().len())
 }
 
 /// The chapter after (or before) the open one, if there is one.
@@ -310,6 +328,7 @@ pub fn TutorialPanel() -> Html {
                     return;
                 };
                 match tut::chapter_in_hash(&hash) {
+                    Some(tut::FREE_RIDE) => state.dispatch(Action::AskFreeRide),
                     Some(id) => match tut::chapter_index(id) {
                         Some(index) if state.chapter_run().map(|r| r.index) != Some(index) => {
                             wanted.set(Some(index))
@@ -480,6 +499,7 @@ pub fn TutorialPanel() -> Html {
         Callback::from(move |_: MouseEvent| leave_tutorial(&state))
     };
     let glossary = Callback::from(|_: MouseEvent| focus("legend-title"));
+    let free_ride = Callback::from(|_: MouseEvent| go_to_free_ride());
 
     let goals = chapter.goals.iter().enumerate().map(|(i, goal)| {
         let reached = run.progress.reached.get(i).copied().unwrap_or(false);
@@ -549,10 +569,18 @@ pub fn TutorialPanel() -> Html {
                     <span aria-hidden="true">{ "‹ " }</span>{ "Previous" }
                 </button>
                 <span class="tutorial-count">{ format!("Chapter {} of {total}", chapter.number) }</span>
-                <button class="tutorial-step-button" onclick={go(next)} disabled={next.is_none()}
-                        aria-keyshortcuts="n" data-testid="chapter-next-nav">
-                    { "Next" }<span aria-hidden="true">{ " ›" }</span>
-                </button>
+                if next.is_some() {
+                    <button class="tutorial-step-button" onclick={go(next)}
+                            aria-keyshortcuts="n" data-testid="chapter-next-nav">
+                        { "Next" }<span aria-hidden="true">{ " ›" }</span>
+                    </button>
+                } else {
+                    <button class="tutorial-step-button" onclick={free_ride.clone()}
+                            aria-keyshortcuts="n" data-testid="chapter-next-nav"
+                            title="The sandbox with this chapter's world">
+                        { "Free ride" }<span aria-hidden="true">{ " ›" }</span>
+                    </button>
+                }
             </nav>
             <header class="chapter-head" aria-live="polite">
                 <h2 id="chapter-title" tabindex="-1" data-testid="chapter-title">{ first_title }</h2>
@@ -576,8 +604,11 @@ pub fn TutorialPanel() -> Html {
                                 { format!("Next chapter: {}", chapters()[n].title) }
                             </button>
                         } else {
-                            <p>{ "That was the last chapter: the whole ride, from a seat number to a team's notebook. The sandbox is yours." }</p>
-                            <button class="primary" onclick={leave.clone()} data-testid="tutorial-finish">{ "Back to my sandbox" }</button>
+                            <p>{ "That was the last chapter: the whole ride, from a seat number to a team's notebook. Now the free ride: this world becomes a sandbox session of your own, to play on with nothing to check." }</p>
+                            <div class="goal-reached-actions">
+                                <button class="primary" onclick={free_ride.clone()} data-testid="free-ride-start">{ "Free ride: play on in this world" }</button>
+                                <button onclick={leave.clone()} data-testid="tutorial-finish">{ "Back to my sandbox" }</button>
+                            </div>
                         }
                     </div>
                 } else {
@@ -615,7 +646,19 @@ pub fn TutorialPanel() -> Html {
             </div>
             <details class="chapter-list" data-testid="chapter-list">
                 <summary>{ format!("All chapters · {done_count} of {total} done") }</summary>
-                <ol>{ for list }</ol>
+                <ol>
+                    { for list }
+                    <li>
+                        <button class="chapter-link free-ride-link" onclick={free_ride.clone()} data-testid="free-ride-link">
+                            <span class="chapter-link-mark" aria-hidden="true"></span>
+                            <span class="chapter-link-number" aria-hidden="true">{ "★" }</span>
+                            <span class="chapter-link-titles">
+                                <span class="chapter-link-title">{ "Free ride" }</span>
+                                <span class="chapter-link-kafka">{ "The sandbox with the world you built" }</span>
+                            </span>
+                        </button>
+                    </li>
+                </ol>
             </details>
             <p class="tutorial-footer">
                 <button class="link-button" onclick={glossary} data-testid="glossary-link">{ "Glossary: train words, Kafka words" }</button>
