@@ -308,8 +308,8 @@ pub const CONFIGS: &[ConfigSpec] = &[
             ("read_committed", &["read_committed"]),
         ]),
         Some("read_uncommitted"),
-        "whether aborted transactional records are hidden (there are no transactions here)",
-        Effect::None,
+        "read_committed reads only below the last stable offset and skips aborted transactions' records",
+        Effect::Modelled,
     ),
     c(
         Consumer,
@@ -494,6 +494,22 @@ pub const CONFIGS: &[ConfigSpec] = &[
         LONG0,
         Some("100"),
         "the wait before the first retry",
+        Effect::Modelled,
+    ),
+    c(
+        Producer,
+        "transaction.timeout.ms",
+        INT1,
+        Some("60000"),
+        "how long a transaction may stay open before the transaction coordinator aborts it",
+        Effect::Modelled,
+    ),
+    c(
+        Producer,
+        "transactional.id",
+        Text,
+        None,
+        "makes the producer transactional: initTransactions fences older producers with the same id",
         Effect::Modelled,
     ),
     c(

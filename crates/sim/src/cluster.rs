@@ -31,7 +31,7 @@
 use crate::config::{Acks, TopicConfig};
 use crate::error::SimError;
 use crate::event::Event;
-use crate::log::{NewRecord, PartitionLog, Record};
+use crate::log::{BatchKind, NewRecord, PartitionLog, Record};
 use crate::types::{BrokerId, Offset};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -175,6 +175,15 @@ impl Partition {
     pub fn high_watermark(&self) -> Offset {
         self.high_watermark
     }
+    /// The last stable offset: the first offset of the oldest open transaction, or the
+    /// high watermark when none is open (never above it). `read_committed` consumers read
+    /// below it.
+    pub fn last_stable_offset(&self) -> Offset {
+        self.log
+            .first_unstable_offset()
+            .map_or(self.high_watermark, |o| o.min(self.high_watermark))
+    }
+
     pub fn pending_acks(&self) -> &[Offset] {
         &self.pending_acks
     }
@@ -249,18 +258,25 @@ impl Partition {
         Ok(leader)
     }
 
-    /// Appends on the leader. Returns the offset, the leader and the base of a rolled segment.
-    pub(crate) fn append(
+    /// Appends on the leader (a plain record, a transactional one or a transaction marker).
+    /// Returns the offset and the leader; a rolled segment is an event.
+    /// A marker has no user key, so the compacted-topic key check does not apply to it.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn append_kind(
         &mut self,
         now_ms: i64,
         timestamp_ms: i64,
         rec: &NewRecord<'_>,
         acks: Acks,
         config: &TopicConfig,
+        kind: BatchKind,
         events: &mut Vec<Event>,
     ) -> Result<(Offset, BrokerId), SimError> {
-        let leader = self.check_produce(rec.key.is_some(), acks, config)?;
-        let (offset, rolled) = self.log.append(now_ms, timestamp_ms, rec, config)?;
+        let leader =
+            self.check_produce(rec.key.is_some() || kind.is_marker(), acks, config)?;
+        let (offset, rolled) = self
+            .log
+            .append_kind(now_ms, timestamp_ms, rec, config, kind)?;
         if let Some(base) = rolled {
             events.push(Event::SegmentRolled {
                 topic: self.topic.clone(),

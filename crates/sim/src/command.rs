@@ -309,6 +309,40 @@ pub enum Command {
     RestartProducer {
         producer: String,
     },
+    // ----- transactions (KIP-98, KIP-447) ----------------------------------------------
+    /// `producer.initTransactions()`: needs `transactional.id`. The transaction
+    /// coordinator gives the producer its producer id and a new epoch, aborting a
+    /// transaction an older instance left open and fencing that instance.
+    InitTransactions {
+        producer: String,
+    },
+    /// `producer.beginTransaction()`.
+    BeginTransaction {
+        producer: String,
+    },
+    /// `producer.sendOffsetsToTransaction(offsets, groupMetadata)`: the offsets (each the
+    /// next offset to read) are committed for the group if and only if the transaction
+    /// commits. `consumer` passes that consumer's `groupMetadata()` (group, generation,
+    /// member id: a zombie from an older generation is refused, KIP-447); `group` only the
+    /// group id.
+    SendOffsetsToTransaction {
+        producer: String,
+        offsets: Vec<OffsetCommit>,
+        #[serde(default)]
+        group: Option<String>,
+        #[serde(default)]
+        consumer: Option<String>,
+    },
+    /// `producer.commitTransaction()`: flushes, then the coordinator writes a COMMIT
+    /// marker to every partition of the transaction (and to the groups' offsets
+    /// partitions).
+    CommitTransaction {
+        producer: String,
+    },
+    /// `producer.abortTransaction()`: unsent records are dropped, ABORT markers written.
+    AbortTransaction {
+        producer: String,
+    },
     // ----- played clients (simulator) -------------------------------------------------
     /// Simulator: the consumer runs its application loop on its own (see
     /// [`crate::clients`]'s `apps`): poll, process each record for `process_ms` (default

@@ -86,6 +86,13 @@ pub enum SimError {
         consumer: String,
         cause: crate::consumer::ConsumerError,
     },
+    /// What the Java producer throws for a transactional call: `ProducerFencedException`,
+    /// `IllegalStateException`, a `KafkaException` after a failed send, a
+    /// `TimeoutException` while a partition has no leader, a `CommitFailedException`.
+    Transaction {
+        producer: String,
+        cause: crate::clients::TxnError,
+    },
 }
 
 impl SimError {
@@ -116,6 +123,7 @@ impl SimError {
             SimError::UnknownClient { .. } => "UNKNOWN_CLIENT",
             SimError::ClientAlreadyExists { .. } => "CLIENT_ALREADY_EXISTS",
             SimError::Consumer { cause, .. } => cause.code(),
+            SimError::Transaction { cause, .. } => cause.code(),
         }
     }
 }
@@ -221,6 +229,9 @@ impl fmt::Display for SimError {
                 write!(f, "{code}: a consumer or producer named '{name}' exists already")
             }
             SimError::Consumer { consumer, cause } => write!(f, "{code}: {consumer}: {cause}"),
+            SimError::Transaction { producer, cause } => {
+                write!(f, "{code}: {producer}: {cause}")
+            }
         }
     }
 }

@@ -194,6 +194,23 @@ pub enum Event {
         segments_before: usize,
         segments_after: usize,
     },
+    /// The transaction coordinator wrote a COMMIT (`commit`) or ABORT marker, a control
+    /// record, at `offset`: it takes a seat that no consumer ever returns.
+    TransactionMarkerWritten {
+        topic: String,
+        partition: i32,
+        offset: Offset,
+        transactional_id: String,
+        producer_id: i64,
+        commit: bool,
+    },
+    /// The transaction coordinator aborted a transaction open longer than
+    /// `transaction.timeout.ms` and bumped the epoch: the producer that opened it is fenced.
+    TransactionTimedOut {
+        transactional_id: String,
+        producer_id: i64,
+        epoch: i32,
+    },
     /// An offset commit record was appended to `__consumer_offsets-<coordinator_partition>`
     /// at `log_offset`; it takes effect when replicated ([`Event::OffsetCommitted`]).
     OffsetCommitAppended {

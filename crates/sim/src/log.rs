@@ -68,6 +68,95 @@ pub struct RecordView<'a> {
     pub key: Option<&'a [u8]>,
     pub value: Option<&'a [u8]>,
     pub headers: &'a [Header],
+    /// Plain, part of a transaction, or a transaction marker.
+    pub kind: BatchKind,
+}
+
+/// What kind of batch a record came in (Kafka's batch attributes: `isTransactional`,
+/// `isControlBatch`, and the producer id of a transactional batch).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BatchKind {
+    /// An ordinary record.
+    #[default]
+    Plain,
+    /// A record written inside a transaction of `producer_id`: a `read_committed` consumer
+    /// sees it once the transaction commits, never if it aborts.
+    Transactional { producer_id: i64 },
+    /// A control record: the COMMIT (`commit`) or ABORT marker that ends a transaction of
+    /// `producer_id` in this partition. It takes an offset; no consumer ever returns it.
+    Marker { producer_id: i64, commit: bool },
+}
+
+/// The largest producer id a transactional record can carry here (ids are handed out from
+/// 0, one per producer instance).
+pub const MAX_TXN_PRODUCER_ID: i64 = (1 << 29) - 2;
+
+impl BatchKind {
+    /// Packs the kind into a [`RecordMeta`] word: 0 plain, else `(pid + 1) << 2 | kind`.
+    fn encode(self) -> u32 {
+        let pack = |pid: i64, k: u32| ((pid.clamp(0, MAX_TXN_PRODUCER_ID) as u32 + 1) << 2) | k;
+        match self {
+            BatchKind::Plain => 0,
+            BatchKind::Transactional { producer_id } => pack(producer_id, 1),
+            BatchKind::Marker {
+                producer_id,
+                commit: true,
+            } => pack(producer_id, 2),
+            BatchKind::Marker {
+                producer_id,
+                commit: false,
+            } => pack(producer_id, 3),
+        }
+    }
+
+    fn decode(word: u32) -> Self {
+        let producer_id = i64::from(word >> 2) - 1;
+        match word & 3 {
+            1 => BatchKind::Transactional { producer_id },
+            2 => BatchKind::Marker {
+                producer_id,
+                commit: true,
+            },
+            3 => BatchKind::Marker {
+                producer_id,
+                commit: false,
+            },
+            _ => BatchKind::Plain,
+        }
+    }
+
+    /// A control record (a transaction marker).
+    pub fn is_marker(self) -> bool {
+        matches!(self, BatchKind::Marker { .. })
+    }
+
+    /// The producer id of a transactional record or a marker.
+    pub fn producer_id(self) -> Option<i64> {
+        match self {
+            BatchKind::Plain => None,
+            BatchKind::Transactional { producer_id } | BatchKind::Marker { producer_id, .. } => {
+                Some(producer_id)
+            }
+        }
+    }
+}
+
+/// A transaction that ended with an ABORT marker in one partition (the broker's aborted
+/// transaction index): its records from `first` to the marker at `last` are skipped by
+/// `read_committed` consumers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AbortedTxn {
+    pub producer_id: i64,
+    pub first: Offset,
+    pub last: Offset,
+}
+
+/// The control record key Kafka writes (`ControlRecordType`: version 0, type 0 ABORT or 1
+/// COMMIT) and its value (`EndTransactionMarker`: version 0, coordinator epoch 0).
+pub fn marker_key_value(commit: bool) -> ([u8; 4], [u8; 6]) {
+    let mut key = [0u8; 4];
+    key[3] = u8::from(commit);
+    (key, [0u8; 6])
 }
 
 impl<'a> RecordView<'a> {
@@ -133,7 +222,7 @@ pub fn record_size_in_bytes(key: Option<&[u8]>, value: Option<&[u8]>, headers: &
 
 const NULL: u32 = u32::MAX;
 
-/// A record's fixed-size entry in a segment (28 bytes, 4-byte aligned); key and value bytes
+/// A record's fixed-size entry in a segment (32 bytes, 4-byte aligned); key and value bytes
 /// live in the segment's arena.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordMeta {
@@ -147,6 +236,8 @@ pub struct RecordMeta {
     value_len: u32,
     /// 1 + index into the segment's header lists, or 0 for no headers.
     headers: u32,
+    /// The [`BatchKind`], packed (see [`BatchKind::encode`]).
+    txn: u32,
 }
 
 /// A run of consecutive records, deleted or cleaned as a whole.
@@ -244,6 +335,7 @@ impl Segment {
             key,
             value,
             headers,
+            kind: BatchKind::decode(m.txn),
         }
     }
 
@@ -251,7 +343,14 @@ impl Segment {
         self.records.iter().map(move |m| self.view(m))
     }
 
-    fn push(&mut self, offset: Offset, timestamp_ms: i64, rec: &NewRecord<'_>, size: u64) {
+    fn push(
+        &mut self,
+        offset: Offset,
+        timestamp_ms: i64,
+        rec: &NewRecord<'_>,
+        size: u64,
+        kind: BatchKind,
+    ) {
         let start = self.arena.len();
         let mut key_len = NULL;
         let mut value_len = NULL;
@@ -279,6 +378,7 @@ impl Segment {
             key_len,
             value_len,
             headers,
+            txn: kind.encode(),
         });
         self.size_bytes += size;
         self.max_timestamp_ms = self.max_timestamp_ms.max(timestamp_ms);
@@ -323,7 +423,7 @@ impl Segment {
                     value: v.value,
                     headers: v.headers,
                 };
-                out.push(v.offset, v.timestamp_ms, &rec, size);
+                out.push(v.offset, v.timestamp_ms, &rec, size, v.kind);
             }
         }
         let removed = self.records.len() - out.records.len();
@@ -394,6 +494,12 @@ pub struct PartitionLog {
     /// Tombstone offset -> delete horizon (ms), set when first cleaned.
     tombstone_horizons: BTreeMap<i64, i64>,
     size_bytes: u64,
+    /// Open transactions (Kafka's `ProducerStateManager`): producer id -> the offset of its
+    /// first record in this partition since its last marker.
+    open_txns: BTreeMap<i64, Offset>,
+    /// Transactions that ended with an ABORT marker, in marker order (the aborted
+    /// transaction index); pruned below the log start offset.
+    aborted_txns: Vec<AbortedTxn>,
 }
 
 impl Default for PartitionLog {
@@ -411,6 +517,8 @@ impl PartitionLog {
             clean_offset: Offset(0),
             tombstone_horizons: BTreeMap::new(),
             size_bytes: 0,
+            open_txns: BTreeMap::new(),
+            aborted_txns: Vec::new(),
         }
     }
 
@@ -462,6 +570,19 @@ impl PartitionLog {
         rec: &NewRecord<'_>,
         config: &TopicConfig,
     ) -> Result<(Offset, Option<Offset>), SimError> {
+        self.append_kind(now_ms, timestamp_ms, rec, config, BatchKind::Plain)
+    }
+
+    /// [`PartitionLog::append`] of a transactional record or a transaction marker: keeps
+    /// the open transactions and the aborted transaction index up to date.
+    pub fn append_kind(
+        &mut self,
+        now_ms: i64,
+        timestamp_ms: i64,
+        rec: &NewRecord<'_>,
+        config: &TopicConfig,
+        kind: BatchKind,
+    ) -> Result<(Offset, Option<Offset>), SimError> {
         let size = rec.size_in_bytes();
         if size > config.max_message_bytes.max(0) as u64 {
             return Err(SimError::MessageTooLarge {
@@ -499,11 +620,125 @@ impl PartitionLog {
                 active.created_ms = now_ms;
                 active.base_offset = offset;
             }
-            active.push(offset, timestamp_ms, rec, size);
+            active.push(offset, timestamp_ms, rec, size, kind);
         }
         self.log_end_offset = offset.next();
         self.size_bytes += size;
+        self.track_txn(offset, kind);
         Ok((offset, rolled))
+    }
+
+    fn track_txn(&mut self, offset: Offset, kind: BatchKind) {
+        match kind {
+            BatchKind::Plain => {}
+            BatchKind::Transactional { producer_id } => {
+                self.open_txns.entry(producer_id).or_insert(offset);
+            }
+            BatchKind::Marker {
+                producer_id,
+                commit,
+            } => {
+                let first = self.open_txns.remove(&producer_id);
+                if let (false, Some(first)) = (commit, first) {
+                    self.aborted_txns.push(AbortedTxn {
+                        producer_id,
+                        first,
+                        last: offset,
+                    });
+                }
+            }
+        }
+    }
+
+    /// Rebuilds the open transactions and the aborted index from the records (after a
+    /// truncation removed some).
+    fn rebuild_txn_index(&mut self) {
+        let mut open = BTreeMap::new();
+        let mut aborted = Vec::new();
+        for r in self.records() {
+            match r.kind {
+                BatchKind::Plain => {}
+                BatchKind::Transactional { producer_id } => {
+                    open.entry(producer_id).or_insert(r.offset);
+                }
+                BatchKind::Marker {
+                    producer_id,
+                    commit,
+                } => {
+                    let first = open.remove(&producer_id);
+                    if let (false, Some(first)) = (commit, first) {
+                        aborted.push(AbortedTxn {
+                            producer_id,
+                            first,
+                            last: r.offset,
+                        });
+                    }
+                }
+            }
+        }
+        // Aborted transactions whose data records retention or compaction already removed
+        // stay in the index until the log start passes them.
+        let cut = self.log_end_offset;
+        let mut kept: Vec<AbortedTxn> = self
+            .aborted_txns
+            .iter()
+            .copied()
+            .filter(|a| a.last < cut && !aborted.iter().any(|b: &AbortedTxn| b.last == a.last))
+            .collect();
+        kept.extend(aborted);
+        kept.sort_by_key(|a| a.last);
+        self.aborted_txns = kept;
+        self.open_txns = open;
+    }
+
+    /// The open transactions in this partition: producer id and first offset.
+    pub fn open_transactions(&self) -> impl Iterator<Item = (i64, Offset)> + '_ {
+        self.open_txns.iter().map(|(p, o)| (*p, *o))
+    }
+
+    /// The aborted transaction index.
+    pub fn aborted_transactions(&self) -> &[AbortedTxn] {
+        &self.aborted_txns
+    }
+
+    /// The first offset of the oldest open transaction (not below the log start), if any.
+    pub fn first_unstable_offset(&self) -> Option<Offset> {
+        self.open_txns
+            .values()
+            .min()
+            .map(|o| (*o).max(self.log_start_offset))
+    }
+
+    /// A data record that is plain or of a committed transaction (not a marker, not of an
+    /// open or aborted transaction).
+    pub fn is_settled_data(&self, r: &RecordView<'_>) -> bool {
+        match r.kind {
+            BatchKind::Plain => true,
+            BatchKind::Marker { .. } => false,
+            BatchKind::Transactional { producer_id } => {
+                !self.is_aborted(r)
+                    && self
+                        .open_txns
+                        .get(&producer_id)
+                        .is_none_or(|first| *first > r.offset)
+            }
+        }
+    }
+
+    /// Whether a record belongs to a transaction that aborted here (a `read_committed`
+    /// consumer skips it).
+    pub fn is_aborted(&self, r: &RecordView<'_>) -> bool {
+        let BatchKind::Transactional { producer_id } = r.kind else {
+            return false;
+        };
+        let from = self.aborted_txns.partition_point(|a| a.last < r.offset);
+        self.aborted_txns[from..]
+            .iter()
+            .any(|a| a.producer_id == producer_id && a.first <= r.offset)
+            && self
+                .open_txns
+                .get(&producer_id)
+                .is_none_or(|first| *first > r.offset)
     }
 
     fn segment_index(&self, offset: Offset) -> usize {
@@ -600,6 +835,9 @@ impl PartitionLog {
         self.clean_offset = self.clean_offset.min(offset);
         self.tombstone_horizons.retain(|o, _| *o < offset.0);
         self.size_bytes = self.segments.iter().map(|s| s.size_bytes).sum();
+        if !self.open_txns.is_empty() || !self.aborted_txns.is_empty() {
+            self.rebuild_txn_index();
+        }
         removed
     }
 
@@ -672,6 +910,8 @@ impl PartitionLog {
         self.clean_offset = self.clean_offset.max(self.log_start_offset);
         let start = self.log_start_offset.0;
         self.tombstone_horizons.retain(|o, _| *o >= start);
+        let start = self.log_start_offset;
+        self.aborted_txns.retain(|a| a.last >= start);
         deleted
     }
 
@@ -781,10 +1021,18 @@ impl PartitionLog {
             return None;
         }
         // The offset map: latest offset of each key in the dirty section.
+        // Records of aborted transactions are removed; markers are kept (Kafka removes a
+        // marker only once no record of its transaction is left, after
+        // `delete.retention.ms`: not modelled).
+        let mut aborted = std::collections::BTreeSet::new();
         let mut latest: BTreeMap<&[u8], i64> = BTreeMap::new();
         for s in &self.segments[..n] {
             for r in s.records() {
-                if r.offset >= self.clean_offset {
+                if self.is_aborted(&r) {
+                    aborted.insert(r.offset.0);
+                    continue;
+                }
+                if r.offset >= self.clean_offset && !r.kind.is_marker() {
                     if let Some(k) = r.key {
                         latest.insert(k, r.offset.0);
                     }
@@ -800,6 +1048,12 @@ impl PartitionLog {
         let delete_retention = config.delete_retention_ms;
         for s in &mut self.segments[..n] {
             records_removed += s.retain(|r| {
+                if r.kind.is_marker() {
+                    return true;
+                }
+                if aborted.contains(&r.offset.0) {
+                    return false;
+                }
                 let superseded = r
                     .key
                     .and_then(|k| latest.get(k))
@@ -847,7 +1101,7 @@ impl PartitionLog {
                             value: r.value,
                             headers: r.headers,
                         };
-                        m.push(r.offset, r.timestamp_ms, &rec, r.size_in_bytes());
+                        m.push(r.offset, r.timestamp_ms, &rec, r.size_in_bytes(), r.kind);
                     }
                     m.max_timestamp_ms = max_ts;
                     m.created_ms = s.created_ms;
@@ -942,6 +1196,36 @@ impl PartitionLog {
                     self.log_end_offset
                 ));
             }
+        }
+        let mut open: BTreeMap<i64, Offset> = BTreeMap::new();
+        for r in self.records() {
+            match r.kind {
+                BatchKind::Plain => {}
+                BatchKind::Transactional { producer_id } => {
+                    open.entry(producer_id).or_insert(r.offset);
+                }
+                BatchKind::Marker { producer_id, .. } => {
+                    open.remove(&producer_id);
+                }
+            }
+        }
+        // Compaction may have removed an open transaction's first records (never: it stops
+        // at the LSO), retention may have (the log start passed them): compare from there.
+        for (pid, first) in &self.open_txns {
+            match open.get(pid) {
+                Some(o) if o.max(&self.log_start_offset) >= first => {}
+                _ => {
+                    return Err(format!(
+                        "open transaction of producer {pid} from {first} does not match the records"
+                    ))
+                }
+            }
+        }
+        if open.len() != self.open_txns.len() {
+            return Err("a transaction is open in the records but not in the index".into());
+        }
+        if self.aborted_txns.windows(2).any(|w| w[0].last >= w[1].last) {
+            return Err("the aborted transaction index is out of order".into());
         }
         if let Some(last) = prev {
             if last >= self.log_end_offset.0 {
@@ -1283,8 +1567,8 @@ mod tests {
     }
 
     #[test]
-    fn a_record_entry_takes_28_bytes_and_keeps_any_timestamp() {
-        assert_eq!(std::mem::size_of::<RecordMeta>(), 28);
+    fn a_record_entry_takes_32_bytes_and_keeps_any_timestamp() {
+        assert_eq!(std::mem::size_of::<RecordMeta>(), 32);
         let mut log = PartitionLog::new();
         for ts in [i64::MIN, -1, 0, 1, 1_700_000_000_000, i64::MAX] {
             let rec = NewRecord {

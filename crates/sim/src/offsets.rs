@@ -205,6 +205,20 @@ pub struct PendingCommit {
     pub value: OffsetAndMetadata,
 }
 
+/// An offset commit sent to a transaction (`TxnOffsetCommit`): appended to
+/// `__consumer_offsets` as a transactional record, committed only when the transaction's
+/// COMMIT marker is written there and replicated, dropped if it aborts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TxnPendingCommit {
+    pub producer_id: i64,
+    /// The coordinator partition and the record's offset in it.
+    pub partition: i32,
+    pub log_offset: Offset,
+    pub commit: PendingCommit,
+    /// The offset of the COMMIT marker, once written.
+    pub marker: Option<Offset>,
+}
+
 /// The coordinator's view of committed offsets (the cache in front of the internal topic).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct OffsetStore {
@@ -213,6 +227,9 @@ pub struct OffsetStore {
     #[serde(with = "crate::serde_util::map_as_pairs")]
     pending: BTreeMap<(i32, i64), PendingCommit>,
     groups: BTreeMap<String, GroupActivity>,
+    /// Offsets sent to open (or committing) transactions, in append order.
+    #[serde(default)]
+    txn_pending: Vec<TxnPendingCommit>,
 }
 
 impl OffsetStore {
@@ -251,6 +268,92 @@ impl OffsetStore {
                 self.groups.remove(group);
             }
         }
+    }
+
+    /// Offsets sent to transactions and not committed yet.
+    pub fn txn_pending(&self) -> &[TxnPendingCommit] {
+        &self.txn_pending
+    }
+
+    pub(crate) fn add_txn_pending(&mut self, c: TxnPendingCommit) {
+        self.txn_pending.push(c);
+    }
+
+    /// The transaction of `producer_id` ended in `partition` with a marker at `marker`:
+    /// a COMMIT makes its offsets wait for the marker's replication, an ABORT drops them.
+    /// Returns the dropped ones.
+    pub(crate) fn end_txn(
+        &mut self,
+        producer_id: i64,
+        partition: i32,
+        marker: Offset,
+        commit: bool,
+    ) -> Vec<PendingCommit> {
+        let mut dropped = Vec::new();
+        self.txn_pending.retain_mut(|c| {
+            if c.producer_id != producer_id || c.partition != partition || c.marker.is_some() {
+                return true;
+            }
+            if commit {
+                c.marker = Some(marker);
+                true
+            } else {
+                dropped.push(c.commit.clone());
+                false
+            }
+        });
+        dropped
+    }
+
+    /// Moves transactional commits of `partition` whose COMMIT marker is below `hw` into
+    /// the cache, in log order, unless `superseded` says a later commit record for the same
+    /// key is already in the log (Kafka compares the records' append offsets,
+    /// `GroupMetadata.completePendingTxnOffsetCommit`).
+    pub(crate) fn materialize_txn(
+        &mut self,
+        partition: i32,
+        hw: Offset,
+        superseded: impl Fn(&TxnPendingCommit) -> bool,
+    ) -> Vec<PendingCommit> {
+        let mut done = Vec::new();
+        let mut keep = Vec::new();
+        for c in std::mem::take(&mut self.txn_pending) {
+            if c.partition == partition && c.marker.is_some_and(|m| m < hw) {
+                if superseded(&c) {
+                    continue;
+                }
+                self.committed
+                    .entry(c.commit.group.clone())
+                    .or_default()
+                    .offsets
+                    .insert(c.commit.tp.clone(), c.commit.value.clone());
+                done.push(c.commit);
+            } else {
+                keep.push(c);
+            }
+        }
+        self.txn_pending = keep;
+        done
+    }
+
+    /// Drops transactional commits of `partition` whose record or marker is at or above
+    /// `leo` (truncated away by an unclean election).
+    pub(crate) fn fail_truncated_txn(&mut self, partition: i32, leo: Offset) -> Vec<PendingCommit> {
+        let mut dropped = Vec::new();
+        self.txn_pending.retain(|c| {
+            let cut = c.partition == partition
+                && (c.log_offset >= leo || c.marker.is_some_and(|m| m >= leo));
+            if cut {
+                dropped.push(c.commit.clone());
+            }
+            !cut
+        });
+        dropped
+    }
+
+    /// Forgets transactional commits of a deleted topic.
+    pub(crate) fn drop_txn_topic(&mut self, topic: &str) {
+        self.txn_pending.retain(|c| c.commit.tp.topic != topic);
     }
 
     pub(crate) fn add_pending(&mut self, partition: i32, log_offset: Offset, c: PendingCommit) {

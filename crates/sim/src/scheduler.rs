@@ -39,6 +39,9 @@ pub enum Timer {
     ProducerTimer { producer: String },
     /// A played client's next step (poll, process, commit, send).
     AppTimer { client: String },
+    /// The transaction coordinator's check of `transaction.timeout.ms` for one
+    /// transactional id.
+    TransactionTimeout { transactional_id: String },
 }
 
 /// A timer with the virtual time it fires at.

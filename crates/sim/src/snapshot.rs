@@ -29,8 +29,12 @@ use serde::{Deserialize, Serialize};
 /// `allow.auto.create.topics`, `partitioner.ignore.keys`,
 /// `partitioner.adaptive.partitioning.enable` and `max.in.flight.requests.per.connection`.
 /// Version 7 added the brokers' `auto.create.topics.enable` and `num.partitions` and each
-/// consumer's next metadata refresh. Version 8 added a producer's crashed state.
-pub const SNAPSHOT_VERSION: u32 = 8;
+/// consumer's next metadata refresh. Version 8 added a producer's crashed state. Version 9
+/// added transactions: each record's batch kind (plain, transactional, marker) and each
+/// log's open and aborted transactions, the transaction coordinator, producers'
+/// transactional state and settings, consumers' `isolation.level`, offsets sent to
+/// transactions.
+pub const SNAPSHOT_VERSION: u32 = 9;
 /// The session format this build writes and reads.
 pub const SESSION_VERSION: u32 = 1;
 

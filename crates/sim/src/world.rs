@@ -21,7 +21,7 @@ use crate::command::{Command, OffsetCommit};
 use crate::config::{Acks, TopicConfig, TopicConfigOverrides, WorldConfig, MAX_PARTITIONS};
 use crate::error::SimError;
 use crate::event::Event;
-use crate::log::{Header, NewRecord, Record, RecordView};
+use crate::log::{BatchKind, Header, NewRecord, Record, RecordView};
 use crate::offsets::{self, GroupActivity, OffsetAndMetadata, OffsetStore, PendingCommit};
 use crate::partitioner::{PartitionChoice, ProducerPartitionerState};
 use crate::rng::SimRng;
@@ -380,7 +380,14 @@ impl World {
             log_start_offset: p.log_start_offset(),
             log_end_offset: p.log_end_offset(),
         };
-        Ok((p.log().read(offset, hw, max_records), meta))
+        // Transaction markers take offsets but are never returned as records.
+        Ok((
+            p.log()
+                .read(offset, hw, usize::MAX)
+                .filter(|v| !v.kind.is_marker())
+                .take(max_records),
+            meta,
+        ))
     }
 
     /// `ListOffsets`: the log start offset, the high watermark, or the first offset at or
@@ -454,6 +461,49 @@ impl World {
         value: Option<&[u8]>,
         events: &mut Vec<Event>,
     ) -> Result<Offset, SimError> {
+        self.append_offsets_record_kind(cp, key, value, BatchKind::Plain, events)
+    }
+
+    /// The transaction coordinator writes a COMMIT or ABORT marker to a partition's leader
+    /// (`None` when the partition no longer exists).
+    pub(crate) fn append_marker(
+        &mut self,
+        tp: &TopicPartition,
+        kind: BatchKind,
+        events: &mut Vec<Event>,
+    ) -> Result<Option<Offset>, SimError> {
+        let now = self.now_ms;
+        let Some(t) = self.topics.get_mut(&tp.topic) else {
+            return Ok(None);
+        };
+        let config = t.config.clone();
+        let Some(p) = usize::try_from(tp.partition)
+            .ok()
+            .and_then(|i| t.partitions.get_mut(i))
+        else {
+            return Ok(None);
+        };
+        let commit = matches!(kind, BatchKind::Marker { commit: true, .. });
+        let (key, value) = crate::log::marker_key_value(commit);
+        let rec = NewRecord {
+            key: Some(&key),
+            value: Some(&value),
+            headers: &[],
+        };
+        let (offset, _) = p.append_kind(now, now, &rec, Acks::Leader, &config, kind, events)?;
+        p.maybe_advance_high_watermark(events);
+        Ok(Some(offset))
+    }
+
+    /// [`World::append_offsets_record`] as a transactional record (`TxnOffsetCommit`).
+    pub(crate) fn append_offsets_record_kind(
+        &mut self,
+        cp: i32,
+        key: &[u8],
+        value: Option<&[u8]>,
+        kind: BatchKind,
+        events: &mut Vec<Event>,
+    ) -> Result<Offset, SimError> {
         let now = self.now_ms;
         let Some(t) = self.topics.get_mut(OFFSETS_TOPIC) else {
             return Err(unknown(OFFSETS_TOPIC, None));
@@ -471,7 +521,7 @@ impl World {
             headers: &[],
         };
         let size = rec.size_in_bytes();
-        let (offset, leader) = p.append(now, now, &rec, Acks::Leader, &config, events)?;
+        let (offset, leader) = p.append_kind(now, now, &rec, Acks::Leader, &config, kind, events)?;
         let (k, v) = offsets::render_offsets_record(Some(key), value);
         events.push(Event::RecordAppended {
             topic: OFFSETS_TOPIC.to_string(),
@@ -922,6 +972,31 @@ impl World {
         timestamp_ms: Option<i64>,
         acks: Option<Acks>,
     ) -> Result<Vec<Event>, SimError> {
+        self.produce_as(
+            topic,
+            partition,
+            key,
+            value,
+            headers,
+            timestamp_ms,
+            acks,
+            BatchKind::Plain,
+        )
+    }
+
+    /// [`World::produce`] of a transactional record (a producer's batch in a transaction).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn produce_as(
+        &mut self,
+        topic: &str,
+        partition: Option<i32>,
+        key: Option<&[u8]>,
+        value: Option<&[u8]>,
+        headers: &[Header],
+        timestamp_ms: Option<i64>,
+        acks: Option<Acks>,
+        kind: BatchKind,
+    ) -> Result<Vec<Event>, SimError> {
         let t = self
             .topics
             .get(topic)
@@ -979,7 +1054,7 @@ impl World {
         let Some(part) = self.partition_mut(topic, p) else {
             return Err(unknown(topic, Some(p)));
         };
-        let (offset, leader) = part.append(now, ts, &rec, acks, &config, &mut events)?;
+        let (offset, leader) = part.append_kind(now, ts, &rec, acks, &config, kind, &mut events)?;
         events.push(Event::RecordAppended {
             topic: topic.to_string(),
             partition: p,
@@ -1232,6 +1307,8 @@ impl World {
             }
         }
         self.offsets.drop_pending_topic(topic);
+        self.offsets.drop_txn_topic(topic);
+        self.txn_forget_topic(topic);
         self.topics.remove(topic);
         self.producer.remove(topic);
         events.insert(
@@ -1397,8 +1474,10 @@ impl World {
                         if p.leader().is_none() {
                             continue;
                         }
-                        let hw = p.high_watermark();
-                        if let Some(s) = p.log_mut().compact(now, hw, &t.config) {
+                        // The cleaner stops at the first unstable offset (an open
+                        // transaction), as Kafka's does.
+                        let lso = p.last_stable_offset();
+                        if let Some(s) = p.log_mut().compact(now, lso, &t.config) {
                             events.push(Event::LogCompacted {
                                 topic: t.name.clone(),
                                 partition: p.index(),
@@ -1450,6 +1529,9 @@ impl World {
             Timer::GroupTimer { group } => self.fire_group_timer(&group, events),
             Timer::ConsumerTimer { consumer } => self.fire_consumer_timer(&consumer, events),
             Timer::ProducerTimer { producer } => self.fire_producer_timer(&producer, events),
+            Timer::TransactionTimeout { transactional_id } => {
+                self.fire_transaction_timeout(&transactional_id, events)
+            }
             Timer::AppTimer { client } => self.fire_app_timer(&client, events),
         }
     }
@@ -1478,9 +1560,12 @@ impl World {
             let Some(p) = self.topics.get(OFFSETS_TOPIC).and_then(|t| t.partition(cp)) else {
                 continue;
             };
-            let records = p
-                .log()
+            let log = p.log();
+            // Markers are not commits; offsets of an open or aborted transaction are not
+            // committed (yet).
+            let records = log
                 .read(p.log_start_offset(), p.high_watermark(), usize::MAX)
+                .filter(|r| log.is_settled_data(r))
                 .filter_map(|r| r.key.map(|k| (k, r.value)));
             for (group, tp, v) in self.offsets.reload(cp, n, records) {
                 events.push(match v {
@@ -1503,7 +1588,7 @@ impl World {
 
     /// [`World::after_change`] when only one partition changed (a produce or a commit):
     /// the same bookkeeping, for that partition alone.
-    fn after_change_in(&mut self, topic: &str, partition: i32, events: &mut Vec<Event>) {
+    pub(crate) fn after_change_in(&mut self, topic: &str, partition: i32, events: &mut Vec<Event>) {
         self.settle(Some((topic.to_string(), partition)), events);
     }
 
@@ -1560,8 +1645,10 @@ impl World {
                 .offsets
                 .pending()
                 .map(|((cp, _), _)| *cp)
+                .chain(self.offsets.txn_pending().iter().map(|c| c.partition))
                 .filter(|cp| only.is_none_or(|o| o == *cp))
                 .collect();
+            v.sort_unstable();
             v.dedup();
             v
         };
@@ -1577,6 +1664,39 @@ impl World {
                     partition: c.tp.partition,
                     offset: c.value.offset,
                     error: "NOT_COORDINATOR".into(),
+                });
+            }
+            for c in self.offsets.fail_truncated_txn(cp, leo) {
+                events.push(Event::OffsetCommitFailed {
+                    group: c.group,
+                    topic: c.tp.topic,
+                    partition: c.tp.partition,
+                    offset: c.value.offset,
+                    error: "NOT_COORDINATOR".into(),
+                });
+            }
+            let Some(log) = self
+                .topics
+                .get(OFFSETS_TOPIC)
+                .and_then(|t| t.partition(cp))
+                .map(Partition::log)
+            else {
+                continue;
+            };
+            let superseded = |c: &offsets::TxnPendingCommit| {
+                let key = offsets::encode_offset_commit_key(&c.commit.group, &c.commit.tp);
+                log.read(c.log_offset.next(), hw, usize::MAX).any(|r| {
+                    r.key == Some(key.as_slice()) && log.is_settled_data(&r)
+                })
+            };
+            let done = self.offsets.materialize_txn(cp, hw, superseded);
+            for c in done {
+                events.push(Event::OffsetCommitted {
+                    group: c.group,
+                    topic: c.tp.topic,
+                    partition: c.tp.partition,
+                    offset: c.value.offset,
+                    metadata: c.value.metadata,
                 });
             }
             for c in self.offsets.materialize(cp, hw) {
@@ -1633,6 +1753,7 @@ impl World {
         }
         self.check_offset_store()?;
         self.check_databases()?;
+        self.check_transactions()?;
         self.check_clients()
     }
 
@@ -1647,10 +1768,18 @@ impl World {
         }
         let mut latest: BTreeMap<(i32, Vec<u8>), Option<Vec<u8>>> = BTreeMap::new();
         for p in &t.partitions {
-            for r in p
-                .log()
-                .read(p.log_start_offset(), p.high_watermark(), usize::MAX)
-            {
+            let log = p.log();
+            for r in log.read(p.log_start_offset(), p.high_watermark(), usize::MAX) {
+                // Markers, records of open or aborted transactions and committed ones
+                // whose marker is not replicated yet are not in the cache.
+                let waiting = self
+                    .offsets
+                    .txn_pending()
+                    .iter()
+                    .any(|c| c.partition == p.index() && c.log_offset == r.offset);
+                if !log.is_settled_data(&r) || waiting {
+                    continue;
+                }
                 if let Some(k) = r.key {
                     latest.insert((p.index(), k.to_vec()), r.value.map(<[u8]>::to_vec));
                 }

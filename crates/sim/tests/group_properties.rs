@@ -27,6 +27,7 @@ impl LogReader for Log {
         tp: &TopicPartition,
         offset: i64,
         max: usize,
+        _isolation: sim::consumer::IsolationLevel,
     ) -> Result<Vec<ConsumerRecord>, FetchError> {
         Ok((offset..100)
             .take(max)

@@ -4,7 +4,7 @@
 use crate::assignor::Assignor;
 use crate::catalog::{self, ConfigScope};
 use crate::config::{Acks, PartitionerKind};
-use crate::consumer::{ConsumerConfig, OffsetResetStrategy};
+use crate::consumer::{ConsumerConfig, IsolationLevel, OffsetResetStrategy};
 use crate::error::SimError;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -84,6 +84,14 @@ impl ConsumerSettings {
         }
         put("group.protocol", "classic".to_string());
         put("heartbeat.interval.ms", c.heartbeat_interval_ms.to_string());
+        put(
+            "isolation.level",
+            match c.isolation_level {
+                IsolationLevel::ReadUncommitted => "read_uncommitted",
+                IsolationLevel::ReadCommitted => "read_committed",
+            }
+            .to_string(),
+        );
         put("max.poll.interval.ms", c.max_poll_interval_ms.to_string());
         put("max.poll.records", c.max_poll_records.to_string());
         put(
@@ -172,6 +180,13 @@ pub fn consumer_settings(
                 ));
             }
             "allow.auto.create.topics" => allow_auto_create_topics = boolean(C, k, v)?,
+            "isolation.level" => {
+                c.isolation_level = if value == "read_committed" {
+                    IsolationLevel::ReadCommitted
+                } else {
+                    IsolationLevel::ReadUncommitted
+                }
+            }
             // Checked and accepted; no effect in the model (see the catalogue).
             _ => {}
         }
@@ -262,6 +277,16 @@ pub struct ProducerSettings {
     /// `max.in.flight.requests.per.connection`, default 5; at most 5 with idempotence.
     /// Stored: the model sends one batch per partition at a time.
     pub max_in_flight_requests_per_connection: i64,
+    /// `transactional.id`: set, the producer is transactional (and idempotent).
+    #[serde(default)]
+    pub transactional_id: Option<String>,
+    /// `transaction.timeout.ms`, default 60000.
+    #[serde(default = "default_transaction_timeout_ms")]
+    pub transaction_timeout_ms: i64,
+}
+
+fn default_transaction_timeout_ms() -> i64 {
+    60_000
 }
 
 impl ProducerSettings {
@@ -301,10 +326,17 @@ impl ProducerSettings {
                 self.retry_backoff_max_ms.to_string(),
             ),
             ("retry.backoff.ms", self.retry_backoff_ms.to_string()),
+            (
+                "transaction.timeout.ms",
+                self.transaction_timeout_ms.to_string(),
+            ),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
         .collect();
+        if let Some(id) = &self.transactional_id {
+            out.insert("transactional.id".into(), id.clone());
+        }
         if self.partitioner == PartitionerKind::RoundRobin {
             out.insert(
                 "partitioner.class".into(),
@@ -331,6 +363,8 @@ impl Default for ProducerSettings {
             partitioner_ignore_keys: false,
             partitioner_adaptive_partitioning_enable: true,
             max_in_flight_requests_per_connection: 5,
+            transactional_id: None,
+            transaction_timeout_ms: default_transaction_timeout_ms(),
         }
     }
 }
@@ -371,6 +405,13 @@ pub fn producer_settings(props: &BTreeMap<String, String>) -> Result<ProducerSet
                 p.partitioner_adaptive_partitioning_enable = boolean(P, k, v)?
             }
             "partitioner.class" => p.partitioner = PartitionerKind::RoundRobin,
+            "transactional.id" => {
+                if value.trim().is_empty() {
+                    return Err(invalid(k, "must not be empty"));
+                }
+                p.transactional_id = Some(value)
+            }
+            "transaction.timeout.ms" => p.transaction_timeout_ms = int(P, k, v)?,
             // Checked and accepted; no effect in the model (see the catalogue).
             _ => {}
         }
@@ -386,6 +427,17 @@ pub fn producer_settings(props: &BTreeMap<String, String>) -> Result<ProducerSet
             ));
         }
         p.enable_idempotence = false;
+    }
+    // Kafka: a transactional producer is idempotent; turning idempotence off is a
+    // ConfigException, and so is anything idempotence cannot work with.
+    if p.transactional_id.is_some() {
+        if !p.enable_idempotence {
+            return Err(invalid(
+                "transactional.id",
+                "Cannot set a transactional.id without also enabling idempotence.",
+            ));
+        }
+        idempotence_given = true;
     }
     // Kafka: idempotence needs acks=all and retries > 0. Asked for explicitly, a conflict is
     // a ConfigException; by default it is quietly turned off.

@@ -4,8 +4,8 @@ use super::TimestampOffset;
 use super::{consumer_settings, ConsumerSlot, GroupSlot, Intent, ProcessedOffset};
 use crate::command::{Command, OffsetCommit};
 use crate::consumer::{
-    Consumer, ConsumerError, ConsumerRecord, FetchError, LogReader, OffsetCommitRequest,
-    OffsetStore, ProcessedRecord,
+    Consumer, ConsumerError, ConsumerRecord, FetchError, FetchedOffsets, IsolationLevel,
+    LogReader, OffsetCommitRequest, OffsetStore, ProcessedRecord,
 };
 use crate::error::SimError;
 use crate::event::Event;
@@ -27,23 +27,20 @@ impl LogReader for World {
         tp: &TopicPartition,
         offset: i64,
         max_records: usize,
+        isolation: IsolationLevel,
     ) -> Result<Vec<ConsumerRecord>, FetchError> {
-        match self.fetch_views(tp, Offset(offset), max_records) {
-            Ok((views, _)) => Ok(views
-                .map(|v| ConsumerRecord {
-                    topic: tp.topic.clone(),
-                    partition: tp.partition,
-                    offset: v.offset.0,
-                    timestamp_ms: v.timestamp_ms,
-                    key: v.key.map(|k| String::from_utf8_lossy(k).into_owned()),
-                    value: v.value.map(|k| String::from_utf8_lossy(k).into_owned()),
-                })
-                .collect()),
-            Err(SimError::OffsetOutOfRange { .. }) => Err(FetchError::OffsetOutOfRange),
-            // No leader right now: nothing to fetch, the consumer tries again next poll.
-            Err(SimError::LeaderNotAvailable { .. }) => Ok(Vec::new()),
-            Err(_) => Err(FetchError::UnknownTopicOrPartition),
-        }
+        let mut out = Vec::new();
+        self.consumer_fetch(tp, offset, max_records, isolation, |v| {
+            out.push(ConsumerRecord {
+                topic: tp.topic.clone(),
+                partition: tp.partition,
+                offset: v.offset.0,
+                timestamp_ms: v.timestamp_ms,
+                key: v.key.map(|k| String::from_utf8_lossy(k).into_owned()),
+                value: v.value.map(|k| String::from_utf8_lossy(k).into_owned()),
+            })
+        })?;
+        Ok(out)
     }
 
     fn fetch_offsets(
@@ -51,13 +48,15 @@ impl LogReader for World {
         tp: &TopicPartition,
         offset: i64,
         max_records: usize,
-    ) -> Result<Vec<i64>, FetchError> {
-        match self.fetch_views(tp, Offset(offset), max_records) {
-            Ok((views, _)) => Ok(views.map(|v| v.offset.0).collect()),
-            Err(SimError::OffsetOutOfRange { .. }) => Err(FetchError::OffsetOutOfRange),
-            Err(SimError::LeaderNotAvailable { .. }) => Ok(Vec::new()),
-            Err(_) => Err(FetchError::UnknownTopicOrPartition),
-        }
+        isolation: IsolationLevel,
+    ) -> Result<FetchedOffsets, FetchError> {
+        let mut offsets = Vec::new();
+        let next_offset =
+            self.consumer_fetch(tp, offset, max_records, isolation, |v| offsets.push(v.offset.0))?;
+        Ok(FetchedOffsets {
+            offsets,
+            next_offset,
+        })
     }
 
     fn log_start_offset(&self, tp: &TopicPartition) -> Result<i64, FetchError> {
@@ -72,8 +71,71 @@ impl LogReader for World {
             .ok_or(FetchError::UnknownTopicOrPartition)
     }
 
+    fn end_offset(&self, tp: &TopicPartition, isolation: IsolationLevel) -> Result<i64, FetchError> {
+        self.partition(&tp.topic, tp.partition)
+            .map(|p| match isolation {
+                IsolationLevel::ReadUncommitted => p.high_watermark().0,
+                IsolationLevel::ReadCommitted => p.last_stable_offset().0,
+            })
+            .ok_or(FetchError::UnknownTopicOrPartition)
+    }
+
     fn partition_count(&self, topic: &str) -> Option<i32> {
         self.topic(topic).map(|t| t.partition_count())
+    }
+}
+
+impl World {
+    /// The broker's fetch for a consumer: hands each returned record to `each` and
+    /// returns the next fetch offset. Reads below the high watermark (`read_committed`:
+    /// the last stable offset), skips transaction markers (and, for `read_committed`,
+    /// records of aborted transactions); a fetch that reached its upper bound moves the
+    /// position there, past anything it skipped.
+    fn consumer_fetch(
+        &self,
+        tp: &TopicPartition,
+        offset: i64,
+        max_records: usize,
+        isolation: IsolationLevel,
+        mut each: impl FnMut(&crate::log::RecordView<'_>),
+    ) -> Result<i64, FetchError> {
+        let p = self
+            .partition_checked(&tp.topic, tp.partition)
+            .map_err(|_| FetchError::UnknownTopicOrPartition)?;
+        if p.leader().is_none() {
+            // No leader right now: nothing to fetch, the consumer tries again next poll.
+            return Ok(offset);
+        }
+        let log = p.log();
+        if log
+            .check_fetch_offset(&tp.topic, tp.partition, offset)
+            .is_err()
+        {
+            return Err(FetchError::OffsetOutOfRange);
+        }
+        let committed_only = isolation == IsolationLevel::ReadCommitted;
+        let upper = if committed_only {
+            p.last_stable_offset()
+        } else {
+            p.high_watermark()
+        };
+        let mut taken = 0usize;
+        let mut last = None;
+        for v in log.read(Offset(offset), upper, usize::MAX) {
+            if taken >= max_records {
+                break;
+            }
+            if v.kind.is_marker() || (committed_only && log.is_aborted(&v)) {
+                continue;
+            }
+            each(&v);
+            taken += 1;
+            last = Some(v.offset.0);
+        }
+        Ok(match last {
+            Some(l) if taken >= max_records => l + 1,
+            _ => offset.max(upper.0),
+        })
     }
 }
 
@@ -91,6 +153,14 @@ impl OffsetStore for Store<'_> {
         self.world
             .committed_offset(group_id, tp)
             .map(|c| c.offset.0)
+    }
+
+    fn unstable(&self, group_id: &str, tp: &TopicPartition) -> bool {
+        self.world
+            .offset_store()
+            .txn_pending()
+            .iter()
+            .any(|c| c.commit.group == group_id && c.commit.tp == *tp)
     }
 
     fn commit(&mut self, r: &OffsetCommitRequest) -> Result<(), GroupError> {
@@ -147,7 +217,11 @@ pub struct ConsumerPartitionView {
     pub committed: Option<i64>,
     pub high_watermark: i64,
     pub log_end_offset: i64,
-    /// HW − position: records available to this consumer and not fetched yet.
+    /// The last stable offset (below the first open transaction; the HW when none is open).
+    #[serde(default)]
+    pub last_stable_offset: i64,
+    /// HW − position (LSO − position for `isolation.level=read_committed`): records
+    /// available to this consumer and not fetched yet.
     pub lag: Option<i64>,
     pub paused: bool,
     /// Offsets between the committed offset and the position that the group has already
@@ -291,7 +365,12 @@ impl World {
             .map(|tp| {
                 let p = self.partition(&tp.topic, tp.partition);
                 let hw = p.map_or(0, |p| p.high_watermark().0);
+                let lso = p.map_or(0, |p| p.last_stable_offset().0);
                 let leo = p.map_or(0, |p| p.log_end_offset().0);
+                let end = match c.config().isolation_level {
+                    IsolationLevel::ReadUncommitted => hw,
+                    IsolationLevel::ReadCommitted => lso,
+                };
                 let position = c.known_position(&tp);
                 let committed = group
                     .as_deref()
@@ -311,7 +390,8 @@ impl World {
                     processed_uncommitted,
                     high_watermark: hw,
                     log_end_offset: leo,
-                    lag: position.map(|pos| (hw - pos).max(0)),
+                    last_stable_offset: lso,
+                    lag: position.map(|pos| (end - pos).max(0)),
                     position,
                     paused: paused.contains(&tp),
                     topic: tp.topic,
@@ -361,7 +441,7 @@ impl World {
             return Vec::new();
         };
         let span = usize::try_from(last - first + 1).unwrap_or(0);
-        LogReader::fetch(self, tp, first, span)
+        LogReader::fetch(self, tp, first, span, IsolationLevel::ReadUncommitted)
             .map(|b| {
                 b.into_iter()
                     .filter(|r| offsets.binary_search(&r.offset).is_ok())
@@ -517,6 +597,30 @@ impl World {
                 keys,
             } => self.run_producer(&producer, &topic, rate, keys, &mut events)?,
             Command::StopApp { client } => self.stop_app_command(&client, &mut events)?,
+            Command::InitTransactions { producer } => {
+                self.init_transactions(&producer, &mut events)?
+            }
+            Command::BeginTransaction { producer } => {
+                self.begin_transaction(&producer, &mut events)?
+            }
+            Command::SendOffsetsToTransaction {
+                producer,
+                offsets,
+                group,
+                consumer,
+            } => self.send_offsets_to_transaction(
+                &producer,
+                &offsets,
+                group.as_deref(),
+                consumer.as_deref(),
+                &mut events,
+            )?,
+            Command::CommitTransaction { producer } => {
+                self.end_transaction(&producer, true, &mut events)?
+            }
+            Command::AbortTransaction { producer } => {
+                self.end_transaction(&producer, false, &mut events)?
+            }
             other => {
                 return Err(SimError::InvalidRequest {
                     reason: format!("{other:?} is not a client command"),

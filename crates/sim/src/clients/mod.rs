@@ -61,6 +61,7 @@ mod config;
 mod consumers;
 mod external;
 mod producer;
+mod transactions;
 
 pub use apps::{
     AppStep, AppView, CommitPolicy, ConsumerApp, ProducerApp, DEFAULT_IDLE_MS, MAX_APP_MS, MAX_RATE,
@@ -73,6 +74,7 @@ pub use external::{
     MAX_DATABASE_NAME,
 };
 pub use producer::{Producer, ProducerBatchView, ProducerEvent};
+pub use transactions::{TxnClient, TxnClientState, TxnError, TxnMeta, TxnState};
 
 use crate::consumer::{Consumer, DeliveryLedger, ProcessedRecord};
 use crate::group::Group;
@@ -154,6 +156,9 @@ pub struct Clients {
     pub(crate) next_producer_id: i64,
     /// The applications running, by client name.
     pub(crate) apps: BTreeMap<String, App>,
+    /// The transaction coordinator's entries, by `transactional.id`.
+    #[serde(default)]
+    pub(crate) transactions: BTreeMap<String, TxnMeta>,
     /// Simulator: databases outside Kafka, by name (see `external.rs`).
     #[serde(default)]
     pub(crate) databases: BTreeMap<String, Database>,

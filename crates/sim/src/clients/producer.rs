@@ -96,6 +96,37 @@ pub enum ProducerEvent {
     Restarted {
         producer_id: Option<i64>,
     },
+    /// `initTransactions`: the coordinator gave the producer its id and epoch
+    /// (`aborted_open`: it aborted a transaction an older instance had left open).
+    TransactionsInitialized {
+        transactional_id: String,
+        producer_id: i64,
+        epoch: i32,
+        aborted_open: bool,
+    },
+    /// `beginTransaction`.
+    TransactionBegun,
+    /// `sendOffsetsToTransaction`: the offsets wait in `__consumer_offsets` for the
+    /// transaction's end.
+    OffsetsSentToTransaction {
+        group: String,
+        offsets: Vec<crate::command::OffsetCommit>,
+    },
+    /// `commitTransaction` wrote its COMMIT markers.
+    TransactionCommitted {
+        partitions: Vec<TopicPartition>,
+        groups: Vec<String>,
+    },
+    /// `abortTransaction` wrote its ABORT markers.
+    TransactionAborted {
+        partitions: Vec<TopicPartition>,
+        groups: Vec<String>,
+    },
+    /// `commitTransaction` could not commit: a send failed; the transaction must be
+    /// aborted.
+    TransactionFailed { reason: String },
+    /// `abortTransaction` dropped records that were still waiting to be sent.
+    UnsentAborted { records: usize },
 }
 
 /// A record in the accumulator.
@@ -152,6 +183,9 @@ pub struct Producer {
     wake: Option<i64>,
     pub(crate) acknowledged: u64,
     pub(crate) failed: u64,
+    /// A transactional producer's epoch and state.
+    #[serde(default)]
+    pub(crate) txn: super::TxnClient,
 }
 
 /// A batch waiting in a producer, as the UI shows it (passengers queueing on the platform).
@@ -195,6 +229,30 @@ impl Producer {
 
     pub fn settings(&self) -> &ProducerSettings {
         &self.settings
+    }
+    /// A transactional producer's epoch and state (`None` for other producers).
+    pub fn transaction(&self) -> Option<&super::TxnClient> {
+        self.settings.transactional_id.as_ref().map(|_| &self.txn)
+    }
+    /// `initTransactions` succeeded: the coordinator's producer id and epoch; sequences
+    /// start again.
+    pub(crate) fn set_transactional_identity(&mut self, producer_id: i64, epoch: i32) {
+        self.producer_id = Some(producer_id);
+        self.txn.epoch = Some(epoch);
+        self.txn.state = super::TxnClientState::Ready;
+        self.next_sequence.clear();
+        self.written.clear();
+    }
+    /// Records waiting out a retry backoff.
+    pub(crate) fn retrying_records(&self) -> usize {
+        self.retries.iter().map(|b| b.records.len()).sum()
+    }
+    /// Drops every record not sent yet (open batches and retries); returns how many.
+    pub(crate) fn drop_unsent(&mut self) -> usize {
+        let n = self.queued_records();
+        self.open.clear();
+        self.retries.clear();
+        n
     }
     /// The idempotent producer id, if idempotent.
     pub fn producer_id(&self) -> Option<i64> {
@@ -251,7 +309,7 @@ fn retriable(e: &SimError) -> bool {
     )
 }
 
-fn pev(producer: &str, event: ProducerEvent) -> Event {
+pub(crate) fn pev(producer: &str, event: ProducerEvent) -> Event {
     Event::Producer {
         producer: producer.to_string(),
         event,
@@ -284,7 +342,8 @@ impl World {
             return Err(SimError::ClientAlreadyExists { name: name.into() });
         }
         let settings = producer_settings(props)?;
-        let producer_id = settings.enable_idempotence.then(|| {
+        // A transactional producer gets its id from initTransactions.
+        let producer_id = (settings.enable_idempotence && settings.transactional_id.is_none()).then(|| {
             let id = self.clients.next_producer_id;
             self.clients.next_producer_id += 1;
             id
@@ -305,6 +364,7 @@ impl World {
                 wake: None,
                 acknowledged: 0,
                 failed: 0,
+                txn: super::TxnClient::default(),
             },
         );
         events.push(Event::ProducerCreated {
@@ -314,7 +374,7 @@ impl World {
         Ok(())
     }
 
-    fn open_producer(&self, name: &str) -> Result<&Producer, SimError> {
+    pub(crate) fn open_producer(&self, name: &str) -> Result<&Producer, SimError> {
         let p = self
             .clients
             .producers
@@ -349,6 +409,7 @@ impl World {
         events: &mut Vec<Event>,
     ) -> Result<(), SimError> {
         self.open_producer(name)?;
+        self.txn_check_send(name)?;
         let created = self.auto_create_for_produce(topic, Some(name));
         let mut sent = Vec::new();
         let result = self
@@ -363,7 +424,21 @@ impl World {
                 &mut sent,
             )
             .map(|()| sent);
-        events.extend(self.finish_auto_create(created, result)?);
+        let sent = self.finish_auto_create(created, result)?;
+        // AddPartitionsToTxn: the partition joins the open transaction.
+        for e in &sent {
+            if let Event::Producer {
+                event: ProducerEvent::RecordQueued {
+                    topic, partition, ..
+                },
+                ..
+            } = e
+            {
+                let tp = TopicPartition::new(topic.clone(), *partition);
+                self.txn_add_partition(name, &tp);
+            }
+        }
+        events.extend(sent);
         Ok(())
     }
 
@@ -542,9 +617,7 @@ impl World {
                 reason: format!("producer '{name}' is running: crash or close it first"),
             });
         }
-        let new_id = p
-            .settings
-            .enable_idempotence
+        let new_id = (p.settings.enable_idempotence && p.settings.transactional_id.is_none())
             .then_some(self.clients.next_producer_id);
         if new_id.is_some() {
             self.clients.next_producer_id += 1;
@@ -558,6 +631,8 @@ impl World {
         p.partitioner.clear();
         p.next_sequence.clear();
         p.written.clear();
+        // A transactional producer must call initTransactions again.
+        p.txn = super::TxnClient::default();
         events.push(Event::ProducerCreated {
             producer: name.to_string(),
             producer_id: new_id,
@@ -572,7 +647,7 @@ impl World {
     }
 
     /// Sends the batches that are due (all open ones if `all`), and due retries.
-    fn drain_producer(&mut self, name: &str, all: bool, events: &mut Vec<Event>) {
+    pub(crate) fn drain_producer(&mut self, name: &str, all: bool, events: &mut Vec<Event>) {
         let now = self.now_ms;
         let Some(p) = self.clients.producers.get_mut(name) else {
             return;
@@ -599,6 +674,25 @@ impl World {
     /// in Kafka; the simulator appends its records in order).
     fn send_batch(&mut self, name: &str, mut batch: Batch, events: &mut Vec<Event>) {
         let now = self.now_ms;
+        // A transactional producer writes transactional records; a fenced one's batch is
+        // refused by the broker (the epoch is old).
+        let kind = match self.txn_batch_kind(name) {
+            Ok(kind) => kind,
+            Err(e) => {
+                if let Some(p) = self.clients.producers.get_mut(name) {
+                    p.failed += batch.records.len() as u64;
+                }
+                events.push(pev(
+                    name,
+                    ProducerEvent::Failed {
+                        topic: batch.tp.topic.clone(),
+                        partition: batch.tp.partition,
+                        error: e.to_string(),
+                    },
+                ));
+                return;
+            }
+        };
         let Some(p) = self.clients.producers.get_mut(name) else {
             return;
         };
@@ -651,7 +745,7 @@ impl World {
                     }
                 }
             }
-            let result = self.produce(
+            let result = self.produce_as(
                 &tp.topic,
                 Some(tp.partition),
                 r.key.as_deref().map(str::as_bytes),
@@ -659,6 +753,7 @@ impl World {
                 &r.headers,
                 r.timestamp_ms,
                 Some(settings.acks),
+                kind,
             );
             match result {
                 Ok(mut evs) => {
@@ -719,6 +814,7 @@ impl World {
                     if let Some(p) = self.clients.producers.get_mut(name) {
                         p.failed += 1;
                     }
+                    self.txn_send_failed(name, &e.to_string());
                     events.push(pev(
                         name,
                         ProducerEvent::Failed {
@@ -772,6 +868,11 @@ impl World {
                     error: format!("{error} (out of retries or past delivery.timeout.ms)"),
                 },
             ));
+        }
+        if !give_up.is_empty() && p.txn.state == super::TxnClientState::InTransaction {
+            p.txn.state = super::TxnClientState::AbortableError {
+                reason: format!("a send to {tp} failed: {error}"),
+            };
         }
         if let Some(first) = keep.first() {
             events.push(pev(

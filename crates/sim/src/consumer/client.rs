@@ -341,7 +341,7 @@ impl Consumer {
             let (Some(first), Some(last)) = (offsets.first(), offsets.last()) else {
                 continue;
             };
-            if let Ok(batch) = log.fetch(tp, *first, offsets.len()) {
+            if let Ok(batch) = log.fetch(tp, *first, offsets.len(), self.config.isolation_level) {
                 records.extend(batch.into_iter().filter(|r| r.offset <= *last));
             }
         }
@@ -407,15 +407,34 @@ impl Consumer {
             if remaining == 0 {
                 break;
             }
+            // KIP-447: a committed offset still pending in a transaction is not read yet;
+            // the partition is fetched once the transaction has ended.
+            let needs_committed = self
+                .assignment
+                .get(&tp)
+                .is_some_and(|s| s.position.is_none() && s.pending_reset.is_none());
+            if needs_committed
+                && self
+                    .config
+                    .group_id
+                    .as_deref()
+                    .is_some_and(|g| store.unstable(g, &tp))
+            {
+                continue;
+            }
             let position = self.resolve_position(&tp, log, store)?;
-            match log.fetch_offsets(&tp, position, remaining) {
-                Ok(batch) => {
+            match log.fetch_offsets(&tp, position, remaining, self.config.isolation_level) {
+                Ok(fetched) => {
+                    // Markers and skipped aborted records move the position too.
+                    if fetched.next_offset > position {
+                        if let Some(s) = self.assignment.get_mut(&tp) {
+                            s.position = Some(fetched.next_offset);
+                        }
+                    }
+                    let batch = fetched.offsets;
                     let (Some(&from), Some(&to)) = (batch.first(), batch.last()) else {
                         continue;
                     };
-                    if let Some(s) = self.assignment.get_mut(&tp) {
-                        s.position = Some(to + 1);
-                    }
                     self.events.push(ConsumerEvent::RecordsFetched {
                         partition: tp.clone(),
                         from,
@@ -563,7 +582,7 @@ impl Consumer {
         let offset = if earliest {
             log.log_start_offset(tp)
         } else {
-            log.high_watermark(tp)
+            log.end_offset(tp, self.config.isolation_level)
         };
         let offset = offset.map_err(|_| ConsumerError::IllegalState {
             message: format!("partition {tp} does not exist"),

@@ -32,6 +32,7 @@ impl LogReader for FakeLog {
         tp: &TopicPartition,
         offset: i64,
         max: usize,
+        _isolation: IsolationLevel,
     ) -> Result<Vec<ConsumerRecord>, FetchError> {
         let &(start, hw, end) = self
             .partitions

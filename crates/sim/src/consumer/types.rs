@@ -17,6 +17,25 @@ pub enum OffsetResetStrategy {
     None,
 }
 
+/// `isolation.level`: what a fetch may return of transactional records.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum IsolationLevel {
+    /// Everything below the high watermark, records of open and aborted transactions
+    /// included (the default).
+    #[default]
+    ReadUncommitted,
+    /// Only below the last stable offset, without records of aborted transactions.
+    ReadCommitted,
+}
+
+/// What one fetch returned: the offsets of the records, and where the position moves
+/// (past the last record returned, or past markers and aborted records it skipped).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FetchedOffsets {
+    pub offsets: Vec<i64>,
+    pub next_offset: i64,
+}
+
 /// The consumer settings the simulator honours, with Kafka's defaults.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConsumerConfig {
@@ -34,6 +53,9 @@ pub struct ConsumerConfig {
     pub heartbeat_interval_ms: i64,
     /// `partition.assignment.strategy`, in preference order.
     pub partition_assignment_strategy: Vec<Assignor>,
+    /// `isolation.level`.
+    #[serde(default)]
+    pub isolation_level: IsolationLevel,
 }
 
 impl ConsumerConfig {
@@ -51,6 +73,7 @@ impl ConsumerConfig {
             session_timeout_ms: 45_000,
             heartbeat_interval_ms: 3_000,
             partition_assignment_strategy: Assignor::DEFAULT_STRATEGY.to_vec(),
+            isolation_level: IsolationLevel::ReadUncommitted,
         }
     }
 
@@ -98,7 +121,9 @@ pub enum FetchError {
 
 /// Read access to the partition logs, as the fetch path of a broker offers it.
 pub trait LogReader {
-    /// Up to `max_records` records from `offset` on, all below the high watermark.
+    /// Up to `max_records` records from `offset` on, all below the high watermark (the
+    /// last stable offset for `read_committed`), never a transaction marker, and for
+    /// `read_committed` no record of an aborted transaction.
     /// `Err(OffsetOutOfRange)` when `offset` is below the log start offset or above the log
     /// end offset.
     fn fetch(
@@ -106,22 +131,38 @@ pub trait LogReader {
         tp: &TopicPartition,
         offset: i64,
         max_records: usize,
+        isolation: IsolationLevel,
     ) -> Result<Vec<ConsumerRecord>, FetchError>;
-    /// The offsets [`LogReader::fetch`] would return (a log can override it to avoid
-    /// copying records on the poll path).
+    /// The offsets [`LogReader::fetch`] would return and the next fetch offset (a log can
+    /// override it to avoid copying records on the poll path).
     fn fetch_offsets(
         &self,
         tp: &TopicPartition,
         offset: i64,
         max_records: usize,
-    ) -> Result<Vec<i64>, FetchError> {
-        self.fetch(tp, offset, max_records)
-            .map(|b| b.into_iter().map(|r| r.offset).collect())
+        isolation: IsolationLevel,
+    ) -> Result<FetchedOffsets, FetchError> {
+        let offsets: Vec<i64> = self
+            .fetch(tp, offset, max_records, isolation)?
+            .into_iter()
+            .map(|r| r.offset)
+            .collect();
+        let next_offset = offsets.last().map_or(offset, |o| o + 1);
+        Ok(FetchedOffsets {
+            offsets,
+            next_offset,
+        })
     }
     /// The first offset still in the log.
     fn log_start_offset(&self, tp: &TopicPartition) -> Result<i64, FetchError>;
     /// Records below it are replicated to every in-sync replica and may be read.
     fn high_watermark(&self, tp: &TopicPartition) -> Result<i64, FetchError>;
+    /// The end a consumer with this isolation level sees (`seekToEnd`, `latest`, lag): the
+    /// high watermark, or the last stable offset for `read_committed`.
+    fn end_offset(&self, tp: &TopicPartition, isolation: IsolationLevel) -> Result<i64, FetchError> {
+        let _ = isolation;
+        self.high_watermark(tp)
+    }
     /// The number of partitions of a topic (metadata), `None` if it does not exist.
     fn partition_count(&self, topic: &str) -> Option<i32>;
 }
@@ -144,6 +185,12 @@ pub trait OffsetStore {
     fn committed(&self, group_id: &str, tp: &TopicPartition) -> Option<i64>;
     /// Validates the commit against the group (member, generation) and stores it.
     fn commit(&mut self, request: &OffsetCommitRequest) -> Result<(), GroupError>;
+    /// Offsets sent to a transaction are pending for `tp` (`UNSTABLE_OFFSET_COMMIT`): the
+    /// consumer's OffsetFetch (`require_stable`, KIP-447) waits for the transaction's end.
+    fn unstable(&self, group_id: &str, tp: &TopicPartition) -> bool {
+        let _ = (group_id, tp);
+        false
+    }
 }
 
 /// Errors the application sees, named after the Java client's exceptions.
