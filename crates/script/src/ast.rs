@@ -72,6 +72,22 @@ pub enum Command {
     Send(SendRecord),
     /// `flush p1` — `producer.flush()`: send every record still lingering in a batch.
     Flush { producer: ClientName },
+    /// `initTransactions p1`, `beginTransaction p1`, `commitTransaction p1`,
+    /// `abortTransaction p1` — a transactional producer's calls (KIP-98).
+    Transaction {
+        producer: ClientName,
+        call: TransactionCall,
+    },
+    /// `sendOffsetsToTransaction p1 --offsets in:0=42,… (--group g | --consumer c1)` —
+    /// `producer.sendOffsetsToTransaction(offsets, groupMetadata)` (KIP-447).
+    SendOffsetsToTransaction {
+        producer: ClientName,
+        /// Each offset is the next offset to read. In JSON: a list of
+        /// `{"topic", "partition", "offset"}`.
+        #[serde(with = "offsets_as_list_required")]
+        offsets: BTreeMap<TopicPartition, u64>,
+        metadata: GroupMetadataSource,
+    },
     /// `subscribe c1 orders,payments` — `consumer.subscribe(List.of(…))`.
     Subscribe {
         consumer: ClientName,
@@ -156,6 +172,9 @@ pub enum Command {
     RunProducer(RunProducer),
     /// `stop c1` — the client's application stops; the client is under manual control.
     Stop { client: ClientName },
+    /// `database results` — a database outside Kafka (a `results` and an `offsets` table)
+    /// for consumers created with `offset.store=results` or `results.store=results`.
+    Database { name: String },
     /// `kill-broker 1` — the broker stops; its partitions elect new leaders from the ISR.
     KillBroker { broker: u32 },
     /// `restart-broker 1`
@@ -194,15 +213,19 @@ pub enum CommitPolicy {
     BeforeProcessing,
     /// `async-per-batch`: `commitAsync()` after processing each batch.
     AsyncPerBatch,
+    /// `external-store`: no Kafka commit; each result and its offset go to the consumer's
+    /// database (`offset.store`) in one transaction.
+    ExternalStore,
 }
 
 impl CommitPolicy {
-    pub const ALL: [CommitPolicy; 5] = [
+    pub const ALL: [CommitPolicy; 6] = [
         CommitPolicy::Auto,
         CommitPolicy::SyncPerBatch,
         CommitPolicy::SyncPerRecord,
         CommitPolicy::BeforeProcessing,
         CommitPolicy::AsyncPerBatch,
+        CommitPolicy::ExternalStore,
     ];
 
     /// The console's name (`sync-per-batch`).
@@ -213,6 +236,7 @@ impl CommitPolicy {
             CommitPolicy::SyncPerRecord => "sync-per-record",
             CommitPolicy::BeforeProcessing => "before-processing",
             CommitPolicy::AsyncPerBatch => "async-per-batch",
+            CommitPolicy::ExternalStore => "external-store",
         }
     }
 
@@ -225,7 +249,8 @@ impl CommitPolicy {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunConsumer {
     pub consumer: ClientName,
-    /// `None`: `auto` if the consumer has `enable.auto.commit=true`, else `sync-per-batch`.
+    /// `None`: `external-store` for a consumer with `offset.store`, `auto` if the consumer
+    /// has `enable.auto.commit=true`, else `sync-per-batch`.
     pub commit: Option<CommitPolicy>,
     /// Processing time per record; `None`: the consumer's `processing.ms.per.record`.
     pub process_ms: Option<u64>,
@@ -252,6 +277,43 @@ pub enum CommitMode {
     Async,
 }
 
+/// A transactional producer's call without arguments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TransactionCall {
+    /// `initTransactions`.
+    Init,
+    /// `beginTransaction`.
+    Begin,
+    /// `commitTransaction`.
+    Commit,
+    /// `abortTransaction`.
+    Abort,
+}
+
+impl TransactionCall {
+    /// The Java method's name, which is the console verb.
+    pub fn verb(self) -> &'static str {
+        match self {
+            TransactionCall::Init => "initTransactions",
+            TransactionCall::Begin => "beginTransaction",
+            TransactionCall::Commit => "commitTransaction",
+            TransactionCall::Abort => "abortTransaction",
+        }
+    }
+}
+
+/// Whose group metadata `sendOffsetsToTransaction` passes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "name", rename_all = "snake_case")]
+pub enum GroupMetadataSource {
+    /// `--group g`: `new ConsumerGroupMetadata("g")`, the group id alone.
+    Group(String),
+    /// `--consumer c1`: `c1.groupMetadata()`: its group, generation and member id, which
+    /// the group checks (a zombie is refused).
+    Consumer(ClientName),
+}
+
 /// What `describe` shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "name", rename_all = "snake_case")]
@@ -272,6 +334,8 @@ pub enum Target {
     Cluster,
     /// `describe offsets` (or `describe __consumer_offsets`): the committed-offsets log.
     ConsumerOffsets,
+    /// `describe database results`: a database outside Kafka, its two tables.
+    Database(String),
     /// `describe orders`: whichever topic, group or client has that name.
     Named(String),
 }
@@ -551,6 +615,53 @@ pub enum ConsoleOffset {
 }
 
 /// JSON object keys must be strings, so commit offsets travel as a list of entries.
+/// [`offsets_as_list`] for a map that must be there.
+mod offsets_as_list_required {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::TopicPartition;
+
+    #[derive(Serialize, Deserialize)]
+    struct Entry {
+        topic: String,
+        partition: u32,
+        offset: u64,
+    }
+
+    pub fn serialize<S: Serializer>(
+        map: &BTreeMap<TopicPartition, u64>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        map.iter()
+            .map(|(tp, o)| Entry {
+                topic: tp.topic.clone(),
+                partition: tp.partition,
+                offset: *o,
+            })
+            .collect::<Vec<_>>()
+            .serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<BTreeMap<TopicPartition, u64>, D::Error> {
+        Ok(Vec::<Entry>::deserialize(d)?
+            .into_iter()
+            .map(|e| {
+                (
+                    TopicPartition {
+                        topic: e.topic,
+                        partition: e.partition,
+                    },
+                    e.offset,
+                )
+            })
+            .collect())
+    }
+}
+
 mod offsets_as_list {
     use std::collections::BTreeMap;
 

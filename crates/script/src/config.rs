@@ -79,14 +79,39 @@ pub(crate) fn read(word: &Word, scope: Scope, configs: &mut Configs) -> Result<(
     } else {
         Span::new(word.span.line, word.span.column, raw_key.chars().count())
     };
+    // The simulator's own consumer properties (a database outside Kafka), not Kafka configs.
+    let simulator = scope.scope == ConfigScope::Consumer
+        && sim::clients::SIMULATOR_CONSUMER_PROPERTIES
+            .iter()
+            .any(|(name, _)| *name == key);
+    if simulator {
+        sim::clients::check_database_name(value).map_err(|reason| {
+            ParseError::new(
+                word.span,
+                ErrorKind::InvalidConfigValue {
+                    key: key.to_string(),
+                    value: value.to_string(),
+                    reason,
+                },
+            )
+        })?;
+        return insert(configs, key, value.to_string(), word, key_span);
+    }
     let Some(spec) = catalog::spec(scope.scope, key) else {
+        let simulator_names = sim::clients::SIMULATOR_CONSUMER_PROPERTIES
+            .iter()
+            .map(|(name, _)| *name)
+            .filter(|_| scope.scope == ConfigScope::Consumer);
         return Err(ParseError::new(
             key_span,
             ErrorKind::UnknownConfig {
                 scope: scope.name.to_string(),
                 key: key.to_string(),
-                suggestion: suggest::closest(key, scope.specs().map(|s| s.name))
-                    .map(str::to_string),
+                suggestion: suggest::closest(
+                    key,
+                    scope.specs().map(|s| s.name).chain(simulator_names),
+                )
+                .map(str::to_string),
             },
         ));
     };
@@ -100,7 +125,17 @@ pub(crate) fn read(word: &Word, scope: Scope, configs: &mut Configs) -> Result<(
             },
         )
     })?;
-    if configs.0.insert(key.to_string(), canonical).is_some() {
+    insert(configs, key, canonical, word, key_span)
+}
+
+fn insert(
+    configs: &mut Configs,
+    key: &str,
+    value: String,
+    word: &Word,
+    key_span: Span,
+) -> Result<(), ParseError> {
+    if configs.0.insert(key.to_string(), value).is_some() {
         return Err(ParseError::new(
             key_span,
             ErrorKind::UnexpectedArgument {
@@ -128,6 +163,21 @@ mod tests {
         assert_eq!(configs.get_bool("enable.auto.commit"), Some(false));
         let configs = read_one("max.poll.records=10", CONSUMER_SCOPE).unwrap();
         assert_eq!(configs.get_i64("max.poll.records"), Some(10));
+    }
+
+    #[test]
+    fn the_simulators_database_properties_are_accepted_for_consumers_only() {
+        let configs = read_one("offset.store=results", CONSUMER_SCOPE).unwrap();
+        assert_eq!(configs.get("offset.store"), Some("results"));
+        let error = read_one("offset.store=a/b", CONSUMER_SCOPE).unwrap_err();
+        assert!(
+            error.message().contains("database name"),
+            "{}",
+            error.message()
+        );
+        assert!(read_one("results.store=db", PRODUCER_SCOPE).is_err());
+        let error = read_one("offset.stor=db", CONSUMER_SCOPE).unwrap_err();
+        assert_eq!(error.suggestion(), Some("offset.store"));
     }
 
     #[test]

@@ -537,7 +537,13 @@ impl Program {
                     .get(&run.consumer)
                     .and_then(|c| c.configs.get_bool("enable.auto.commit"))
                     .unwrap_or(true);
-                let policy = run.commit.unwrap_or(if auto {
+                let offset_store = self
+                    .clients
+                    .get(&run.consumer)
+                    .is_some_and(|c| c.configs.get("offset.store").is_some());
+                let policy = run.commit.unwrap_or(if offset_store {
+                    CommitPolicy::ExternalStore
+                } else if auto {
                     CommitPolicy::Auto
                 } else {
                     CommitPolicy::SyncPerBatch
@@ -641,6 +647,7 @@ impl Program {
             | Command::PauseReplication { .. }
             | Command::ResumeReplication { .. }
             | Command::Seed { .. }
+            | Command::Database { .. }
             | Command::Cluster { .. }
             | Command::Help { .. } => {
                 let code = renamed_echo(self, command);

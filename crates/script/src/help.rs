@@ -231,7 +231,7 @@ pub const COMMANDS: &[CommandInfo] = &[
     ),
     info(
         "run",
-        "run CONSUMER [--commit auto|sync-per-batch|sync-per-record|before-processing|async-per-batch] [--process-ms N] [--poll-timeout-ms N] | run PRODUCER --topic T --rate N [--keys K]",
+        "run CONSUMER [--commit auto|sync-per-batch|sync-per-record|before-processing|async-per-batch|external-store] [--process-ms N] [--poll-timeout-ms N] | run PRODUCER --topic T --rate N [--keys K]",
         "simulator: the client runs as an application on its own while the clock advances (a consumer's poll-process-commit loop; a producer sending N records/s)",
         "the application's own loop: while (true) { poll; process; commit } / send at a rate",
         "run c1 --commit sync-per-batch --process-ms 50",
@@ -242,6 +242,13 @@ pub const COMMANDS: &[CommandInfo] = &[
         "simulator: stop a client's application; the client is under manual control again",
         "stopping the application's loop (the client stays open)",
         "stop c1",
+    ),
+    info(
+        "database",
+        "database NAME",
+        "simulator: an application's own database outside Kafka (tables results and offsets), for consumers created with offset.store=NAME (results and offsets in one transaction per record, seek to the stored offsets on assignment) or results.store=NAME (results only)",
+        "the application's own database (no Kafka API): storing offsets outside Kafka, as the KafkaConsumer documentation describes",
+        "database results",
     ),
     info(
         "advance",
@@ -294,8 +301,8 @@ pub const COMMANDS: &[CommandInfo] = &[
     ),
     info(
         "describe",
-        "describe [topic|partition|group|consumer|producer|broker] NAME | describe cluster | describe offsets",
-        "show one thing: a topic, a partition, a group, a client, a broker, the cluster or __consumer_offsets",
+        "describe [topic|partition|group|consumer|producer|broker|database] NAME | describe cluster | describe offsets",
+        "show one thing: a topic, a partition, a group, a client, a broker, a database, the cluster or __consumer_offsets",
         "kafka-topics --describe, kafka-consumer-groups --describe, and the train view",
         "describe partition orders:0",
     ),
@@ -336,6 +343,14 @@ pub fn help_text(topic: Option<&str>) -> String {
             };
             if let Some(scope) = scope {
                 out.push_str(&config_help(scope));
+            }
+            if c.name == "consumer" {
+                out.push_str("  simulator properties (not Kafka configs):\n");
+                for (name, doc) in sim::clients::SIMULATOR_CONSUMER_PROPERTIES {
+                    out.push_str(&format!(
+                        "    {name}  a database name, none by default: {doc}\n"
+                    ));
+                }
             }
             out
         }

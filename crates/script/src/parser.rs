@@ -6,7 +6,10 @@
 
 use crate::admin;
 use crate::args::{self, flag, repeated, valued, Args, FlagSpec};
-use crate::ast::{Command, CommitMode, Configs, SendRecord, StateFormat, Target};
+use crate::ast::{
+    Command, CommitMode, Configs, GroupMetadataSource, SendRecord, StateFormat, Target,
+    TransactionCall,
+};
 use crate::config;
 use crate::error::{ErrorKind, ParseError, Span};
 use crate::help::{self, COMMANDS};
@@ -74,6 +77,19 @@ pub fn parse_statement(statement: &Statement) -> Result<Command, ParseError> {
         "flush" => one_client(&parse(&[])?, "PRODUCER", |producer| Command::Flush {
             producer,
         }),
+        "initTransactions" | "beginTransaction" | "commitTransaction" | "abortTransaction" => {
+            let call = match name {
+                "initTransactions" => TransactionCall::Init,
+                "beginTransaction" => TransactionCall::Begin,
+                "commitTransaction" => TransactionCall::Commit,
+                _ => TransactionCall::Abort,
+            };
+            one_client(&parse(&[])?, "PRODUCER", |producer| Command::Transaction {
+                producer,
+                call,
+            })
+        }
+        "sendOffsetsToTransaction" => send_offsets_to_transaction(&parse(SEND_OFFSETS_FLAGS)?),
         "subscribe" => subscribe(&parse(&[])?),
         "assign" => {
             let args = parse(&[])?;
@@ -134,6 +150,13 @@ pub fn parse_statement(statement: &Statement) -> Result<Command, ParseError> {
         "restart" => one_client(&parse(&[])?, "CLIENT", |client| Command::Restart { client }),
         "run" => run(&parse(RUN_FLAGS)?),
         "stop" => one_client(&parse(&[])?, "CLIENT", |client| Command::Stop { client }),
+        "database" => {
+            let args = parse(&[])?;
+            let words = args.positionals_exactly(&["a database name"], usage("database"))?;
+            Ok(Command::Database {
+                name: database_name(words[0])?,
+            })
+        }
         "advance" => {
             let args = parse(&[])?;
             let words = args.positionals_exactly(&["a duration"], usage("advance"))?;
@@ -532,10 +555,15 @@ fn run(args: &Args) -> Result<Command, ParseError> {
             ParseError::new(
                 w.span,
                 ErrorKind::Usage {
-                    message: format!(
-                        "unknown commit policy '{}': use auto, sync-per-batch, sync-per-record, before-processing or async-per-batch",
-                        w.text
-                    ),
+                    message: {
+                        let names = crate::CommitPolicy::ALL.map(crate::CommitPolicy::name);
+                        let (last, rest) = names.split_last().unwrap_or((&"", &[]));
+                        format!(
+                            "unknown commit policy '{}': use {} or {last}",
+                            w.text,
+                            rest.join(", ")
+                        )
+                    },
                 },
             )
         })?),
@@ -551,6 +579,43 @@ fn run(args: &Args) -> Result<Command, ParseError> {
         process_ms: ms("process-ms", 0)?,
         poll_timeout_ms: ms("poll-timeout-ms", 1)?,
     }))
+}
+
+const SEND_OFFSETS_FLAGS: &[FlagSpec] = &[
+    valued("offsets", "topic:partition=offset,… e.g. orders:0=42"),
+    valued("group", "a group id"),
+    valued("consumer", "a consumer's name"),
+];
+
+fn send_offsets_to_transaction(args: &Args) -> Result<Command, ParseError> {
+    let words = args.positionals_exactly(&["PRODUCER"], usage("sendOffsetsToTransaction"))?;
+    let producer = values::client_name(words[0])?;
+    let Some(offsets) = args.value("offsets") else {
+        return Err(args.missing(
+            "sendOffsetsToTransaction needs --offsets topic:partition=offset,… (each the next offset to read)",
+        ));
+    };
+    let offsets = values::offsets_map(offsets)?;
+    let metadata = match (args.value("group"), args.value("consumer")) {
+        (Some(g), None) => GroupMetadataSource::Group(values::group_id(g)?),
+        (None, Some(c)) => GroupMetadataSource::Consumer(values::client_name(c)?),
+        (Some(_), Some(_)) => {
+            return Err(args.usage(
+                args.span_of("consumer"),
+                "give --group or --consumer, not both",
+            ))
+        }
+        (None, None) => {
+            return Err(args.missing(
+                "sendOffsetsToTransaction needs --consumer C (that consumer's groupMetadata()) or --group G",
+            ))
+        }
+    };
+    Ok(Command::SendOffsetsToTransaction {
+        producer,
+        offsets,
+        metadata,
+    })
 }
 
 const COMMIT_FLAGS: &[FlagSpec] = &[valued(
@@ -613,7 +678,7 @@ fn broker_id(word: &Word) -> Result<u32, ParseError> {
 
 const STATE_FLAGS: &[FlagSpec] = &[flag("json")];
 
-const TARGET_KINDS: [&str; 9] = [
+const TARGET_KINDS: [&str; 10] = [
     "topic",
     "partition",
     "group",
@@ -623,11 +688,27 @@ const TARGET_KINDS: [&str; 9] = [
     "cluster",
     "offsets",
     "__consumer_offsets",
+    "database",
 ];
+
+/// A database name (the simulator's `database` verb, `describe database`).
+fn database_name(word: &Word) -> Result<String, ParseError> {
+    sim::clients::check_database_name(&word.text)
+        .map(|()| word.text.clone())
+        .map_err(|message| {
+            ParseError::new(
+                word.span,
+                ErrorKind::InvalidName {
+                    found: word.text.clone(),
+                    message,
+                },
+            )
+        })
+}
 
 fn describe(args: &Args) -> Result<Command, ParseError> {
     const EXPECTED: &str =
-        "topic, partition, group, consumer, producer, broker, cluster or offsets";
+        "topic, partition, group, consumer, producer, broker, database, cluster or offsets";
     let words: Vec<&Word> = args.positionals.iter().collect();
     let target = match words.as_slice() {
         [] => {
@@ -638,7 +719,8 @@ fn describe(args: &Args) -> Result<Command, ParseError> {
         [one] => match one.text.as_str() {
             "cluster" => Target::Cluster,
             "offsets" | "__consumer_offsets" => Target::ConsumerOffsets,
-            kind @ ("topic" | "partition" | "group" | "consumer" | "producer" | "broker") => {
+            kind @ ("topic" | "partition" | "group" | "consumer" | "producer" | "broker"
+            | "database") => {
                 return Err(args.missing(format!(
                     "describe {kind} needs a name: describe {kind} NAME"
                 )))
@@ -662,6 +744,7 @@ fn describe(args: &Args) -> Result<Command, ParseError> {
             "consumer" => Target::Consumer(values::client_name(name)?),
             "producer" => Target::Producer(values::client_name(name)?),
             "broker" => Target::Broker(broker_id(name)?),
+            "database" => Target::Database(database_name(name)?),
             other => {
                 return Err(ParseError::new(
                     kind.span,

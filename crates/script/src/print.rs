@@ -375,6 +375,23 @@ impl Display for Command {
                 Ok(())
             }
             Command::Flush { producer } => write!(f, "flush {producer}"),
+            Command::Transaction { producer, call } => write!(f, "{} {producer}", call.verb()),
+            Command::SendOffsetsToTransaction {
+                producer,
+                offsets,
+                metadata,
+            } => {
+                let list: Vec<String> = offsets.iter().map(|(tp, o)| format!("{tp}={o}")).collect();
+                write!(
+                    f,
+                    "sendOffsetsToTransaction {producer} --offsets {}",
+                    q(list.join(","))
+                )?;
+                match metadata {
+                    crate::GroupMetadataSource::Group(g) => write!(f, " --group {}", q(g)),
+                    crate::GroupMetadataSource::Consumer(c) => write!(f, " --consumer {c}"),
+                }
+            }
             Command::Subscribe { consumer, topics } => {
                 write!(f, "subscribe {consumer} {}", q(topics.join(",")))
             }
@@ -486,6 +503,7 @@ impl Display for Command {
                 Ok(())
             }
             Command::Stop { client } => write!(f, "stop {client}"),
+            Command::Database { name } => write!(f, "database {name}"),
             Command::KillBroker { broker } => write!(f, "kill-broker {broker}"),
             Command::RestartBroker { broker } => write!(f, "restart-broker {broker}"),
             Command::PauseReplication { broker } => write!(f, "pause-replication {broker}"),
@@ -519,6 +537,7 @@ impl Display for Command {
                 Target::Broker(id) => write!(f, "describe broker {id}"),
                 Target::Cluster => f.write_str("describe cluster"),
                 Target::ConsumerOffsets => f.write_str("describe offsets"),
+                Target::Database(name) => write!(f, "describe database {name}"),
                 Target::Named(name) => write!(f, "describe {}", quote(name)),
             },
             Command::State { format } => match format {

@@ -180,6 +180,13 @@ const CASES: &[(&str, &str)] = &[
     ("run p1 --rate 5 --topic orders --keys 4", "run p1 --topic orders --rate 5 --keys 4"),
     ("run p1 --topic orders --rate 1000", "run p1 --topic orders --rate 1000"),
     ("stop c1", "stop c1"),
+    ("database results", "database results"),
+    ("run c1 --commit external-store", "run c1 --commit external-store"),
+    ("describe database results", "describe database results"),
+    (
+        "consumer c1 offset.store=results enable.auto.commit=false",
+        "consumer c1 enable.auto.commit=false offset.store=results",
+    ),
     ("advance 5s", "advance 5s"),
     ("advance 90s", "advance 1m30s"),
     ("advance 1500ms", "advance 1s500ms"),

@@ -34,7 +34,7 @@ const CASES: &[(&str, &str)] = &[
     ("send p1 --topci orders --value v", "line 1, column 9: unknown flag '--topci' for send; did you mean '--topic'?"),
     ("kafka-topics -list", "line 1, column 14: unknown flag '-list' for kafka-topics; did you mean '--list'?"),
     // played clients (simulator verbs)
-    ("run c1 --commit sometimes", "line 1, column 17: unknown commit policy 'sometimes': use auto, sync-per-batch, sync-per-record, before-processing or async-per-batch"),
+    ("run c1 --commit sometimes", "line 1, column 17: unknown commit policy 'sometimes': use auto, sync-per-batch, sync-per-record, before-processing, async-per-batch or external-store"),
     ("run p1 --topic orders", "line 1, column 1: Missing required argument \"[rate]\""),
     ("run p1 --topic orders --rate 0", "line 1, column 30: --rate (records per second) must be at least 1, found 0"),
     ("run c1 --process-ms 5 --keys 2", "line 1, column 23: Option \"[process-ms]\" can't be used with option \"[keys]\""),
@@ -147,11 +147,19 @@ const CASES: &[(&str, &str)] = &[
     ("kill-broker -1", "line 1, column 13: a broker id must be at least 0, found '-1'"),
     ("kill-broker one", "line 1, column 13: expected a broker id, found 'one'"),
     ("seed -1", "line 1, column 6: a seed is a whole number from 0 up"),
-    ("describe", "line 1, column 1: describe what? expected topic, partition, group, consumer, producer, broker, cluster or offsets, e.g. describe topic orders"),
-    ("describe topik orders", "line 1, column 10: unknown describe target 'topik': expected topic, partition, group, consumer, producer, broker, cluster or offsets; did you mean 'topic'?"),
+    ("describe", "line 1, column 1: describe what? expected topic, partition, group, consumer, producer, broker, database, cluster or offsets, e.g. describe topic orders"),
+    ("describe topik orders", "line 1, column 10: unknown describe target 'topik': expected topic, partition, group, consumer, producer, broker, database, cluster or offsets; did you mean 'topic'?"),
     ("describe topic", "line 1, column 1: describe topic needs a name: describe topic NAME"),
     ("state --jsn", "line 1, column 7: unknown flag '--jsn' for state; did you mean '--json'?"),
     ("help polll", "line 1, column 6: unknown command 'polll'; did you mean 'poll'?"),
+    // the simulator's databases
+    ("database", "line 1, column 1: database needs a database name: database NAME"),
+    ("database a/b", "line 1, column 10: invalid name 'a/b': '/' can't be in a database name: use letters, digits, '.', '_' or '-'"),
+    ("database a b", "line 1, column 12: unexpected 'b': database takes no more arguments: database NAME"),
+    ("describe database", "line 1, column 1: describe database needs a name: describe database NAME"),
+    ("run c1 --commit external", "line 1, column 17: unknown commit policy 'external': use auto, sync-per-batch, sync-per-record, before-processing, async-per-batch or external-store"),
+    ("consumer c1 offset.store=", "line 1, column 13: Invalid value  for configuration offset.store: a database name can't be empty"),
+    ("consumer c1 offset.stor=db", "line 1, column 13: unknown consumer config 'offset.stor'; did you mean 'offset.store'?"),
     // one command per line
     ("poll c1\npoll c2", "line 2, column 1: unexpected 'poll': one command per line: this is a second command"),
 ];

@@ -33,7 +33,8 @@ use serde::{Deserialize, Serialize};
 /// added transactions: each record's batch kind (plain, transactional, marker) and each
 /// log's open and aborted transactions, the transaction coordinator, producers'
 /// transactional state and settings, consumers' `isolation.level`, offsets sent to
-/// transactions.
+/// transactions; it also carries the simulator's databases outside Kafka and each consumer's
+/// `offset.store` / `results.store`.
 pub const SNAPSHOT_VERSION: u32 = 9;
 /// The session format this build writes and reads.
 pub const SESSION_VERSION: u32 = 1;

@@ -306,6 +306,7 @@ pub(crate) fn tool_calls(command: &Command) -> Vec<ToolCall> {
         | Command::PauseReplication { .. }
         | Command::ResumeReplication { .. }
         | Command::Seed { .. }
+        | Command::Database { .. }
         | Command::Cluster { .. } => Vec::new(),
     }
 }
@@ -315,6 +316,7 @@ const OFFSETS_FORMATTER: &str = "org.apache.kafka.tools.consumer.OffsetsMessageF
 
 pub(crate) fn describe_calls(target: &Target) -> Vec<ToolCall> {
     match target {
+        Target::Database(_) => Vec::new(),
         Target::Topic(topic) => vec![ToolCall::new(
             "kafka-topics",
             &["--describe", "--topic", topic],
@@ -569,6 +571,12 @@ pub(crate) fn py_config(key: &str, value: &str) -> PyConfig {
     let boolean = |v: &str| if v == "true" { "True" } else { "False" };
     match key {
         "client.id" | "bootstrap.servers" => PyConfig::Skip,
+        "offset.store" => PyConfig::Comment(format!(
+            "offset.store={value} is the simulator's, not a Kafka setting: this application keeps its results and offsets in its own database {value}, commits nothing to Kafka, and seeks to the stored offsets on assignment"
+        )),
+        "results.store" => PyConfig::Comment(format!(
+            "results.store={value} is the simulator's, not a Kafka setting: this application writes its results to its own database {value}"
+        )),
         "group.id" | "group.instance.id" | "auto.offset.reset" | "isolation.level" => {
             PyConfig::Kw(format!("{kw}={}", py_str(value)))
         }
@@ -703,13 +711,23 @@ fn java_client(kind: ClientKind, name: &str, configs: &Configs) -> String {
             );
         }
     }
+    let mut stores = Vec::new();
     for (key, value) in &configs.0 {
         if key == "partition.assignment.strategy" {
             let classes: Vec<String> = value.split(',').map(java_assignor).collect();
             put(key, &classes.join(","));
+        } else if key == "offset.store" || key == "results.store" {
+            // The simulator's own property: no Kafka config, said in a comment below.
+            stores.push(format!(
+                "// {key}={value}: the simulator's, not a Kafka config; this application writes its results{} to its own database {value}\n",
+                if key == "offset.store" { " and offsets" } else { "" }
+            ));
         } else {
             put(key, value);
         }
+    }
+    for line in stores {
+        out.push_str(&line);
     }
     out.push_str(&format!(
         "{class}<String, String> {var} = new {class}<>(props);"
@@ -799,6 +817,9 @@ pub(crate) fn py_run_consumer(
         ));
     }
     out.push_str("for tp, batch in records.items():\n    for record in batch:\n");
+    if policy == Some(CommitPolicy::ExternalStore) {
+        out.push_str("        # one transaction of your database: the result and record.offset + 1 together\n");
+    }
     out.push_str(&format!("        {handle}\n"));
     if let Some(ms) = run.process_ms {
         out.push_str(&format!(
@@ -820,6 +841,9 @@ pub(crate) fn py_run_consumer(
             "# enable_auto_commit=True: a later poll commits, every auto_commit_interval_ms\n",
         ),
         Some(CommitPolicy::BeforeProcessing) => {}
+        Some(CommitPolicy::ExternalStore) => out.push_str(
+            "# no commit to Kafka: the offsets are in the database, read back on assignment\n",
+        ),
         None => out.push_str(&format!(
             "if records:\n    {var}.commit()  # not needed when the consumer has enable_auto_commit=True\n"
         )),
@@ -839,6 +863,9 @@ fn java_run_consumer(run: &RunConsumer, var: &str) -> String {
         ));
     }
     out.push_str("    for (ConsumerRecord<String, String> record : records) {\n");
+    if run.commit == Some(CommitPolicy::ExternalStore) {
+        out.push_str("        // one transaction of your database: the result and record.offset() + 1 together\n");
+    }
     out.push_str(&format!("        {JAVA_HANDLE}\n"));
     if let Some(ms) = run.process_ms {
         out.push_str(&format!(
@@ -862,6 +889,9 @@ fn java_run_consumer(run: &RunConsumer, var: &str) -> String {
             "    // enable.auto.commit=true: a later poll commits, every auto.commit.interval.ms\n",
         ),
         Some(CommitPolicy::SyncPerRecord) | Some(CommitPolicy::BeforeProcessing) => {}
+        Some(CommitPolicy::ExternalStore) => out.push_str(
+            "    // no commitSync: the offsets are in the database; a ConsumerRebalanceListener\n    // seeks to them in onPartitionsAssigned\n",
+        ),
         None => out.push_str(&format!(
             "    if (!records.isEmpty()) {var}.commitSync(); // not with enable.auto.commit=true\n"
         )),
@@ -1361,6 +1391,12 @@ fn code(command: &Command, calls: &[ToolCall]) -> (String, String, Option<String
             ));
             (python, java, Some("a simulator verb".into()))
         }
+        Command::Database { name } => {
+            let (python, java) = same_comment(&format!(
+                "your application's own database {name} (outside Kafka), with two tables:\nresults (topic, partition, offset, key, value) and offsets (group, topic, partition, next offset)"
+            ));
+            (python, java, Some("a simulator verb: Kafka has no database; a real application brings its own".into()))
+        }
         Command::Seed { seed } => {
             let (python, java) = same_comment(&format!(
                 "the simulator's random seed ({seed}): a real cluster has none, so keyless records\nand member ids may differ there"
@@ -1800,6 +1836,16 @@ fn describe_code(
             ),
             Some("a simulator view: the brokers and which partitions each leads".into()),
         ),
+        Target::Database(name) => {
+            let (python, java) = same_comment(&format!(
+                "your own database {name}: SELECT * FROM results; SELECT * FROM offsets;"
+            ));
+            (
+                python,
+                java,
+                Some("a simulator view: an application's own database, outside Kafka".into()),
+            )
+        }
         Target::ConsumerOffsets => {
             let (_, java) = same_comment("__consumer_offsets: read it with the kafka-console-consumer line and its offsets formatter");
             (

@@ -343,6 +343,49 @@ impl Console {
                     producer: producer.clone(),
                 },
             ),
+            Command::Transaction { producer, call } => {
+                let producer = producer.clone();
+                self.client(
+                    span,
+                    match call {
+                        crate::TransactionCall::Init => sim::Command::InitTransactions { producer },
+                        crate::TransactionCall::Begin => sim::Command::BeginTransaction { producer },
+                        crate::TransactionCall::Commit => {
+                            sim::Command::CommitTransaction { producer }
+                        }
+                        crate::TransactionCall::Abort => sim::Command::AbortTransaction { producer },
+                    },
+                )
+            }
+            Command::SendOffsetsToTransaction {
+                producer,
+                offsets,
+                metadata,
+            } => {
+                let offsets = offsets
+                    .iter()
+                    .map(|(tp, offset)| sim::OffsetCommit {
+                        topic: tp.topic.clone(),
+                        partition: partition_i32(tp.partition),
+                        offset: i64::try_from(*offset).unwrap_or(i64::MAX),
+                        metadata: String::new(),
+                        leader_epoch: None,
+                    })
+                    .collect();
+                let (group, consumer) = match metadata {
+                    crate::GroupMetadataSource::Group(g) => (Some(g.clone()), None),
+                    crate::GroupMetadataSource::Consumer(c) => (None, Some(c.clone())),
+                };
+                self.client(
+                    span,
+                    sim::Command::SendOffsetsToTransaction {
+                        producer: producer.clone(),
+                        offsets,
+                        group,
+                        consumer,
+                    },
+                )
+            }
             Command::CreateConsumer { name, configs } => self.client(
                 span,
                 sim::Command::CreateConsumer {
@@ -551,6 +594,9 @@ impl Console {
                     client: client.clone(),
                 },
             ),
+            Command::Database { name } => {
+                self.client(span, sim::Command::CreateDatabase { name: name.clone() })
+            }
             Command::Advance { millis } => {
                 let ms = i64::try_from(*millis).unwrap_or(i64::MAX);
                 let events = self.apply(span, sim::Command::Advance { ms })?;
@@ -887,6 +933,7 @@ fn sim_policy(p: crate::CommitPolicy) -> sim::clients::CommitPolicy {
         crate::CommitPolicy::SyncPerRecord => P::SyncPerRecord,
         crate::CommitPolicy::BeforeProcessing => P::BeforeProcessing,
         crate::CommitPolicy::AsyncPerBatch => P::AsyncPerBatch,
+        crate::CommitPolicy::ExternalStore => P::ExternalStore,
     }
 }
 

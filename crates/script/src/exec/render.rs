@@ -326,6 +326,62 @@ pub(super) fn narrate(events: &[Event]) -> String {
             Event::ProcessingAbandoned { consumer, records } => {
                 format!("{consumer}: {records} records were being processed and never finished")
             }
+            Event::DatabaseCreated { database } => format!(
+                "database {database} created (the simulator's, outside Kafka): tables results and offsets, empty"
+            ),
+            Event::ExternalWrite {
+                consumer,
+                database,
+                with_offsets,
+                records,
+                ..
+            } => {
+                let list: Vec<String> = records
+                    .iter()
+                    .map(|r| format!("{}-{}@{}", r.topic, r.partition, r.offset))
+                    .collect();
+                if *with_offsets {
+                    format!(
+                        "{consumer}: wrote {} to database {database}, each with its next offset in one transaction",
+                        list.join(", ")
+                    )
+                } else {
+                    format!(
+                        "{consumer}: wrote {} to database {database} (results only; the offsets are Kafka's to commit)",
+                        list.join(", ")
+                    )
+                }
+            }
+            Event::ExternalWriteSkipped {
+                consumer,
+                database,
+                topic,
+                partition,
+                offset,
+                stored,
+            } => format!(
+                "{consumer}: {topic}-{partition}@{offset} not written: database {database} already stores {topic}-{partition} up to offset {stored}"
+            ),
+            Event::OffsetsRestored {
+                consumer,
+                database,
+                partitions,
+            } => {
+                let list: Vec<String> = partitions
+                    .iter()
+                    .map(|r| match r.offset {
+                        Some(o) => format!("seek {}-{} to {o}", r.topic, r.partition),
+                        None => format!(
+                            "{}-{} has none stored (committed offset, else auto.offset.reset)",
+                            r.topic, r.partition
+                        ),
+                    })
+                    .collect();
+                format!(
+                    "{consumer}: onPartitionsAssigned reads database {database}: {}",
+                    list.join("; ")
+                )
+            }
             Event::Group { event } => match group_line(event) {
                 Some(line) => line,
                 None => continue,
@@ -600,6 +656,16 @@ pub(super) fn describe(
         }
         Target::Cluster => cluster_text(world),
         Target::ConsumerOffsets => offsets_text(world),
+        Target::Database(name) => database_text(world, name).ok_or_else(|| {
+            ExecError::new(
+                span,
+                ExecErrorKind::Tool {
+                    message: format!(
+                        "there is no database '{name}' (create one with: database {name})"
+                    ),
+                },
+            )
+        })?,
         Target::Producer(name) => producer_text(world, name).ok_or_else(|| {
             ExecError::new(span, ExecErrorKind::UnknownClient { name: name.clone() })
         })?,
@@ -615,11 +681,15 @@ pub(super) fn describe(
                 text
             } else if state::group_ids(world).contains(name) {
                 admin::describe_group_offsets(world, name, false)
+            } else if let Some(text) = database_text(world, name) {
+                text
             } else {
                 return Err(ExecError::new(
                     span,
                     ExecErrorKind::Tool {
-                        message: format!("nothing is named '{name}': no topic, group or client"),
+                        message: format!(
+                            "nothing is named '{name}': no topic, group, client or database"
+                        ),
                     },
                 ));
             }
@@ -765,6 +835,60 @@ fn cluster_text(world: &World) -> String {
 }
 
 /// The notebook: each group's committed offsets, then the records of `__consumer_offsets`.
+/// `describe database NAME`: its two tables.
+pub(super) fn database_text(world: &World, name: &str) -> Option<String> {
+    let db = world.database(name)?;
+    let mut out = format!(
+        "database {name} (the simulator's, outside Kafka)\nresults ({} rows):\n",
+        db.results().len()
+    );
+    if db.results().is_empty() {
+        out.push_str("  none\n");
+    }
+    for r in db.results() {
+        let _ = writeln!(
+            out,
+            "  {}-{}@{} key={} value={} by {} of {} at {} ms{}",
+            r.topic,
+            r.partition,
+            r.offset,
+            r.key.as_deref().unwrap_or("null"),
+            r.value.as_deref().unwrap_or("null"),
+            r.consumer,
+            r.app,
+            r.written_at_ms,
+            if r.with_offset {
+                " with its offset"
+            } else {
+                ""
+            }
+        );
+    }
+    let offsets = db.offsets();
+    out.push_str("offsets (the next offset to read):\n");
+    if offsets.is_empty() {
+        out.push_str("  none\n");
+    }
+    for o in offsets {
+        let _ = writeln!(out, "  {} {}-{}: {}", o.app, o.topic, o.partition, o.offset);
+    }
+    let duplicates = db.duplicate_rows();
+    if duplicates > 0 {
+        let _ = writeln!(
+            out,
+            "{duplicates} duplicate rows (the same record written again)"
+        );
+    }
+    if db.skipped_writes() > 0 {
+        let _ = writeln!(
+            out,
+            "{} writes skipped (the record was already stored)",
+            db.skipped_writes()
+        );
+    }
+    Some(out)
+}
+
 fn offsets_text(world: &World) -> String {
     let mut out = String::from("committed offsets (the next offset to read):\n");
     let groups = state::group_ids(world);
@@ -846,6 +970,23 @@ fn consumer_text(world: &World, name: &str) -> Option<String> {
         },
         v.generation,
     );
+    if let Some(store) = world
+        .consumer_settings(name)
+        .and_then(|s| s.external_store.as_ref())
+    {
+        let _ = writeln!(
+            out,
+            "  {}={}: {}",
+            store.property(),
+            store.database(),
+            match store {
+                sim::clients::ExternalStore::Offsets(_) =>
+                    "results and offsets in that database, nothing committed to Kafka",
+                sim::clients::ExternalStore::Results(_) =>
+                    "results in that database, offsets committed to Kafka",
+            }
+        );
+    }
     for p in &v.partitions {
         let _ = writeln!(
             out,
@@ -899,6 +1040,9 @@ pub(super) fn state_text(console: &Console) -> String {
     }
     for name in world.consumer_names() {
         out.push_str(&consumer_text(world, name).unwrap_or_default());
+    }
+    for (name, _) in world.databases() {
+        out.push_str(&database_text(world, name).unwrap_or_default());
     }
     out
 }

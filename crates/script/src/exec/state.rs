@@ -30,6 +30,25 @@ pub struct State {
     pub consumer_offsets: ConsumerOffsetsState,
     pub producers: Vec<ProducerState>,
     pub consumers: Vec<ConsumerState>,
+    /// The simulator's databases outside Kafka (`database NAME`), by name; absent when
+    /// there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub databases: Vec<DatabaseState>,
+}
+
+/// A database outside Kafka: its `results` and `offsets` tables.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DatabaseState {
+    pub name: String,
+    /// One row per record written, in the order written.
+    pub results: Vec<sim::clients::ResultRow>,
+    /// The next offset to read, per application (`group.id`, or `client.id` without a
+    /// group) and partition, written with the results (`offset.store`).
+    pub offsets: Vec<sim::clients::StoredOffset>,
+    /// Rows that repeat an earlier row of the same application for the same record.
+    pub duplicate_rows: usize,
+    /// Writes skipped because the record was already stored.
+    pub skipped_writes: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -213,6 +232,14 @@ pub struct ConsumerState {
     /// Its application, while `run` drives it (absent otherwise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app: Option<ConsumerAppState>,
+    /// Simulator: the database its application keeps results and offsets in
+    /// (`offset.store`), absent if none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset_store: Option<String>,
+    /// Simulator: the database its application writes results only to (`results.store`),
+    /// absent if none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results_store: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -476,7 +503,31 @@ pub fn state(console: &Console) -> State {
                         }),
                         _ => None,
                     },
+                    offset_store: match world
+                        .consumer_settings(name)
+                        .and_then(|s| s.external_store.as_ref())
+                    {
+                        Some(sim::clients::ExternalStore::Offsets(db)) => Some(db.clone()),
+                        _ => None,
+                    },
+                    results_store: match world
+                        .consumer_settings(name)
+                        .and_then(|s| s.external_store.as_ref())
+                    {
+                        Some(sim::clients::ExternalStore::Results(db)) => Some(db.clone()),
+                        _ => None,
+                    },
                 })
+            })
+            .collect(),
+        databases: world
+            .databases()
+            .map(|(name, db)| DatabaseState {
+                name: name.to_string(),
+                results: db.results().to_vec(),
+                offsets: db.offsets(),
+                duplicate_rows: db.duplicate_rows(),
+                skipped_writes: db.skipped_writes(),
             })
             .collect(),
     }

@@ -229,13 +229,8 @@ fn external_store_setting(
         ));
     }
     let db = v.trim();
-    let valid = !db.is_empty()
-        && db.len() <= super::MAX_DATABASE_NAME
-        && db
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-    if !valid {
-        return Err(invalid(k, format!("'{v}' is not a database name")));
+    if let Err(reason) = super::check_database_name(db) {
+        return Err(invalid(k, format!("'{v}' is not a database name: {reason}")));
     }
     Ok(if k == "offset.store" {
         super::ExternalStore::Offsets(db.to_string())

@@ -40,6 +40,41 @@ use std::collections::{BTreeMap, BTreeSet};
 /// The longest database name.
 pub const MAX_DATABASE_NAME: usize = 64;
 
+/// The simulator's own consumer properties for databases (not Kafka configs): name and what
+/// it does. The console accepts them beside Kafka's consumer configs.
+pub const SIMULATOR_CONSUMER_PROPERTIES: [(&str, &str); 2] = [
+    (
+        "offset.store",
+        "simulator, not a Kafka config: the database where the application writes each result with its next offset in one transaction; the rebalance listener seeks to the stored offsets (needs enable.auto.commit=false)",
+    ),
+    (
+        "results.store",
+        "simulator, not a Kafka config: the database where the application writes each result, without offsets (they are committed to Kafka as usual)",
+    ),
+];
+
+/// Whether `name` can name a database: 1 to [`MAX_DATABASE_NAME`] ASCII letters, digits,
+/// `.`, `_` or `-`; the error says what is wrong.
+pub fn check_database_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("a database name can't be empty".into());
+    }
+    if name.len() > MAX_DATABASE_NAME {
+        return Err(format!(
+            "a database name has at most {MAX_DATABASE_NAME} characters"
+        ));
+    }
+    match name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
+    {
+        Some(c) => Err(format!(
+            "'{c}' can't be in a database name: use letters, digits, '.', '_' or '-'"
+        )),
+        None => Ok(()),
+    }
+}
+
 /// One row of a database's `results` table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResultRow {
@@ -190,14 +225,9 @@ impl World {
 
     /// `CreateDatabase`.
     pub(crate) fn create_database(&mut self, name: &str) -> Result<Vec<Event>, SimError> {
-        let valid = !name.is_empty()
-            && name.len() <= MAX_DATABASE_NAME
-            && name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-        if !valid {
+        if let Err(reason) = check_database_name(name) {
             return Err(invalid(format!(
-                "'{name}' is not a database name: 1 to {MAX_DATABASE_NAME} letters, digits, '.', '_' or '-'"
+                "'{name}' is not a database name: {reason}"
             )));
         }
         if self.clients.databases.contains_key(name) {

@@ -70,8 +70,8 @@ pub use apps::{
 pub use config::{consumer_settings, producer_settings, ConsumerSettings, ProducerSettings};
 pub use consumers::{ClientState, ConsumerPartitionView, ConsumerView, LagRow};
 pub use external::{
-    Database, ExternalStore, RestoredOffset, ResultRow, StoredOffset, WrittenRecord,
-    MAX_DATABASE_NAME,
+    check_database_name, Database, ExternalStore, RestoredOffset, ResultRow, StoredOffset,
+    WrittenRecord, MAX_DATABASE_NAME, SIMULATOR_CONSUMER_PROPERTIES,
 };
 pub use producer::{Producer, ProducerBatchView, ProducerEvent};
 pub use transactions::{TxnClient, TxnClientState, TxnError, TxnMeta, TxnState};

@@ -44,6 +44,11 @@ pub const SCENARIOS: &[(&str, &str, &str)] = &[
         include_str!("../../../../tests/scenarios/eager-vs-cooperative.expected"),
     ),
     (
+        "external-offset-store",
+        include_str!("../../../../tests/scenarios/external-offset-store.oe"),
+        include_str!("../../../../tests/scenarios/external-offset-store.expected"),
+    ),
+    (
         "first-consumer",
         include_str!("../../../../tests/scenarios/first-consumer.oe"),
         include_str!("../../../../tests/scenarios/first-consumer.expected"),
