@@ -230,7 +230,10 @@ fn external_store_setting(
     }
     let db = v.trim();
     if let Err(reason) = super::check_database_name(db) {
-        return Err(invalid(k, format!("'{v}' is not a database name: {reason}")));
+        return Err(invalid(
+            k,
+            format!("'{v}' is not a database name: {reason}"),
+        ));
     }
     Ok(if k == "offset.store" {
         super::ExternalStore::Offsets(db.to_string())
