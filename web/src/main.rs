@@ -40,16 +40,16 @@ fn App() -> Html {
     api::use_page_api(&state);
     let presenting = state.presenting;
     let tutorial_open = state.tutorial.is_some();
-    // The handle the panels beside the train last drew from (see `state::Slow`).
-    let slow = use_mut_ref(|| (state.clone(), state.sandbox().step()));
-    let refresh = {
-        let (last, step) = &*slow.borrow();
-        state::slow_refresh(&state, last, *step)
+    // How often the slow panels were refreshed, and what they last drew (see `state::Slow`).
+    let slow = use_mut_ref(|| (0u64, state::SlowMark::of(&state)));
+    let refreshes = {
+        let mut slow = slow.borrow_mut();
+        if state::slow_refresh(&state, &slow.1) {
+            *slow = (slow.0 + 1, state::SlowMark::of(&state));
+        }
+        slow.0
     };
-    if refresh {
-        *slow.borrow_mut() = (state.clone(), state.sandbox().step());
-    }
-    let slow = state::Slow(slow.borrow().0.clone());
+    let slow = state::Slow(state.clone(), refreshes);
     html! {
         <ContextProvider<state::AppContext> context={state}>
         <ContextProvider<state::Slow> context={slow}>

@@ -88,6 +88,8 @@ pub const SPEEDS: &[f64] = &[0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0];
 pub struct AppState {
     /// Bumped by every action that changed what is shown.
     revision: u64,
+    /// Bumped by every action but play's ticks: what the slow panels follow at once.
+    calm: u64,
     sandbox: Rc<RefCell<Sandbox>>,
     pub vocabulary: Vocabulary,
     pub persistence: Persistence,
@@ -176,6 +178,7 @@ impl AppState {
     pub fn new() -> Self {
         Self {
             revision: 0,
+            calm: 0,
             sandbox: Rc::new(RefCell::new(Sandbox::starter())),
             vocabulary: Vocabulary::default(),
             persistence: Persistence::Opening,
@@ -314,6 +317,9 @@ impl Reducible for AppState {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = Rc::unwrap_or_clone(self);
         next.revision += 1;
+        if !matches!(action, Action::Tick(_)) {
+            next.calm += 1;
+        }
         match action {
             Action::ToggleVocabulary => next.vocabulary = next.vocabulary.toggled(),
             Action::SetVocabulary(v) => next.vocabulary = v,
@@ -533,24 +539,55 @@ impl Reducible for AppState {
 
 pub type AppContext = UseReducerHandle<AppState>;
 
-/// The page's state for the panels beside the train (teams, notebook, lag, event log). While
-/// play runs it changes only every [`SLOW_EVERY`] ticks, so those panels redraw a few times a
-/// second instead of at every animation frame; otherwise it follows every change. It reads the
-/// same sandbox, so whenever a panel draws it draws the current world.
-#[derive(Clone, PartialEq)]
-pub struct Slow(pub AppContext);
+/// The page's state for the panels that need not follow every frame of play (teams,
+/// notebook, lag, event log, the console, the controls, the session bar, the tutorial …).
+/// While play runs it changes only every [`SLOW_EVERY`] ticks and at every other action, so
+/// those panels redraw a few times a second instead of at every animation frame; otherwise it
+/// follows every change. It reads the same sandbox, so whenever a panel draws it draws the
+/// current world.
+///
+/// Equality is the refresh count alone: Yew's reducer handle reads the newest state and each
+/// clone of it compares as the state when cloned, so the handle cannot itself be held back.
+#[derive(Clone)]
+pub struct Slow(pub AppContext, pub u64);
 
-/// While playing, the panels beside the train redraw once every this many ticks (about twice
-/// a second at 60 frames a second).
+impl PartialEq for Slow {
+    fn eq(&self, other: &Self) -> bool {
+        self.1 == other.1
+    }
+}
+
+/// While playing, the slow panels redraw once every this many ticks (about twice a second at
+/// 60 frames a second).
 pub const SLOW_EVERY: u64 = 30;
 
-/// Whether the slow panels should see `state` rather than keep the state they last drew,
-/// `last`, drawn at sandbox step `last_step` (the sandbox is shared, so the step is kept apart).
-pub fn slow_refresh(state: &AppState, last: &AppState, last_step: u64) -> bool {
+/// What the slow panels last drew from: kept as values, since the state handle always reads
+/// the newest state.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SlowMark {
+    calm: u64,
+    step: u64,
+    playing: bool,
+}
+
+impl SlowMark {
+    pub fn of(state: &AppState) -> Self {
+        Self {
+            calm: state.calm,
+            step: state.sandbox().step(),
+            playing: state.playing,
+        }
+    }
+}
+
+/// Whether the slow panels should draw `state` now, having last drawn at `last`: always
+/// unless play runs; while it runs, after any action but a tick, and every [`SLOW_EVERY`]
+/// ticks.
+pub fn slow_refresh(state: &AppState, last: &SlowMark) -> bool {
     !state.playing
         || !last.playing
-        || state.vocabulary != last.vocabulary
-        || state.sandbox().step() >= last_step + SLOW_EVERY
+        || state.calm != last.calm
+        || state.sandbox().step() >= last.step + SLOW_EVERY
 }
 
 #[cfg(test)]
@@ -560,29 +597,31 @@ mod tests {
     #[test]
     fn the_slow_panels_follow_every_change_but_only_every_few_ticks_of_play() {
         let state = ready();
-        let last = Rc::clone(&state);
-        let step = state.sandbox().step();
+        let last = SlowMark::of(&state);
         let state = state.reduce(Action::Run(
             "kafka-console-producer --topic orders --value 1".into(),
         ));
-        assert!(
-            slow_refresh(&state, &last, step),
-            "not playing: every change"
-        );
+        assert!(slow_refresh(&state, &last), "not playing: every change");
         let playing = state.reduce(Action::SetPlaying(true));
-        let last = Rc::clone(&playing);
-        let step = playing.sandbox().step();
+        let last = SlowMark::of(&playing);
         let mut now = Rc::clone(&playing);
         for _ in 1..SLOW_EVERY {
             now = now.reduce(Action::Tick(10));
-            assert!(!slow_refresh(&now, &last, step));
+            assert!(!slow_refresh(&now, &last));
         }
         now = now.reduce(Action::Tick(10));
-        assert!(slow_refresh(&now, &last, step));
-        let words = playing.reduce(Action::ToggleVocabulary);
+        assert!(slow_refresh(&now, &last));
+        let words = Rc::clone(&playing).reduce(Action::ToggleVocabulary);
         assert!(
-            slow_refresh(&words, &last, step),
+            slow_refresh(&words, &last),
             "a new vocabulary shows at once"
+        );
+        let typed = playing.reduce(Action::Run(
+            "kafka-console-producer --topic orders --value 2".into(),
+        ));
+        assert!(
+            slow_refresh(&typed, &last),
+            "a line run during play shows at once"
         );
     }
     use crate::session::NEW_SESSION_SEED;

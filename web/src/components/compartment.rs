@@ -8,7 +8,7 @@
 //! DOM keeps them and only their transform changes.
 
 use crate::components::replicas::Replicas;
-use crate::components::train::WindowMove;
+use crate::components::train::{Sight, WindowMove};
 use crate::components::why::WhyPanel;
 use crate::view::trains::{CheckerView, CompartmentView, Happened, Outside, SeatView, Slot};
 use crate::vocab::{capitalised, Term, Vocabulary};
@@ -17,6 +17,8 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub view: CompartmentView,
+    /// The train's record of which compartments are out of sight.
+    pub sight: Sight,
     pub vocabulary: Vocabulary,
     pub show_replicas: bool,
     pub on_window: Callback<WindowMove>,
@@ -91,6 +93,44 @@ fn skipped(node: &NodeRef) -> bool {
         .is_some_and(|visible| !visible)
 }
 
+/// Calls `on_change(hidden)` whenever the element goes out of sight (farther than a screen's
+/// margin from the viewport) or comes back; returns what stops watching.
+#[cfg(target_arch = "wasm32")]
+fn observe_sight(node: &NodeRef, on_change: impl Fn(bool) + 'static) -> impl FnOnce() {
+    use wasm_bindgen::{closure::Closure, JsCast};
+    let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+        // The newest entry says where the element is now.
+        if let Some(entry) = entries
+            .iter()
+            .last()
+            .and_then(|e| e.dyn_into::<web_sys::IntersectionObserverEntry>().ok())
+        {
+            on_change(!entry.is_intersecting());
+        }
+    });
+    let options = web_sys::IntersectionObserverInit::new();
+    options.set_root_margin("50% 0px");
+    let observer = web_sys::IntersectionObserver::new_with_options(
+        callback.as_ref().unchecked_ref(),
+        &options,
+    )
+    .ok();
+    if let (Some(observer), Some(el)) = (&observer, node.cast::<web_sys::Element>()) {
+        observer.observe(&el);
+    }
+    move || {
+        if let Some(observer) = observer {
+            observer.disconnect();
+        }
+        drop(callback);
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn observe_sight(_node: &NodeRef, _on_change: impl Fn(bool) + 'static) -> impl FnOnce() {
+    || {}
+}
+
 fn slot_style(slot: usize, row: usize) -> String {
     format!("--slot:{slot};--row:{row}")
 }
@@ -99,6 +139,7 @@ fn slot_style(slot: usize, row: usize) -> String {
 pub fn Compartment(props: &Props) -> Html {
     let Props {
         view,
+        sight,
         vocabulary: v,
         show_replicas,
         on_window,
@@ -154,6 +195,23 @@ pub fn Compartment(props: &Props) -> Html {
                     );
                 }
                 drop(listener);
+            }
+        });
+    }
+
+    // Tell the train whether this compartment is in sight (it skips drawing it while play runs
+    // if not).
+    {
+        let (outer, sight) = (outer.clone(), sight.clone());
+        use_effect_with((view.topic.clone(), view.partition), move |key| {
+            let key = key.clone();
+            let stop = observe_sight(&outer, {
+                let (sight, key) = (sight.clone(), key.clone());
+                move |hidden| sight.0.borrow_mut().set_hidden(key.clone(), hidden)
+            });
+            move || {
+                stop();
+                sight.0.borrow_mut().forget(&key);
             }
         });
     }

@@ -8,12 +8,51 @@ use crate::components::compartment::Compartment;
 use crate::state::AppContext;
 use crate::view::trains::{self, CompartmentView, TrainView, Windows};
 use crate::vocab::{capitalised, Term, Vocabulary};
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use yew::prelude::*;
 
 /// A compartment's window moved: (topic, partition, new window end; `None` follows the newest).
 pub type WindowMove = (String, i32, Option<i64>);
+
+/// Which compartments are out of sight (none of them within a screen's margin of the
+/// viewport), as each compartment's `IntersectionObserver` reports it. While play runs, a
+/// compartment out of sight keeps its last drawing: at top speed its seats change every frame,
+/// and drawing them where nobody can see them was most of a frame's work. One that comes into
+/// sight is drawn again at the next frame.
+#[derive(Default)]
+pub struct SightState {
+    hidden: BTreeSet<(String, i32)>,
+    /// Came into sight since the last frame drawn.
+    revealed: BTreeSet<(String, i32)>,
+}
+
+impl SightState {
+    pub fn set_hidden(&mut self, key: (String, i32), hidden: bool) {
+        if hidden {
+            self.revealed.remove(&key);
+            self.hidden.insert(key);
+        } else if self.hidden.remove(&key) {
+            self.revealed.insert(key);
+        }
+    }
+
+    pub fn forget(&mut self, key: &(String, i32)) {
+        self.hidden.remove(key);
+        self.revealed.remove(key);
+    }
+}
+
+/// The train's [`SightState`], shared with its compartments.
+#[derive(Clone, Default)]
+pub struct Sight(pub Rc<RefCell<SightState>>);
+
+impl PartialEq for Sight {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
 
 #[derive(Default, PartialEq)]
 struct WindowState(Windows);
@@ -60,6 +99,7 @@ pub fn Train() -> Html {
         use_callback((), move |m: WindowMove, _| dispatcher.dispatch(m))
     };
     let throttle = use_mut_ref(Throttle::default);
+    let sight = use_memo((), |_| Sight::default());
     let Some(state) = use_context::<AppContext>() else {
         return html! {};
     };
@@ -72,6 +112,7 @@ pub fn Train() -> Html {
             sandbox.latest(),
             &windows.0,
             &mut throttle.borrow_mut(),
+            &mut sight.0.borrow_mut(),
         )
     } else {
         // Paused or stepping: draw everything now (play's first frame draws it all again).
@@ -93,7 +134,7 @@ pub fn Train() -> Html {
             { for trains.into_iter().map(|t| {
                 let key = t.topic.clone();
                 html! {
-                    <OneTrain {key} vocabulary={v} train={t}
+                    <OneTrain {key} vocabulary={v} train={t} sight={(*sight).clone()}
                               show_replicas={state.show_replicas} on_window={on_window.clone()} />
                 }
             }) }
@@ -102,12 +143,14 @@ pub fn Train() -> Html {
 }
 
 /// The trains while play runs: a few compartments are drawn again each frame, the others
-/// keep their last drawing (see [`REDRAW_EVERY`]).
+/// keep their last drawing (see [`REDRAW_EVERY`]); those out of sight are not drawn again
+/// until they come into sight (see [`SightState`]).
 fn playing_trains(
     world: &sim::World,
     latest: &[sim::Event],
     windows: &Windows,
     th: &mut Throttle,
+    sight: &mut SightState,
 ) -> Vec<TrainView> {
     let frame = trains::Frame::new(world, latest);
     th.frame += 1;
@@ -125,10 +168,14 @@ fn playing_trains(
     // Which compartments to draw now.
     let mut redraw: BTreeSet<(String, i32)> = BTreeSet::new();
     let mut waiting: Vec<(u64, &(String, i32))> = Vec::new();
+    let revealed = std::mem::take(&mut sight.revealed);
     for key in &keys {
         let asked = windows.get(key).copied();
         match th.views.get(key) {
-            Some(c) if c.asked == asked && !frame.urgent(&key.0, key.1) => {
+            Some(c) if c.asked == asked && sight.hidden.contains(key) => {}
+            Some(c)
+                if c.asked == asked && !frame.urgent(&key.0, key.1) && !revealed.contains(key) =>
+            {
                 waiting.push((c.frame, key))
             }
             _ => {
@@ -172,6 +219,7 @@ fn playing_trains(
         .collect();
     let present: BTreeSet<&(String, i32)> = keys.iter().collect();
     th.views.retain(|k, _| present.contains(k));
+    sight.hidden.retain(|k| present.contains(k));
     drawn
 }
 
@@ -182,6 +230,7 @@ fn plural(word: &str) -> String {
 #[derive(Properties, PartialEq)]
 struct OneTrainProps {
     train: TrainView,
+    sight: Sight,
     vocabulary: Vocabulary,
     show_replicas: bool,
     on_window: Callback<WindowMove>,
@@ -191,6 +240,7 @@ struct OneTrainProps {
 fn OneTrain(props: &OneTrainProps) -> Html {
     let OneTrainProps {
         train,
+        sight,
         vocabulary: v,
         show_replicas,
         on_window,
@@ -219,7 +269,7 @@ fn OneTrain(props: &OneTrainProps) -> Html {
             <TrainKey vocabulary={v} />
             <ol class="compartments">
                 { for train.compartments.iter().map(|c| html! {
-                    <Compartment key={c.partition} view={c.clone()} vocabulary={v}
+                    <Compartment key={c.partition} view={c.clone()} vocabulary={v} sight={sight.clone()}
                                  show_replicas={*show_replicas} on_window={on_window.clone()} />
                 }) }
             </ol>

@@ -16,7 +16,7 @@
 //! mid-chapter rebuilds the world from the stored lines.
 
 use crate::persistence::Writer;
-use crate::state::{Action, AppContext, Persistence};
+use crate::state::{Action, AppContext, Persistence, Slow};
 use crate::tutorial::{self as tut, chapters, ChapterRun, ShowMe};
 use crate::vocab::Vocabulary;
 use std::cell::{Cell, RefCell};
@@ -311,7 +311,7 @@ fn rich(text: &str) -> Html {
 
 #[component]
 pub fn TutorialPanel() -> Html {
-    let state = use_context::<AppContext>();
+    let state = use_context::<Slow>().map(|s| s.0);
     let latest = use_mut_ref(|| state.clone());
     *latest.borrow_mut() = state.clone();
     let wanted = use_state(|| None::<usize>);
