@@ -38,6 +38,9 @@
 //! | `in-hand C` | records it polled and has not processed |
 //! | `broker N state` | `running` or `stopped` |
 //! | `acked P`, `failed P` | records the producer saw acknowledged, or gave up on |
+//! | `rows DB` | rows in the `results` table of an application's own database (the simulator's `database DB`) |
+//! | `duplicate-rows DB` | rows of that table that wrote a record already there |
+//! | `stored DB G T:P` | the offset stored in the database's `offsets` table for application (group) G |
 
 use std::fmt;
 use std::str::FromStr;
@@ -74,33 +77,103 @@ impl fmt::Display for Target {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "subject", rename_all = "kebab-case")]
 pub enum Subject {
-    Records { target: Target },
-    Keyed { target: Target, key: String },
-    KeyPartitions { topic: String, key: String },
-    LogStart { target: Target },
-    Hw { target: Target },
-    LogEnd { target: Target },
-    Isr { target: Target },
-    Leader { target: Target },
-    Position { consumer: String, target: Target },
-    Committed { group: String, target: Target },
-    Lag { group: String, target: Target },
-    Processed { group: String },
-    Duplicates { group: String },
-    Skipped { group: String },
-    Members { group: String },
-    Generation { group: String },
-    GroupState { group: String },
-    Coordinator { group: String },
-    Notebook { group: String },
-    NotebookCompacted { group: String },
-    ConsumerState { consumer: String },
-    ConsumerGeneration { consumer: String },
-    Assigned { consumer: String },
-    InHand { consumer: String },
-    BrokerState { broker: i32 },
-    Acked { producer: String },
-    Failed { producer: String },
+    Records {
+        target: Target,
+    },
+    Keyed {
+        target: Target,
+        key: String,
+    },
+    KeyPartitions {
+        topic: String,
+        key: String,
+    },
+    LogStart {
+        target: Target,
+    },
+    Hw {
+        target: Target,
+    },
+    LogEnd {
+        target: Target,
+    },
+    Isr {
+        target: Target,
+    },
+    Leader {
+        target: Target,
+    },
+    Position {
+        consumer: String,
+        target: Target,
+    },
+    Committed {
+        group: String,
+        target: Target,
+    },
+    Lag {
+        group: String,
+        target: Target,
+    },
+    Processed {
+        group: String,
+    },
+    Duplicates {
+        group: String,
+    },
+    Skipped {
+        group: String,
+    },
+    Members {
+        group: String,
+    },
+    Generation {
+        group: String,
+    },
+    GroupState {
+        group: String,
+    },
+    Coordinator {
+        group: String,
+    },
+    Notebook {
+        group: String,
+    },
+    NotebookCompacted {
+        group: String,
+    },
+    ConsumerState {
+        consumer: String,
+    },
+    ConsumerGeneration {
+        consumer: String,
+    },
+    Assigned {
+        consumer: String,
+    },
+    InHand {
+        consumer: String,
+    },
+    BrokerState {
+        broker: i32,
+    },
+    Acked {
+        producer: String,
+    },
+    Failed {
+        producer: String,
+    },
+    Rows {
+        database: String,
+    },
+    DuplicateRows {
+        database: String,
+    },
+    Stored {
+        database: String,
+        app: String,
+        target: Target,
+    },
 }
 
 /// A comparison.
@@ -209,6 +282,8 @@ enum Shape {
     NameKeyword(&'static [&'static str]),
     /// A broker id, then `state`.
     BrokerKeyword,
+    /// Two names (a database, an application), then a partition `T:P`.
+    NameNamePartition,
 }
 
 const SUBJECTS: &[(&str, Shape, &str)] = &[
@@ -258,6 +333,13 @@ const SUBJECTS: &[(&str, Shape, &str)] = &[
     ("broker", Shape::BrokerKeyword, "broker ID state"),
     ("acked", Shape::Name, "acked PRODUCER"),
     ("failed", Shape::Name, "failed PRODUCER"),
+    ("rows", Shape::Name, "rows DATABASE"),
+    ("duplicate-rows", Shape::Name, "duplicate-rows DATABASE"),
+    (
+        "stored",
+        Shape::NameNamePartition,
+        "stored DATABASE GROUP TOPIC:PARTITION",
+    ),
 ];
 
 const GROUP_STATES: &[&str] = &[
@@ -388,6 +470,7 @@ impl FromStr for Check {
         };
         let arity = match shape {
             Shape::Target | Shape::Partition | Shape::Name => 1,
+            Shape::NameNamePartition => 3,
             _ => 2,
         };
         if args.len() != arity {
@@ -438,6 +521,8 @@ impl FromStr for Check {
                     "assigned" => Subject::Assigned { consumer: n },
                     "in-hand" => Subject::InHand { consumer: n },
                     "acked" => Subject::Acked { producer: n },
+                    "rows" => Subject::Rows { database: n },
+                    "duplicate-rows" => Subject::DuplicateRows { database: n },
                     _ => Subject::Failed { producer: n },
                 }
             }
@@ -474,6 +559,14 @@ impl FromStr for Check {
                     return Err(error(args[1].0, format!("'{name}' is written '{usage}'")));
                 }
                 Subject::BrokerState { broker }
+            }
+            Shape::NameNamePartition => {
+                let (c2, a2) = args[2];
+                Subject::Stored {
+                    database: a0.to_string(),
+                    app: args[1].1.to_string(),
+                    target: parse_target(c2, a2, true)?,
+                }
             }
         };
         let expected = match subject.states() {
@@ -553,6 +646,13 @@ impl fmt::Display for Subject {
             Subject::BrokerState { broker } => write!(f, "broker {broker} state"),
             Subject::Acked { producer } => write!(f, "acked {producer}"),
             Subject::Failed { producer } => write!(f, "failed {producer}"),
+            Subject::Rows { database } => write!(f, "rows {database}"),
+            Subject::DuplicateRows { database } => write!(f, "duplicate-rows {database}"),
+            Subject::Stored {
+                database,
+                app,
+                target,
+            } => write!(f, "stored {database} {app} {target}"),
         }
     }
 }
@@ -675,6 +775,14 @@ fn producer_of<'a>(state: &'a State, producer: &str) -> Result<&'a state::Produc
         .iter()
         .find(|p| p.name == producer)
         .ok_or_else(|| format!("there is no platform {producer} (producer) yet"))
+}
+
+fn database_of<'a>(state: &'a State, database: &str) -> Result<&'a state::DatabaseState, String> {
+    state
+        .databases
+        .iter()
+        .find(|d| d.name == database)
+        .ok_or_else(|| format!("there is no ledger {database} (database) yet"))
 }
 
 fn measure_inner(subject: &Subject, console: &Console, state: &State) -> Result<Measure, String> {
@@ -990,6 +1098,44 @@ fn measure_inner(subject: &Subject, console: &Console, state: &State) -> Result<
                         p.failed_records
                     ),
                 )
+            }
+        }
+        Subject::Rows { database } => {
+            let n = database_of(state, database)?.results.len();
+            Number(
+                count(n),
+                format!("ledger {database} (database) holds {n} checked passengers (result rows)"),
+            )
+        }
+        Subject::DuplicateRows { database } => {
+            let n = database_of(state, database)?.duplicate_rows;
+            Number(
+                count(n),
+                format!(
+                    "ledger {database} (database) holds {n} passengers written twice or more (duplicate rows)"
+                ),
+            )
+        }
+        Subject::Stored {
+            database,
+            app,
+            target,
+        } => {
+            let d = database_of(state, database)?;
+            let o = d.offsets.iter().find(|o| {
+                o.app == *app && o.topic == target.topic && Some(o.partition) == target.partition
+            });
+            match o {
+                Some(o) => Number(
+                    o.offset,
+                    format!(
+                        "ledger {database} (database) says {app} goes on at seat {} of {target} (stored offset {})",
+                        o.offset, o.offset
+                    ),
+                ),
+                None => Unknown(format!(
+                    "ledger {database} (database) has no seat stored for {app} in {target} (no stored offset)"
+                )),
             }
         }
     })

@@ -175,6 +175,10 @@ const FILES: &[(&str, &str)] = &[
         "chapters/12-lag-and-the-notebooks-home.md",
         include_str!("../chapters/12-lag-and-the-notebooks-home.md"),
     ),
+    (
+        "chapters/13-a-notebook-of-your-own.md",
+        include_str!("../chapters/13-a-notebook-of-your-own.md"),
+    ),
 ];
 
 /// The chapter files as they are compiled in: (file name, text).

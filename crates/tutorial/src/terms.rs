@@ -121,6 +121,10 @@ pub const TERMS: &[Term] = &[
         train: &["never checked"],
         kafka: &["skip", "never processed"],
     },
+    Term {
+        train: &["ledger"],
+        kafka: &["database"],
+    },
 ];
 
 /// Endings a train word may carry ("seats", "fainted").
