@@ -634,6 +634,8 @@ impl Program {
                 }
             }
             Command::Flush { .. }
+            | Command::Transaction { .. }
+            | Command::SendOffsetsToTransaction { .. }
             | Command::Commit { .. }
             | Command::Seek { .. }
             | Command::SeekToBeginning { .. }
@@ -666,7 +668,9 @@ impl Program {
 /// The echo's Python for a client verb, with the program's variable for the client.
 fn renamed_echo(program: &Program, command: &Command) -> String {
     let client = match command {
-        Command::Flush { producer } => Some(producer),
+        Command::Flush { producer }
+        | Command::Transaction { producer, .. }
+        | Command::SendOffsetsToTransaction { producer, .. } => Some(producer),
         Command::Commit { consumer, .. }
         | Command::Seek { consumer, .. }
         | Command::SeekToBeginning { consumer, .. }

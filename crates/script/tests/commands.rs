@@ -141,6 +141,18 @@ const CASES: &[(&str, &str)] = &[
     ("send p1 --topic orders --value v --timestamp 1700000000000", "send p1 --topic orders --value v --timestamp 1700000000000"),
     ("send p1 --topic=orders --value=\"two words\" --key='k 1'", "send p1 --topic orders --key \"k 1\" --value \"two words\""),
     ("send p1 --topic orders --value v --header trace=1 --header \"who=a b\"", "send p1 --topic orders --value v --header trace=1 --header \"who=a b\""),
+    ("initTransactions tp", "initTransactions tp"),
+    ("beginTransaction tp", "beginTransaction tp"),
+    (
+        "sendOffsetsToTransaction tp --consumer c1 --offsets in:1=7,in:0=3",
+        "sendOffsetsToTransaction tp --offsets in:0=3,in:1=7 --consumer c1",
+    ),
+    (
+        "sendOffsetsToTransaction tp --offsets in:0=3 --group copier",
+        "sendOffsetsToTransaction tp --offsets in:0=3 --group copier",
+    ),
+    ("commitTransaction tp", "commitTransaction tp"),
+    ("abortTransaction tp", "abortTransaction tp"),
     ("flush p1", "flush p1"),
     ("subscribe c1 orders", "subscribe c1 orders"),
     ("subscribe c1 orders,payments audit", "subscribe c1 orders,payments,audit"),

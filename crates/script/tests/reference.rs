@@ -173,6 +173,15 @@ commitSync g1
 close g1
 advance 1m
 ";
+    // A transactional producer, initialized, with a transaction open.
+    const TXN: &str = "producer tp transactional.id=copier linger.ms=0
+initTransactions tp
+";
+    const TXN_OPEN: &str = "producer tp transactional.id=copier linger.ms=0
+initTransactions tp
+beginTransaction tp
+send tp --topic orders --value first
+";
     let parts: &[&str] = match heading {
         "# The Offset Express console language"
         | "### `kafka-topics`"
@@ -196,6 +205,11 @@ advance 1m
         | "### `flush`"
         | "### `kill-broker`"
         | "### `pause-replication`" => &[TOPICS],
+        "### Transactions" => &[TOPICS],
+        "### `initTransactions`" => &[TOPICS, "producer tp transactional.id=copier\n"],
+        "### `beginTransaction`" => &[TOPICS, TXN],
+        "### `sendOffsetsToTransaction`" => &[TOPICS, MEMBER, TXN_OPEN],
+        "### `commitTransaction`" | "### `abortTransaction`" => &[TOPICS, TXN_OPEN],
         "### `restart-broker`" => &[TOPICS, "kill-broker 1\n"],
         "### `resume-replication`" => &[TOPICS, "pause-replication 2\n"],
         "### `assign`" => &[TOPICS, "consumer c1 group.id=billing\n"],

@@ -272,8 +272,7 @@ impl Partition {
         kind: BatchKind,
         events: &mut Vec<Event>,
     ) -> Result<(Offset, BrokerId), SimError> {
-        let leader =
-            self.check_produce(rec.key.is_some() || kind.is_marker(), acks, config)?;
+        let leader = self.check_produce(rec.key.is_some() || kind.is_marker(), acks, config)?;
         let (offset, rolled) = self
             .log
             .append_kind(now_ms, timestamp_ms, rec, config, kind)?;

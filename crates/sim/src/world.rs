@@ -521,7 +521,8 @@ impl World {
             headers: &[],
         };
         let size = rec.size_in_bytes();
-        let (offset, leader) = p.append_kind(now, now, &rec, Acks::Leader, &config, kind, events)?;
+        let (offset, leader) =
+            p.append_kind(now, now, &rec, Acks::Leader, &config, kind, events)?;
         let (k, v) = offsets::render_offsets_record(Some(key), value);
         events.push(Event::RecordAppended {
             topic: OFFSETS_TOPIC.to_string(),
@@ -1685,9 +1686,8 @@ impl World {
             };
             let superseded = |c: &offsets::TxnPendingCommit| {
                 let key = offsets::encode_offset_commit_key(&c.commit.group, &c.commit.tp);
-                log.read(c.log_offset.next(), hw, usize::MAX).any(|r| {
-                    r.key == Some(key.as_slice()) && log.is_settled_data(&r)
-                })
+                log.read(c.log_offset.next(), hw, usize::MAX)
+                    .any(|r| r.key == Some(key.as_slice()) && log.is_settled_data(&r))
             };
             let done = self.offsets.materialize_txn(cp, hw, superseded);
             for c in done {

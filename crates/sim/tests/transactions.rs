@@ -34,7 +34,13 @@ fn commit(w: &mut World, p: &str) -> Result<Vec<Event>, SimError> {
 fn abort(w: &mut World, p: &str) -> Result<Vec<Event>, SimError> {
     w.apply(Command::AbortTransaction { producer: p.into() })
 }
-fn send(w: &mut World, p: &str, topic: &str, partition: i32, value: &str) -> Result<Vec<Event>, SimError> {
+fn send(
+    w: &mut World,
+    p: &str,
+    topic: &str,
+    partition: i32,
+    value: &str,
+) -> Result<Vec<Event>, SimError> {
     w.apply(Command::Send {
         producer: p.into(),
         topic: topic.into(),
@@ -47,7 +53,9 @@ fn send(w: &mut World, p: &str, topic: &str, partition: i32, value: &str) -> Res
 }
 
 fn code(r: Result<Vec<Event>, SimError>) -> String {
-    r.expect_err("the call should be refused").kafka_code().to_string()
+    r.expect_err("the call should be refused")
+        .kafka_code()
+        .to_string()
 }
 
 fn kinds(w: &World, topic: &str, p: i32) -> Vec<(i64, BatchKind)> {
@@ -154,7 +162,11 @@ fn the_last_stable_offset_holds_read_committed_consumers_at_the_first_open_trans
     advance(&mut w, 10);
     let part = w.partition("t", 0).unwrap();
     assert_eq!(part.high_watermark().0, 3);
-    assert_eq!(part.last_stable_offset().0, 1, "the open transaction starts at 1");
+    assert_eq!(
+        part.last_stable_offset().0,
+        1,
+        "the open transaction starts at 1"
+    );
     assert_eq!(read_all(&mut w, "t", "read_committed"), vec!["before"]);
     assert_eq!(
         read_all(&mut w, "t", "read_uncommitted"),
@@ -180,10 +192,9 @@ fn read_committed_skips_aborted_records_and_read_uncommitted_returns_them() {
     send(&mut w, "p", "t", 0, "x1").unwrap();
     send(&mut w, "p", "t", 0, "x2").unwrap();
     let events = abort(&mut w, "p").unwrap();
-    assert!(events.iter().any(|e| matches!(
-        e,
-        Event::TransactionMarkerWritten { commit: false, .. }
-    )));
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, Event::TransactionMarkerWritten { commit: false, .. })));
     begin(&mut w, "p").unwrap();
     send(&mut w, "p", "t", 0, "ok").unwrap();
     commit(&mut w, "p").unwrap();
@@ -197,7 +208,10 @@ fn read_committed_skips_aborted_records_and_read_uncommitted_returns_them() {
     consumer(
         &mut w,
         "c",
-        &[("isolation.level", "read_committed"), ("auto.offset.reset", "earliest")],
+        &[
+            ("isolation.level", "read_committed"),
+            ("auto.offset.reset", "earliest"),
+        ],
     );
     w.apply(Command::Assign {
         consumer: "c".into(),
@@ -266,7 +280,11 @@ fn offsets_sent_to_a_transaction_are_committed_only_if_it_commits() {
     })
     .unwrap();
     advance(&mut w, 10);
-    assert_eq!(w.committed_offset("g", &tp), None, "pending until the commit");
+    assert_eq!(
+        w.committed_offset("g", &tp),
+        None,
+        "pending until the commit"
+    );
     abort(&mut w, "p").unwrap();
     advance(&mut w, 10);
     assert_eq!(w.committed_offset("g", &tp), None, "an abort drops them");
@@ -319,7 +337,10 @@ fn a_second_producer_with_the_same_transactional_id_fences_the_first() {
     ));
     advance(&mut w, 10);
     assert!(read_all(&mut w, "t", "read_committed").is_empty());
-    assert_eq!(w.producer("p1").unwrap().producer_id(), w.producer("p2").unwrap().producer_id());
+    assert_eq!(
+        w.producer("p1").unwrap().producer_id(),
+        w.producer("p2").unwrap().producer_id()
+    );
 }
 
 #[test]
@@ -345,10 +366,9 @@ fn the_coordinator_aborts_a_transaction_past_its_timeout_and_fences_the_producer
     assert!(events
         .iter()
         .any(|e| matches!(e, Event::TransactionTimedOut { epoch: 1, .. })));
-    assert!(events.iter().any(|e| matches!(
-        e,
-        Event::TransactionMarkerWritten { commit: false, .. }
-    )));
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, Event::TransactionMarkerWritten { commit: false, .. })));
     let part = w.partition("t", 0).unwrap();
     assert_eq!(part.last_stable_offset(), part.high_watermark());
     assert_eq!(code(commit(&mut w, "p")), "PRODUCER_FENCED");
@@ -579,7 +599,8 @@ fn done(w: &World) -> bool {
     (0..2).all(|p| {
         let tp = TopicPartition::new("in", p);
         let end = w.partition("in", p).unwrap().high_watermark().0;
-        w.committed_offset("g", &tp).map_or(end == 0, |c| c.offset.0 >= end)
+        w.committed_offset("g", &tp)
+            .map_or(end == 0, |c| c.offset.0 >= end)
     })
 }
 
@@ -665,7 +686,11 @@ fn read_process_write_in_transactions_has_no_duplicate_after_a_crash_at_any_step
         let (out, _) = run_story(true, Some(k));
         let mut sorted = out.clone();
         sorted.sort();
-        assert_eq!(sorted, expected(), "crash after step {k}: out holds {out:?}");
+        assert_eq!(
+            sorted,
+            expected(),
+            "crash after step {k}: out holds {out:?}"
+        );
     }
 }
 

@@ -430,7 +430,8 @@ pub fn run_consumer(
 pub fn policies_for(auto_commit: bool) -> Vec<CommitPolicy> {
     CommitPolicy::ALL
         .into_iter()
-        .filter(|p| (*p == CommitPolicy::Auto) == auto_commit)
+        // external-store needs a consumer created with offset.store (a console property).
+        .filter(|p| (*p == CommitPolicy::Auto) == auto_commit && *p != CommitPolicy::ExternalStore)
         .collect()
 }
 
@@ -442,6 +443,7 @@ pub fn policy_label(policy: CommitPolicy) -> &'static str {
         CommitPolicy::SyncPerRecord => "commitSync after each record",
         CommitPolicy::BeforeProcessing => "commitSync before processing (at-most-once)",
         CommitPolicy::AsyncPerBatch => "commitAsync after each batch",
+        CommitPolicy::ExternalStore => "results and offsets in its own database (offset.store)",
     }
 }
 

@@ -554,6 +554,68 @@ impl Words {
                 self.place(topic, *partition),
                 offset.0
             ),
+            Event::TransactionMarkerWritten {
+                topic,
+                partition,
+                offset,
+                transactional_id,
+                commit,
+                ..
+            } => format!(
+                "a {} marker of transaction {transactional_id} took {} in {}: nobody checks it",
+                if *commit { "COMMIT" } else { "ABORT" },
+                self.offset(offset.0),
+                self.place(topic, *partition)
+            ),
+            Event::TransactionTimedOut {
+                transactional_id,
+                epoch,
+                ..
+            } => format!(
+                "transaction {transactional_id} ran past transaction.timeout.ms: aborted, epoch now {epoch}"
+            ),
+            Event::DatabaseCreated { database } => {
+                format!("database {database} was opened (the application's own, outside Kafka)")
+            }
+            Event::ExternalWrite {
+                consumer,
+                database,
+                with_offsets,
+                records,
+                ..
+            } => format!(
+                "{} wrote {} to database {database}{}",
+                self.consumer(consumer),
+                count(records.len() as i128, Term::Record, v),
+                if *with_offsets {
+                    ", each with the next seat in the same transaction"
+                } else {
+                    ""
+                }
+            ),
+            Event::ExternalWriteSkipped {
+                consumer,
+                database,
+                topic,
+                partition,
+                offset,
+                ..
+            } => format!(
+                "{}: {} of {} is already in database {database}: not written again",
+                self.consumer(consumer),
+                self.offset(*offset),
+                self.place(topic, *partition)
+            ),
+            Event::OffsetsRestored {
+                consumer,
+                database,
+                partitions,
+            } => format!(
+                "{} read where to start from database {database} ({} {})",
+                self.consumer(consumer),
+                partitions.len(),
+                if partitions.len() == 1 { "partition" } else { "partitions" }
+            ),
             Event::ClockAdvanced { from_ms, to_ms } => format!(
                 "the clock moved on {} (now {})",
                 duration(to_ms - from_ms),
@@ -984,6 +1046,25 @@ impl Words {
                 format!("{who} crashed ({unsent} unsent lost)")
             }
             ProducerEvent::Restarted { .. } => format!("{who} started again"),
+            ProducerEvent::TransactionsInitialized {
+                producer_id, epoch, ..
+            } => format!("{who} is transactional: producer id {producer_id}, epoch {epoch}"),
+            ProducerEvent::TransactionBegun => format!("{who} began a transaction"),
+            ProducerEvent::OffsetsSentToTransaction { group, .. } => format!(
+                "{who} put {}'s {} into the transaction",
+                self.group(group),
+                self.w(Term::Committed)
+            ),
+            ProducerEvent::TransactionCommitted { .. } => {
+                format!("{who} committed its transaction")
+            }
+            ProducerEvent::TransactionAborted { .. } => format!("{who} aborted its transaction"),
+            ProducerEvent::TransactionFailed { reason } => {
+                format!("{who} could not commit: {reason}")
+            }
+            ProducerEvent::UnsentAborted { records } => {
+                format!("{who} dropped {records} unsent with the transaction")
+            }
         }
     }
 }

@@ -495,7 +495,14 @@ pub fn platforms(world: &World, latest: &[Event]) -> Vec<Platform> {
                     ProducerEvent::RecordQueued { .. }
                     | ProducerEvent::Closed
                     | ProducerEvent::Crashed { .. }
-                    | ProducerEvent::Restarted { .. } => None,
+                    | ProducerEvent::Restarted { .. }
+                    | ProducerEvent::TransactionsInitialized { .. }
+                    | ProducerEvent::TransactionBegun
+                    | ProducerEvent::OffsetsSentToTransaction { .. }
+                    | ProducerEvent::TransactionCommitted { .. }
+                    | ProducerEvent::TransactionAborted { .. }
+                    | ProducerEvent::TransactionFailed { .. }
+                    | ProducerEvent::UnsentAborted { .. } => None,
                 })
                 .collect();
             Some(Platform {

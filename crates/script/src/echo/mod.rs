@@ -21,8 +21,9 @@ pub mod quote;
 
 use crate::ast::{
     Command, CommitMode, CommitPolicy, Configs, ConfigsCommand, ConsoleOffset,
-    ConsumerGroupsCommand, ElectionType, GroupSelection, OffsetTime, RunConsumer, RunProducer,
-    SendRecord, Target, TopicPartition, TopicSelection, TopicsCommand,
+    ConsumerGroupsCommand, ElectionType, GroupMetadataSource, GroupSelection, OffsetTime,
+    RunConsumer, RunProducer, SendRecord, Target, TopicPartition, TopicSelection, TopicsCommand,
+    TransactionCall,
 };
 use quote::{comment_text, ident, java_str, py_bytes, py_str, sh_word};
 
@@ -281,6 +282,8 @@ pub(crate) fn tool_calls(command: &Command) -> Vec<ToolCall> {
         | Command::CreateConsumer { .. }
         | Command::Send(_)
         | Command::Flush { .. }
+        | Command::Transaction { .. }
+        | Command::SendOffsetsToTransaction { .. }
         | Command::Subscribe { .. }
         | Command::Assign { .. }
         | Command::Unsubscribe { .. }
@@ -1231,6 +1234,31 @@ fn code(command: &Command, calls: &[ToolCall]) -> (String, String, Option<String
                 ),
             };
             (python, java, Some("the body of the poll loop: your application's work on each record".into()))
+        }
+        Command::Transaction { producer, call } => {
+            let var = ident(producer);
+            let (py, note) = match call {
+                TransactionCall::Init => ("init_transactions", Some("needs transactional.id; fences any older producer with the same transactional.id and aborts the transaction it left open")),
+                TransactionCall::Begin => ("begin_transaction", None),
+                TransactionCall::Commit => ("commit_transaction", Some("flushes, then a COMMIT marker goes to every partition of the transaction: read_committed consumers see its records from now on")),
+                TransactionCall::Abort => ("abort_transaction", Some("ABORT markers: read_committed consumers skip the transaction's records")),
+            };
+            (format!("{var}.{py}()"), format!("{var}.{}();", call.verb()), note.map(str::to_string))
+        }
+        Command::SendOffsetsToTransaction { producer, offsets, metadata } => {
+            let var = ident(producer);
+            let (py_group, java_group) = match metadata {
+                GroupMetadataSource::Group(g) => (py_str(g), format!("new ConsumerGroupMetadata({})", java_str(g))),
+                GroupMetadataSource::Consumer(c) => {
+                    let cvar = ident(c);
+                    (format!("{cvar}.config['group_id']"), format!("{cvar}.groupMetadata()"))
+                }
+            };
+            (
+                format!("{var}.send_offsets_to_transaction({}, {py_group})", py_offsets(offsets)),
+                format!("{var}.sendOffsetsToTransaction({}, {java_group});", java_offsets(offsets)),
+                Some("the offsets are committed for the group only if the transaction commits".into()),
+            )
         }
         Command::Commit { consumer, mode, offsets } => {
             let var = ident(consumer);

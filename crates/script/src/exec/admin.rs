@@ -13,6 +13,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
+use sim::consumer::IsolationLevel;
 use sim::{Event, OffsetCommit, OffsetSpec, TopicPartition, World};
 
 use super::{partition_i32, state, Console, ExecError, ExecErrorKind, Output};
@@ -709,6 +710,11 @@ pub(super) fn console_consumer(
     // carry it.
     let timestamp_type = t.config().message_timestamp_type.name();
     let separator = command.properties.get("key.separator").unwrap_or("\t");
+    let isolation = if command.configs.get("isolation.level") == Some("read_committed") {
+        IsolationLevel::ReadCommitted
+    } else {
+        IsolationLevel::ReadUncommitted
+    };
     for p in partitions {
         let tp = TopicPartition::new(command.topic.clone(), p);
         let committed = group
@@ -748,6 +754,19 @@ pub(super) fn console_consumer(
                     },
                 ))
             }
+            // A read_committed consumer's latest is the last stable offset.
+            (None, _) if !earliest && isolation == IsolationLevel::ReadCommitted => world
+                .partition(&tp.topic, tp.partition)
+                .map(|part| part.last_stable_offset())
+                .ok_or_else(|| {
+                    ExecError::sim(
+                        span,
+                        sim::SimError::UnknownTopicOrPartition {
+                            topic: tp.topic.clone(),
+                            partition: Some(tp.partition),
+                        },
+                    )
+                })?,
             (None, _) => world
                 .list_offset(
                     &tp,
@@ -761,7 +780,7 @@ pub(super) fn console_consumer(
         };
         let max = usize::try_from(remaining).unwrap_or(usize::MAX);
         let fetched = world
-            .fetch(&tp, start, max)
+            .fetch_isolated(&tp, start, max, isolation)
             .map_err(|e| ExecError::sim(span, e))?;
         for r in &fetched.records {
             let mut fields = Vec::new();
@@ -956,11 +975,20 @@ fn console_consumer_member(
             let Some(p) = w.partition(&partition.topic, partition.partition) else {
                 continue;
             };
-            for r in p.log().read(
-                sim::Offset(*from),
-                sim::Offset(to.saturating_add(1)),
-                usize::MAX,
-            ) {
+            let committed_only = w
+                .consumer(&name)
+                .is_some_and(|c| c.config().isolation_level == IsolationLevel::ReadCommitted);
+            let log = p.log();
+            // What the member's poll returned: markers never, aborted records not for
+            // read_committed.
+            for r in log
+                .read(
+                    sim::Offset(*from),
+                    sim::Offset(to.saturating_add(1)),
+                    usize::MAX,
+                )
+                .filter(|r| !(r.kind.is_marker() || (committed_only && log.is_aborted(r))))
+            {
                 fetched += 1;
                 if remaining > 0 {
                     let _ = writeln!(out, "{}", format.line(partition.partition, &r));

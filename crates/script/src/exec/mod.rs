@@ -349,11 +349,15 @@ impl Console {
                     span,
                     match call {
                         crate::TransactionCall::Init => sim::Command::InitTransactions { producer },
-                        crate::TransactionCall::Begin => sim::Command::BeginTransaction { producer },
+                        crate::TransactionCall::Begin => {
+                            sim::Command::BeginTransaction { producer }
+                        }
                         crate::TransactionCall::Commit => {
                             sim::Command::CommitTransaction { producer }
                         }
-                        crate::TransactionCall::Abort => sim::Command::AbortTransaction { producer },
+                        crate::TransactionCall::Abort => {
+                            sim::Command::AbortTransaction { producer }
+                        }
                     },
                 )
             }

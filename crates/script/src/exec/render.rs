@@ -82,7 +82,15 @@ fn retry_lines(events: &[Event]) -> Vec<RetryLine> {
                 }
                 continue;
             }
-            P::RecordQueued { .. } | P::BatchSent { .. } => continue,
+            P::RecordQueued { .. }
+            | P::BatchSent { .. }
+            | P::TransactionsInitialized { .. }
+            | P::TransactionBegun
+            | P::OffsetsSentToTransaction { .. }
+            | P::TransactionCommitted { .. }
+            | P::TransactionAborted { .. }
+            | P::TransactionFailed { .. }
+            | P::UnsentAborted { .. } => continue,
         };
         if let Some((_, run)) = open.remove(&(producer.as_str(), topic, partition)) {
             runs.push(run);
@@ -259,6 +267,24 @@ pub(super) fn narrate(events: &[Event]) -> String {
                 partition,
                 offset,
             } => format!("group {group}: committed offset {offset} of {topic}-{partition} expired"),
+            Event::TransactionMarkerWritten {
+                topic,
+                partition,
+                offset,
+                transactional_id,
+                commit,
+                ..
+            } => format!(
+                "{topic}-{partition}@{offset}: {} marker of transaction {transactional_id} (a control record: it takes the offset, no consumer returns it)",
+                if *commit { "COMMIT" } else { "ABORT" }
+            ),
+            Event::TransactionTimedOut {
+                transactional_id,
+                epoch,
+                ..
+            } => format!(
+                "transaction {transactional_id} was open longer than transaction.timeout.ms: the coordinator aborted it and bumped the epoch to {epoch} (its producer is fenced)"
+            ),
             Event::ProduceFailed {
                 topic,
                 partition,
@@ -491,7 +517,64 @@ fn producer_line(event: &sim::clients::ProducerEvent) -> Option<String> {
             "crashed: {unsent} unsent record(s) lost with its accumulator, {in_flight} already written to a leader will never be acknowledged"
         ),
         P::BatchSent { .. } => return None,
+        P::TransactionsInitialized {
+            transactional_id,
+            producer_id,
+            epoch,
+            aborted_open,
+        } => {
+            let mut line = format!(
+                "transactions initialized: transactional.id {transactional_id}, producer id {producer_id}, epoch {epoch}"
+            );
+            if *aborted_open {
+                line.push_str(
+                    "; the transaction an older instance left open was aborted (that instance is fenced)",
+                );
+            } else if *epoch > 0 {
+                line.push_str(" (an older instance with this transactional.id is fenced)");
+            }
+            line
+        }
+        P::TransactionBegun => "transaction begun".to_string(),
+        P::OffsetsSentToTransaction { group, offsets } => {
+            let list: Vec<String> = offsets
+                .iter()
+                .map(|c| format!("{}-{}={}", c.topic, c.partition, c.offset))
+                .collect();
+            format!(
+                "offsets {} of group {group} sent to the transaction: committed only if it commits",
+                list.join(", ")
+            )
+        }
+        P::TransactionCommitted { partitions, groups } => {
+            format!("transaction committed{}", txn_scope(partitions, groups))
+        }
+        P::TransactionAborted { partitions, groups } => {
+            format!("transaction aborted{}", txn_scope(partitions, groups))
+        }
+        P::TransactionFailed { reason } => format!(
+            "commitTransaction failed: {reason}; the transaction can only be aborted (abortTransaction)"
+        ),
+        P::UnsentAborted { records } => format!(
+            "{records} record(s) not sent yet were dropped with the transaction (TransactionAbortedException)"
+        ),
     })
+}
+
+/// ": partitions in-0, out-0; offsets of group g" for a transaction's end.
+fn txn_scope(partitions: &[sim::TopicPartition], groups: &[String]) -> String {
+    let mut parts = Vec::new();
+    if !partitions.is_empty() {
+        parts.push(format!("partitions {}", tps(partitions)));
+    }
+    if !groups.is_empty() {
+        parts.push(format!("offsets of group {}", groups.join(", ")));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", parts.join("; "))
+    }
 }
 
 fn consumer_line(event: &sim::consumer::ConsumerEvent) -> Option<String> {
@@ -725,8 +808,17 @@ fn topic_text(world: &World, t: &sim::Topic) -> String {
 /// A partition's markers (log start, high watermark, log end), leader and ISR, and with
 /// `records` every record still in the log.
 fn partition_text(p: &sim::cluster::Partition, records: bool) -> String {
+    // The last stable offset is shown when a transaction holds it below the HW.
+    let lso = if p.last_stable_offset() < p.high_watermark() {
+        format!(
+            ", last stable offset {} (a transaction is open)",
+            p.last_stable_offset()
+        )
+    } else {
+        String::new()
+    };
     let mut out = format!(
-        "{}-{}: log start {}, high watermark {}, log end {}; leader {}, replicas {}, isr {}\n",
+        "{}-{}: log start {}, high watermark {}{lso}, log end {}; leader {}, replicas {}, isr {}\n",
         p.topic(),
         p.index(),
         p.log_start_offset(),
@@ -738,7 +830,18 @@ fn partition_text(p: &sim::cluster::Partition, records: bool) -> String {
     );
     if records {
         let internal = p.topic() == OFFSETS_TOPIC;
-        for r in p.log().records() {
+        let log = p.log();
+        for r in log.records() {
+            if let sim::log::BatchKind::Marker { commit, .. } = r.kind {
+                let _ = writeln!(
+                    out,
+                    "  offset {}  timestamp {}  {} marker (control record: no consumer returns it)",
+                    r.offset,
+                    r.timestamp_ms,
+                    if commit { "COMMIT" } else { "ABORT" }
+                );
+                continue;
+            }
             let (key, value) = if internal {
                 sim::offsets::render_offsets_record(r.key, r.value)
             } else {
@@ -762,6 +865,13 @@ fn partition_text(p: &sim::cluster::Partition, records: bool) -> String {
                     crate::quote(&h.key),
                     h.value.as_deref().map_or("null".to_string(), crate::quote)
                 );
+            }
+            if log.is_aborted(&r) {
+                out.push_str("  (aborted transaction: read_committed consumers skip it)");
+            } else if matches!(r.kind, sim::log::BatchKind::Transactional { .. })
+                && !log.is_settled_data(&r)
+            {
+                out.push_str("  (open transaction)");
             }
             if r.offset >= p.high_watermark() {
                 out.push_str("  (above the high watermark: not readable yet)");

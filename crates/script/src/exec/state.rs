@@ -34,6 +34,46 @@ pub struct State {
     /// there are none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub databases: Vec<DatabaseState>,
+    /// The transaction coordinator's entries, by `transactional.id`; absent when no
+    /// producer ever called `initTransactions`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transactions: Vec<TransactionState>,
+}
+
+/// One `transactional.id` at the transaction coordinator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransactionState {
+    pub transactional_id: String,
+    pub producer_id: i64,
+    pub epoch: i32,
+    /// Kafka's names: `Empty`, `Ongoing`, `CompleteCommit`, `CompleteAbort`.
+    pub state: String,
+    /// Partitions of the open transaction, `topic-partition`.
+    pub partitions: Vec<String>,
+    /// Groups whose offsets were sent to the open transaction.
+    pub groups: Vec<String>,
+    /// When the open transaction started; null when none is open.
+    pub started_ms: Option<i64>,
+    pub timeout_ms: i64,
+}
+
+/// A transaction open in one partition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenTransactionState {
+    pub producer_id: i64,
+    /// Its first record here: the last stable offset cannot pass it.
+    pub first_offset: i64,
+}
+
+/// A transactional producer's side.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProducerTransactionState {
+    pub transactional_id: String,
+    /// Set by `initTransactions`.
+    pub producer_id: Option<i64>,
+    pub epoch: Option<i32>,
+    /// Kafka's client states: `UNINITIALIZED`, `READY`, `IN_TRANSACTION`, `ABORTABLE_ERROR`.
+    pub state: String,
 }
 
 /// A database outside Kafka: its `results` and `offsets` tables.
@@ -80,6 +120,13 @@ pub struct PartitionState {
     pub log_start_offset: i64,
     pub high_watermark: i64,
     pub log_end_offset: i64,
+    /// The last stable offset: the first offset of the oldest open transaction, or the high
+    /// watermark when none is open. `read_committed` consumers read below it.
+    #[serde(default)]
+    pub last_stable_offset: i64,
+    /// Transactions open here; absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub open_transactions: Vec<OpenTransactionState>,
     pub records: Vec<RecordState>,
 }
 
@@ -90,6 +137,36 @@ pub struct RecordState {
     pub key: Option<String>,
     pub value: Option<String>,
     pub headers: Vec<HeaderState>,
+    /// Absent for a plain record; `transactional` for a record written in a transaction;
+    /// `commit_marker` or `abort_marker` for a control record (it takes the offset, no
+    /// consumer returns it; its key and value are Kafka's control record bytes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch: Option<String>,
+    /// The producer id of a transactional record or a marker.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub producer_id: Option<i64>,
+    /// A record of an aborted transaction: `read_committed` consumers skip it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub aborted: bool,
+}
+
+/// The `batch`, `producer_id` and `aborted` fields of a record.
+fn batch_fields(
+    log: &sim::log::PartitionLog,
+    r: &sim::RecordView<'_>,
+) -> (Option<String>, Option<i64>, bool) {
+    use sim::log::BatchKind;
+    let batch = match r.kind {
+        BatchKind::Plain => None,
+        BatchKind::Transactional { .. } => Some("transactional"),
+        BatchKind::Marker { commit: true, .. } => Some("commit_marker"),
+        BatchKind::Marker { commit: false, .. } => Some("abort_marker"),
+    };
+    (
+        batch.map(str::to_string),
+        r.kind.producer_id(),
+        log.is_aborted(r),
+    )
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -189,6 +266,14 @@ pub struct OffsetsRecordState {
     pub key: Option<String>,
     /// `None`: a tombstone.
     pub value: Option<String>,
+    /// As in [`RecordState`]: offsets sent to a transaction are `transactional` records,
+    /// and the transaction's end is a marker.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub producer_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub aborted: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -210,6 +295,9 @@ pub struct ProducerState {
     /// Its application, while `run` drives it (absent otherwise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app: Option<ProducerAppState>,
+    /// A transactional producer's id, epoch and state (absent for other producers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transaction: Option<ProducerTransactionState>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -289,22 +377,37 @@ pub fn state(console: &Console) -> State {
                     log_start_offset: p.log_start_offset().0,
                     high_watermark: p.high_watermark().0,
                     log_end_offset: p.log_end_offset().0,
+                    last_stable_offset: p.last_stable_offset().0,
+                    open_transactions: p
+                        .log()
+                        .open_transactions()
+                        .map(|(producer_id, first)| OpenTransactionState {
+                            producer_id,
+                            first_offset: first.0,
+                        })
+                        .collect(),
                     records: p
                         .log()
                         .records()
-                        .map(|r| RecordState {
-                            offset: r.offset.0,
-                            timestamp_ms: r.timestamp_ms,
-                            key: r.key_utf8().map(|k| k.into_owned()),
-                            value: r.value_utf8().map(|v| v.into_owned()),
-                            headers: r
-                                .headers
-                                .iter()
-                                .map(|h| HeaderState {
-                                    key: h.key.clone(),
-                                    value: h.value.clone(),
-                                })
-                                .collect(),
+                        .map(|r| {
+                            let (batch, producer_id, aborted) = batch_fields(p.log(), &r);
+                            RecordState {
+                                offset: r.offset.0,
+                                timestamp_ms: r.timestamp_ms,
+                                key: r.key_utf8().map(|k| k.into_owned()),
+                                value: r.value_utf8().map(|v| v.into_owned()),
+                                headers: r
+                                    .headers
+                                    .iter()
+                                    .map(|h| HeaderState {
+                                        key: h.key.clone(),
+                                        value: h.value.clone(),
+                                    })
+                                    .collect(),
+                                batch,
+                                producer_id,
+                                aborted,
+                            }
                         })
                         .collect(),
                 })
@@ -372,13 +475,21 @@ pub fn state(console: &Console) -> State {
                 .iter()
                 .flat_map(|p| {
                     p.log().records().map(move |r| {
-                        let (key, value) = render_offsets_record(r.key, r.value);
+                        let (batch, producer_id, aborted) = batch_fields(p.log(), &r);
+                        let (key, value) = if r.kind.is_marker() {
+                            (None, None)
+                        } else {
+                            render_offsets_record(r.key, r.value)
+                        };
                         OffsetsRecordState {
                             partition: p.index(),
                             offset: r.offset.0,
                             timestamp_ms: r.timestamp_ms,
                             key,
                             value,
+                            batch,
+                            producer_id,
+                            aborted,
                         }
                     })
                 })
@@ -442,6 +553,15 @@ pub fn state(console: &Console) -> State {
                         }),
                         _ => None,
                     },
+                    transaction: st.transactional_id.as_ref().map(|id| {
+                        let t = p.transaction();
+                        ProducerTransactionState {
+                            transactional_id: id.clone(),
+                            producer_id: t.and_then(|t| t.epoch).and(p.producer_id()),
+                            epoch: t.and_then(|t| t.epoch),
+                            state: t.map_or("UNINITIALIZED", |t| t.state.name()).to_string(),
+                        }
+                    }),
                 })
             })
             .collect(),
@@ -528,6 +648,19 @@ pub fn state(console: &Console) -> State {
                 offsets: db.offsets(),
                 duplicate_rows: db.duplicate_rows(),
                 skipped_writes: db.skipped_writes(),
+            })
+            .collect(),
+        transactions: world
+            .transactions()
+            .map(|m| TransactionState {
+                transactional_id: m.transactional_id.clone(),
+                producer_id: m.producer_id,
+                epoch: m.epoch,
+                state: m.state.name().to_string(),
+                partitions: m.partitions.iter().map(|tp| tp.to_string()).collect(),
+                groups: m.groups.iter().cloned().collect(),
+                started_ms: m.started_ms,
+                timeout_ms: m.timeout_ms,
             })
             .collect(),
     }

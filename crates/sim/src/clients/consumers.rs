@@ -4,8 +4,8 @@ use super::TimestampOffset;
 use super::{consumer_settings, ConsumerSlot, GroupSlot, Intent, ProcessedOffset};
 use crate::command::{Command, OffsetCommit};
 use crate::consumer::{
-    Consumer, ConsumerError, ConsumerRecord, FetchError, FetchedOffsets, IsolationLevel,
-    LogReader, OffsetCommitRequest, OffsetStore, ProcessedRecord,
+    Consumer, ConsumerError, ConsumerRecord, FetchError, FetchedOffsets, IsolationLevel, LogReader,
+    OffsetCommitRequest, OffsetStore, ProcessedRecord,
 };
 use crate::error::SimError;
 use crate::event::Event;
@@ -51,8 +51,9 @@ impl LogReader for World {
         isolation: IsolationLevel,
     ) -> Result<FetchedOffsets, FetchError> {
         let mut offsets = Vec::new();
-        let next_offset =
-            self.consumer_fetch(tp, offset, max_records, isolation, |v| offsets.push(v.offset.0))?;
+        let next_offset = self.consumer_fetch(tp, offset, max_records, isolation, |v| {
+            offsets.push(v.offset.0)
+        })?;
         Ok(FetchedOffsets {
             offsets,
             next_offset,
@@ -71,7 +72,11 @@ impl LogReader for World {
             .ok_or(FetchError::UnknownTopicOrPartition)
     }
 
-    fn end_offset(&self, tp: &TopicPartition, isolation: IsolationLevel) -> Result<i64, FetchError> {
+    fn end_offset(
+        &self,
+        tp: &TopicPartition,
+        isolation: IsolationLevel,
+    ) -> Result<i64, FetchError> {
         self.partition(&tp.topic, tp.partition)
             .map(|p| match isolation {
                 IsolationLevel::ReadUncommitted => p.high_watermark().0,
@@ -86,6 +91,45 @@ impl LogReader for World {
 }
 
 impl World {
+    /// A consumer's fetch with its `isolation.level`, records copied (for tools such as the
+    /// console consumer): up to `max_records` records from `offset`, and the offset the
+    /// position moves to. Errors as [`World::fetch`].
+    pub fn fetch_isolated(
+        &self,
+        tp: &TopicPartition,
+        offset: Offset,
+        max_records: usize,
+        isolation: IsolationLevel,
+    ) -> Result<crate::world::FetchResult, SimError> {
+        let p = self.partition_checked(&tp.topic, tp.partition)?;
+        if p.leader().is_none() {
+            return Err(SimError::LeaderNotAvailable {
+                topic: tp.topic.clone(),
+                partition: tp.partition,
+            });
+        }
+        p.log()
+            .check_fetch_offset(&tp.topic, tp.partition, offset.0)?;
+        let mut records = Vec::new();
+        let next = self
+            .consumer_fetch(tp, offset.0, max_records, isolation, |v| {
+                records.push(v.to_record())
+            })
+            .map_err(|_| SimError::UnknownTopicOrPartition {
+                topic: tp.topic.clone(),
+                partition: Some(tp.partition),
+            })?;
+        Ok(crate::world::FetchResult {
+            topic: tp.topic.clone(),
+            partition: tp.partition,
+            records,
+            next_offset: Offset(next),
+            high_watermark: p.high_watermark(),
+            log_start_offset: p.log_start_offset(),
+            log_end_offset: p.log_end_offset(),
+        })
+    }
+
     /// The broker's fetch for a consumer: hands each returned record to `each` and
     /// returns the next fetch offset. Reads below the high watermark (`read_committed`:
     /// the last stable offset), skips transaction markers (and, for `read_committed`,

@@ -124,9 +124,13 @@ pub enum ProducerEvent {
     },
     /// `commitTransaction` could not commit: a send failed; the transaction must be
     /// aborted.
-    TransactionFailed { reason: String },
+    TransactionFailed {
+        reason: String,
+    },
     /// `abortTransaction` dropped records that were still waiting to be sent.
-    UnsentAborted { records: usize },
+    UnsentAborted {
+        records: usize,
+    },
 }
 
 /// A record in the accumulator.
@@ -343,11 +347,12 @@ impl World {
         }
         let settings = producer_settings(props)?;
         // A transactional producer gets its id from initTransactions.
-        let producer_id = (settings.enable_idempotence && settings.transactional_id.is_none()).then(|| {
-            let id = self.clients.next_producer_id;
-            self.clients.next_producer_id += 1;
-            id
-        });
+        let producer_id = (settings.enable_idempotence && settings.transactional_id.is_none())
+            .then(|| {
+                let id = self.clients.next_producer_id;
+                self.clients.next_producer_id += 1;
+                id
+            });
         self.clients.producers.insert(
             name.to_string(),
             Producer {
@@ -428,9 +433,10 @@ impl World {
         // AddPartitionsToTxn: the partition joins the open transaction.
         for e in &sent {
             if let Event::Producer {
-                event: ProducerEvent::RecordQueued {
-                    topic, partition, ..
-                },
+                event:
+                    ProducerEvent::RecordQueued {
+                        topic, partition, ..
+                    },
                 ..
             } = e
             {

@@ -472,15 +472,13 @@ impl World {
                     },
                 ))
             }
-            s => {
-                return Err(illegal(
-                    name,
-                    format!(
-                        "Cannot send offsets if a transaction is not in progress (currentState= {})",
-                        s.name()
-                    ),
-                ))
-            }
+            s => return Err(illegal(
+                name,
+                format!(
+                    "Cannot send offsets if a transaction is not in progress (currentState= {})",
+                    s.name()
+                ),
+            )),
         }
         // The group metadata: a consumer's (group, generation, member) or a group id.
         let (group, member) = match (group, consumer) {
@@ -637,8 +635,11 @@ impl World {
             }
             self.drain_producer(name, true, events);
             // A send the flush made may have failed for good.
-            if let Some(TxnClientState::AbortableError { reason }) =
-                self.clients.producers.get(name).map(|p| p.txn.state.clone())
+            if let Some(TxnClientState::AbortableError { reason }) = self
+                .clients
+                .producers
+                .get(name)
+                .map(|p| p.txn.state.clone())
             {
                 events.push(pev(
                     name,
@@ -655,10 +656,7 @@ impl World {
                 .get_mut(name)
                 .map_or(0, |p| p.drop_unsent());
             if dropped > 0 {
-                events.push(pev(
-                    name,
-                    ProducerEvent::UnsentAborted { records: dropped },
-                ));
+                events.push(pev(name, ProducerEvent::UnsentAborted { records: dropped }));
             }
         }
         let (partitions, groups) = self.txn_end_markers(&id, commit, events)?;
@@ -825,7 +823,9 @@ impl World {
                     let owned = self.clients.transactions.values().any(|m| {
                         m.producer_id == pid
                             && m.state == TxnState::Ongoing
-                            && (m.partitions.contains(&TopicPartition::new(t.name(), p.index()))
+                            && (m
+                                .partitions
+                                .contains(&TopicPartition::new(t.name(), p.index()))
                                 || (t.name() == OFFSETS_TOPIC
                                     && m.groups
                                         .iter()
@@ -868,10 +868,16 @@ impl World {
         }
         for (id, m) in &self.clients.transactions {
             if *id != m.transactional_id {
-                return Err(format!("transaction '{}' filed under '{id}'", m.transactional_id));
+                return Err(format!(
+                    "transaction '{}' filed under '{id}'",
+                    m.transactional_id
+                ));
             }
             if (m.state == TxnState::Ongoing) != m.started_ms.is_some() {
-                return Err(format!("transaction '{id}' is {:?} with start {:?}", m.state, m.started_ms));
+                return Err(format!(
+                    "transaction '{id}' is {:?} with start {:?}",
+                    m.state, m.started_ms
+                ));
             }
             if m.state != TxnState::Ongoing && (!m.partitions.is_empty() || !m.groups.is_empty()) {
                 return Err(format!("transaction '{id}' is closed but lists partitions"));

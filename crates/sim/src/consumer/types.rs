@@ -159,7 +159,11 @@ pub trait LogReader {
     fn high_watermark(&self, tp: &TopicPartition) -> Result<i64, FetchError>;
     /// The end a consumer with this isolation level sees (`seekToEnd`, `latest`, lag): the
     /// high watermark, or the last stable offset for `read_committed`.
-    fn end_offset(&self, tp: &TopicPartition, isolation: IsolationLevel) -> Result<i64, FetchError> {
+    fn end_offset(
+        &self,
+        tp: &TopicPartition,
+        isolation: IsolationLevel,
+    ) -> Result<i64, FetchError> {
         let _ = isolation;
         self.high_watermark(tp)
     }

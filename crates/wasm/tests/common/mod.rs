@@ -44,6 +44,11 @@ pub const SCENARIOS: &[(&str, &str, &str)] = &[
         include_str!("../../../../tests/scenarios/eager-vs-cooperative.expected"),
     ),
     (
+        "exactly-once",
+        include_str!("../../../../tests/scenarios/exactly-once.oe"),
+        include_str!("../../../../tests/scenarios/exactly-once.expected"),
+    ),
+    (
         "external-offset-store",
         include_str!("../../../../tests/scenarios/external-offset-store.oe"),
         include_str!("../../../../tests/scenarios/external-offset-store.expected"),
