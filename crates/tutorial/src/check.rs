@@ -17,16 +17,20 @@
 //!
 //! | subject | value |
 //! | --- | --- |
-//! | `records T` / `records T:P` | passengers (records) on board, in the train or one compartment |
+//! | `records T` / `records T:P` | passengers (records) on board, in the train or one compartment (transaction markers are not records) |
 //! | `keyed T KEY` / `keyed T:P KEY` | passengers on board with that ticket (key) |
+//! | `markers T` / `markers T:P` | seats taken by COMMIT or ABORT placards (transaction markers, control records) |
+//! | `aborted T` / `aborted T:P` | passengers of cancelled bookings (records of aborted transactions) |
 //! | `key-partitions T KEY` | compartments (partitions) holding a passenger with that key |
 //! | `log-start T:P`, `hw T:P`, `log-end T:P` | the partition's log start offset, high watermark, log end offset |
+//! | `lso T:P` | the partition's last stable offset (`read_committed` consumers read below it) |
 //! | `isr T:P` | how many replicas are in sync |
 //! | `leader T:P` | the broker leading the partition |
 //! | `position C T:P` | the consumer's position (unknown until it knows where to read) |
 //! | `committed G T:P` | the group's committed offset (unknown until one was committed) |
 //! | `lag G T` / `lag G T:P` | high watermark − committed offset, summed over the topic's partitions |
 //! | `processed G`, `duplicates G`, `skipped G` | the group's delivery ledger: records processed, processed more than once, never processed |
+//! | `processed-aborted G` | records of aborted transactions the group processed |
 //! | `members G`, `generation G` | the group's members and its generation |
 //! | `group G state` | `Empty`, `Stable`, `PreparingRebalance`, `CompletingRebalance` or `Dead` |
 //! | `coordinator G` | the broker that coordinates the group |
@@ -38,6 +42,7 @@
 //! | `in-hand C` | records it polled and has not processed |
 //! | `broker N state` | `running` or `stopped` |
 //! | `acked P`, `failed P` | records the producer saw acknowledged, or gave up on |
+//! | `producer P state` | a transactional producer: `UNINITIALIZED`, `READY`, `IN_TRANSACTION`, `ABORTABLE_ERROR` (Kafka's client states), or `FENCED` (a newer instance with its `transactional.id` exists, or the coordinator aborted its transaction: its next call throws `ProducerFencedException`) |
 //! | `rows DB` | rows in the `results` table of an application's own database (the simulator's `database DB`) |
 //! | `duplicate-rows DB` | rows of that table that wrote a record already there |
 //! | `stored DB G T:P` | the offset stored in the database's `offsets` table for application (group) G |
@@ -88,6 +93,12 @@ pub enum Subject {
         topic: String,
         key: String,
     },
+    Markers {
+        target: Target,
+    },
+    Aborted {
+        target: Target,
+    },
     LogStart {
         target: Target,
     },
@@ -95,6 +106,9 @@ pub enum Subject {
         target: Target,
     },
     LogEnd {
+        target: Target,
+    },
+    Lso {
         target: Target,
     },
     Isr {
@@ -122,6 +136,9 @@ pub enum Subject {
         group: String,
     },
     Skipped {
+        group: String,
+    },
+    ProcessedAborted {
         group: String,
     },
     Members {
@@ -161,6 +178,9 @@ pub enum Subject {
         producer: String,
     },
     Failed {
+        producer: String,
+    },
+    ProducerState {
         producer: String,
     },
     Rows {
@@ -297,6 +317,9 @@ const SUBJECTS: &[(&str, Shape, &str)] = &[
     ("log-start", Shape::Partition, "log-start TOPIC:PARTITION"),
     ("hw", Shape::Partition, "hw TOPIC:PARTITION"),
     ("log-end", Shape::Partition, "log-end TOPIC:PARTITION"),
+    ("lso", Shape::Partition, "lso TOPIC:PARTITION"),
+    ("markers", Shape::Target, "markers TOPIC[:PARTITION]"),
+    ("aborted", Shape::Target, "aborted TOPIC[:PARTITION]"),
     ("isr", Shape::Partition, "isr TOPIC:PARTITION"),
     ("leader", Shape::Partition, "leader TOPIC:PARTITION"),
     (
@@ -313,6 +336,7 @@ const SUBJECTS: &[(&str, Shape, &str)] = &[
     ("processed", Shape::Name, "processed GROUP"),
     ("duplicates", Shape::Name, "duplicates GROUP"),
     ("skipped", Shape::Name, "skipped GROUP"),
+    ("processed-aborted", Shape::Name, "processed-aborted GROUP"),
     ("members", Shape::Name, "members GROUP"),
     ("generation", Shape::Name, "generation GROUP"),
     ("group", Shape::NameKeyword(&["state"]), "group GROUP state"),
@@ -333,6 +357,11 @@ const SUBJECTS: &[(&str, Shape, &str)] = &[
     ("broker", Shape::BrokerKeyword, "broker ID state"),
     ("acked", Shape::Name, "acked PRODUCER"),
     ("failed", Shape::Name, "failed PRODUCER"),
+    (
+        "producer",
+        Shape::NameKeyword(&["state"]),
+        "producer PRODUCER state",
+    ),
     ("rows", Shape::Name, "rows DATABASE"),
     ("duplicate-rows", Shape::Name, "duplicate-rows DATABASE"),
     (
@@ -351,6 +380,13 @@ const GROUP_STATES: &[&str] = &[
 ];
 const CONSUMER_STATES: &[&str] = &["running", "crashed", "closed"];
 const BROKER_STATES: &[&str] = &["running", "stopped"];
+const PRODUCER_STATES: &[&str] = &[
+    "UNINITIALIZED",
+    "READY",
+    "IN_TRANSACTION",
+    "ABORTABLE_ERROR",
+    "FENCED",
+];
 
 /// Words with the column (from 1) where each starts.
 fn words(text: &str) -> Vec<(usize, &str)> {
@@ -486,6 +522,9 @@ impl FromStr for Check {
                     "log-start" => Subject::LogStart { target },
                     "hw" => Subject::Hw { target },
                     "log-end" => Subject::LogEnd { target },
+                    "lso" => Subject::Lso { target },
+                    "markers" => Subject::Markers { target },
+                    "aborted" => Subject::Aborted { target },
                     "isr" => Subject::Isr { target },
                     _ => Subject::Leader { target },
                 }
@@ -513,6 +552,7 @@ impl FromStr for Check {
                     "processed" => Subject::Processed { group: n },
                     "duplicates" => Subject::Duplicates { group: n },
                     "skipped" => Subject::Skipped { group: n },
+                    "processed-aborted" => Subject::ProcessedAborted { group: n },
                     "members" => Subject::Members { group: n },
                     "generation" => Subject::Generation { group: n },
                     "coordinator" => Subject::Coordinator { group: n },
@@ -547,6 +587,7 @@ impl FromStr for Check {
                 let n = a0.to_string();
                 match (name, a1) {
                     ("group", _) => Subject::GroupState { group: n },
+                    ("producer", _) => Subject::ProducerState { producer: n },
                     (_, "state") => Subject::ConsumerState { consumer: n },
                     _ => Subject::ConsumerGeneration { consumer: n },
                 }
@@ -609,6 +650,7 @@ impl Subject {
             Subject::GroupState { .. } => Some(GROUP_STATES),
             Subject::ConsumerState { .. } => Some(CONSUMER_STATES),
             Subject::BrokerState { .. } => Some(BROKER_STATES),
+            Subject::ProducerState { .. } => Some(PRODUCER_STATES),
             _ => None,
         }
     }
@@ -623,6 +665,9 @@ impl fmt::Display for Subject {
             Subject::LogStart { target } => write!(f, "log-start {target}"),
             Subject::Hw { target } => write!(f, "hw {target}"),
             Subject::LogEnd { target } => write!(f, "log-end {target}"),
+            Subject::Lso { target } => write!(f, "lso {target}"),
+            Subject::Markers { target } => write!(f, "markers {target}"),
+            Subject::Aborted { target } => write!(f, "aborted {target}"),
             Subject::Isr { target } => write!(f, "isr {target}"),
             Subject::Leader { target } => write!(f, "leader {target}"),
             Subject::Position { consumer, target } => write!(f, "position {consumer} {target}"),
@@ -631,6 +676,7 @@ impl fmt::Display for Subject {
             Subject::Processed { group } => write!(f, "processed {group}"),
             Subject::Duplicates { group } => write!(f, "duplicates {group}"),
             Subject::Skipped { group } => write!(f, "skipped {group}"),
+            Subject::ProcessedAborted { group } => write!(f, "processed-aborted {group}"),
             Subject::Members { group } => write!(f, "members {group}"),
             Subject::Generation { group } => write!(f, "generation {group}"),
             Subject::GroupState { group } => write!(f, "group {group} state"),
@@ -646,6 +692,7 @@ impl fmt::Display for Subject {
             Subject::BrokerState { broker } => write!(f, "broker {broker} state"),
             Subject::Acked { producer } => write!(f, "acked {producer}"),
             Subject::Failed { producer } => write!(f, "failed {producer}"),
+            Subject::ProducerState { producer } => write!(f, "producer {producer} state"),
             Subject::Rows { database } => write!(f, "rows {database}"),
             Subject::DuplicateRows { database } => write!(f, "duplicate-rows {database}"),
             Subject::Stored {
@@ -777,6 +824,27 @@ fn producer_of<'a>(state: &'a State, producer: &str) -> Result<&'a state::Produc
         .ok_or_else(|| format!("there is no platform {producer} (producer) yet"))
 }
 
+/// Seats taken by transaction markers and records of aborted transactions in the target, as
+/// the simulator's logs hold them.
+fn txn_counts(console: &Console, state: &State, target: &Target) -> Result<(usize, usize), String> {
+    let mut markers = 0;
+    let mut aborted = 0;
+    for p in partitions_of(state, target)? {
+        let Some(sp) = console.world().partition(&target.topic, p.partition) else {
+            continue;
+        };
+        let log = sp.log();
+        for r in log.records() {
+            if r.kind.is_marker() {
+                markers += 1;
+            } else if log.is_aborted(&r) {
+                aborted += 1;
+            }
+        }
+    }
+    Ok((markers, aborted))
+}
+
 fn database_of<'a>(state: &'a State, database: &str) -> Result<&'a state::DatabaseState, String> {
     state
         .databases
@@ -793,10 +861,109 @@ fn measure_inner(subject: &Subject, console: &Console, state: &State) -> Result<
                 .iter()
                 .map(|p| p.records.len())
                 .sum();
+            let (markers, _) = txn_counts(console, state, target)?;
+            let n = n.saturating_sub(markers);
             Number(
                 count(n),
                 format!("{} has {n} passengers (records) on board", place(target)),
             )
+        }
+        Subject::Markers { target } => {
+            let (n, _) = txn_counts(console, state, target)?;
+            Number(
+                count(n),
+                format!(
+                    "{} has {n} seats taken by placards (transaction markers)",
+                    place(target)
+                ),
+            )
+        }
+        Subject::Aborted { target } => {
+            let (_, n) = txn_counts(console, state, target)?;
+            Number(
+                count(n),
+                format!(
+                    "{} has {n} passengers of cancelled bookings (records of aborted transactions)",
+                    place(target)
+                ),
+            )
+        }
+        Subject::Lso { target } => {
+            let partition = target.partition.unwrap_or(0);
+            partition_of(state, &target.topic, partition)?;
+            let p = console
+                .world()
+                .partition(&target.topic, partition)
+                .ok_or_else(|| format!("{target} is missing"))?;
+            let lso = p.last_stable_offset().0;
+            Number(
+                lso,
+                format!(
+                    "the first unsettled seat of {target} is seat {lso} (last stable offset {lso}): read_committed checkers stop there"
+                ),
+            )
+        }
+        Subject::ProcessedAborted { group } => {
+            let world = console.world();
+            let ledger = world.delivery_ledger();
+            let mut n = 0;
+            for t in &state.topics {
+                for p in &t.partitions {
+                    let Some(sp) = world.partition(&t.name, p.partition) else {
+                        continue;
+                    };
+                    let tp = sim::TopicPartition::new(t.name.as_str(), p.partition);
+                    let log = sp.log();
+                    n += log
+                        .records()
+                        .filter(|r| {
+                            log.is_aborted(r)
+                                && ledger.times_processed(Some(group), &tp, r.offset.0) > 0
+                        })
+                        .count();
+                }
+            }
+            Number(
+                count(n),
+                format!(
+                    "team {group} checked {n} passengers of cancelled bookings (records of aborted transactions processed)"
+                ),
+            )
+        }
+        Subject::ProducerState { producer } => {
+            let world = console.world();
+            let p = world
+                .producer(producer)
+                .ok_or_else(|| format!("there is no platform {producer} (producer) yet"))?;
+            let (Some(txn), Some(id)) = (p.transaction(), p.settings().transactional_id.as_ref())
+            else {
+                return Ok(Unknown(format!(
+                    "platform {producer} (producer) makes no bookings (it has no transactional.id)"
+                )));
+            };
+            let current = world.transactions().find(|m| m.transactional_id == *id);
+            let fenced = txn.epoch.is_some_and(|epoch| {
+                current.is_none_or(|m| Some(m.producer_id) != p.producer_id() || m.epoch != epoch)
+            });
+            if fenced {
+                let now = current.map_or_else(
+                    || "no longer knows it".to_string(),
+                    |m| format!("holds {id} at epoch {}", m.epoch),
+                );
+                let mine = txn.epoch.unwrap_or(-1);
+                Word(
+                    "FENCED".to_string(),
+                    format!(
+                        "platform {producer} (producer) is FENCED: the booking office (transaction coordinator) {now}, this platform has epoch {mine}, so its next call throws ProducerFencedException"
+                    ),
+                )
+            } else {
+                let name = txn.state.name();
+                Word(
+                    name.to_string(),
+                    format!("platform {producer} (producer) is {name} (transactional.id {id})"),
+                )
+            }
         }
         Subject::Keyed { target, key } => {
             let n = partitions_of(state, target)?

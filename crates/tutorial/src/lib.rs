@@ -179,6 +179,10 @@ const FILES: &[(&str, &str)] = &[
         "chapters/13-a-notebook-of-your-own.md",
         include_str!("../chapters/13-a-notebook-of-your-own.md"),
     ),
+    (
+        "chapters/14-exactly-once.md",
+        include_str!("../chapters/14-exactly-once.md"),
+    ),
 ];
 
 /// The chapter files as they are compiled in: (file name, text).

@@ -125,6 +125,22 @@ pub const TERMS: &[Term] = &[
         train: &["ledger"],
         kafka: &["database"],
     },
+    Term {
+        train: &["booking office"],
+        kafka: &["transaction coordinator"],
+    },
+    Term {
+        train: &["booking"],
+        kafka: &["transaction"],
+    },
+    Term {
+        train: &["placard"],
+        kafka: &["marker", "control record"],
+    },
+    Term {
+        train: &["first unsettled seat"],
+        kafka: &["last stable offset"],
+    },
 ];
 
 /// Endings a train word may carry ("seats", "fainted").

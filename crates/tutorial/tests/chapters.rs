@@ -325,6 +325,22 @@ fn a_second_path_reaches_every_goal() {
                 "process c2",
             ],
         ),
+        (
+            "exactly-once",
+            &[
+                // The offsets with the group id alone, and the second booking left open until
+                // the booking office aborts it after transaction.timeout.ms, which fences tp.
+                "beginTransaction tp",
+                "send tp --topic out --value alice",
+                "sendOffsetsToTransaction tp --offsets in:0=2 --group copier",
+                "send tp --topic out --value bob",
+                "commitTransaction tp",
+                "advance 1s",
+                "beginTransaction tp",
+                "send tp --topic out --value dave",
+                "advance 61s",
+            ],
+        ),
     ];
     assert_eq!(paths.len(), all().len(), "one second path per chapter");
     for (id, lines) in paths {
@@ -436,6 +452,112 @@ fn a_notebook_of_your_own_is_as_the_story_says() {
     }
 }
 
+fn check(console: &Console, text: &str) -> tutorial::CheckStatus {
+    let check: tutorial::Check = text.parse().unwrap_or_else(|e| panic!("{text}: {e}"));
+    check.evaluate(console)
+}
+
+fn assert_checks(console: &Console, checks: &[&str]) {
+    for text in checks {
+        let status = check(console, text);
+        assert!(status.met, "{text}: {}", status.explanation);
+    }
+}
+
+#[test]
+fn exactly_once_is_as_the_story_says() {
+    let c = chapter("exactly-once");
+    // While a booking is open its passengers are on board at once: the read_uncommitted team
+    // checks them, the read_committed one waits at the last stable offset; the offsets sent
+    // along are not committed yet.
+    let (console, _) = play(
+        c,
+        &[
+            "beginTransaction tp",
+            "send tp --topic out --value alice",
+            "sendOffsetsToTransaction tp --offsets in:0=2 --consumer c1",
+            "advance 1s",
+        ],
+    );
+    assert_checks(
+        &console,
+        &[
+            "producer tp state == IN_TRANSACTION",
+            "records out:0 == 1",
+            "lso out:0 == 0",
+            "hw out:0 == 1",
+            "processed curious == 1",
+            "processed careful == 0",
+        ],
+    );
+    assert!(check(&console, "committed copier in:0 >= 0")
+        .explanation
+        .contains("no committed offset"));
+    // Aborted: the offsets sent along are never committed; the passenger stays on board,
+    // followed by the ABORT placard in a seat of its own.
+    let (console, _) = play(
+        c,
+        &[
+            "beginTransaction tp",
+            "send tp --topic out --value alice",
+            "sendOffsetsToTransaction tp --offsets in:0=2 --consumer c1",
+            "abortTransaction tp",
+            "advance 1s",
+        ],
+    );
+    assert_checks(
+        &console,
+        &[
+            "producer tp state == READY",
+            "records out == 1",
+            "markers out:0 == 1",
+            "log-end out:0 == 2",
+            "lso out:0 == 2",
+            "aborted out == 1",
+            "processed careful == 0",
+            "processed-aborted curious == 1",
+        ],
+    );
+    assert!(!check(&console, "committed copier in:0 >= 0").met);
+    // The solution: seats 2 and 4 are placards, so the three passengers sit in 0, 1 and 3.
+    let solution: Vec<&str> = c.solution.iter().map(String::as_str).collect();
+    let (console, _) = play(c, &solution);
+    assert_checks(
+        &console,
+        &[
+            "records out == 3",
+            "markers out == 2",
+            "log-end out:0 == 5",
+            "lso out:0 == 5",
+            "processed careful == 2",
+            "processed curious == 3",
+            "committed copier in:0 == 2",
+            "producer tp2 state == READY",
+            "producer tp state == FENCED",
+        ],
+    );
+    let world = console.world();
+    let kinds: Vec<(i64, bool)> = world
+        .partition("out", 0)
+        .unwrap_or_else(|| panic!("out-0"))
+        .log()
+        .records()
+        .map(|r| (r.offset.0, r.kind.is_marker()))
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![(0, false), (1, false), (2, true), (3, false), (4, true)]
+    );
+    // Committing by hand, outside a booking, reaches nothing of the chapter.
+    let (_, progress) = play(c, &["process c1", "commitSync c1", "advance 1s"]);
+    assert!(progress.reached.iter().all(|r| !r), "{progress:?}");
+    // A producer without a transactional.id makes no bookings.
+    let c = chapter("seats-and-passengers");
+    let (console, _) = play(c, &["producer p9", "send p9 --topic orders --value a"]);
+    let status = check(&console, "producer p9 state == READY");
+    assert!(!status.met && status.explanation.contains("no transactional.id"));
+}
+
 #[test]
 fn the_readme_example_chapter_parses_and_its_solution_reaches_its_goal() {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md"))
@@ -518,6 +640,11 @@ fn checks_parse_print_back_and_refuse_mistakes() {
         "rows ledger == 4",
         "duplicate-rows tally >= 1",
         "stored ledger billing orders:0 == 4",
+        "lso out:0 == 5",
+        "markers out >= 1",
+        "aborted out:0 == 1",
+        "processed-aborted careful == 0",
+        "producer tp state == FENCED",
     ] {
         let check: tutorial::Check = text.parse().unwrap_or_else(|e| panic!("{text}: {e}"));
         assert_eq!(check.to_string(), text);
@@ -535,6 +662,12 @@ fn checks_parse_print_back_and_refuse_mistakes() {
             "is written 'stored DATABASE GROUP",
         ),
         ("stored ledger billing orders == 4", "needs a partition"),
+        ("lso out == 5", "needs a partition"),
+        ("producer tp state == sleepy", "not one of the states"),
+        (
+            "producer tp epoch == 1",
+            "is written 'producer PRODUCER state'",
+        ),
     ] {
         let e = text.parse::<tutorial::Check>().unwrap_err();
         assert!(e.message.contains(message), "{text}: {e}");
