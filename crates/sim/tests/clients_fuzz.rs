@@ -1,7 +1,8 @@
 //! Random client commands, many of them wrong (unknown clients, topics and partitions,
 //! negative offsets, commands in the wrong state): none panics, a refused command leaves
 //! the world exactly as it was, and the invariants hold after every step (among them: a
-//! database outside Kafka never holds a record written with its offset twice).
+//! database outside Kafka never holds a record written with its offset twice; LSO ≤ HW ≤
+//! LEO with transactions).
 
 mod clients_support;
 mod props_support;
@@ -46,6 +47,9 @@ fn config() -> impl Strategy<Value = Vec<(&'static str, &'static str)>> {
             Just(("offset.store", "db")),
             Just(("offset.store", "nodb")),
             Just(("results.store", "db")),
+            Just(("transactional.id", "tx")),
+            Just(("transaction.timeout.ms", "3000")),
+            Just(("isolation.level", "read_committed")),
             Just(("enable.auto.commit", "false")),
         ],
         0..5,
@@ -178,6 +182,35 @@ fn command() -> impl Strategy<Value = Command> {
         prop_oneof![Just("db"), Just("db"), Just(""), Just("a b")]
             .prop_map(|n| { Command::CreateDatabase { name: n.into() } }),
         name().prop_map(|producer| Command::CloseProducer { producer }),
+        name().prop_map(|producer| Command::CrashProducer { producer }),
+        name().prop_map(|producer| Command::RestartProducer { producer }),
+        name().prop_map(|producer| Command::InitTransactions { producer }),
+        name().prop_map(|producer| Command::BeginTransaction { producer }),
+        name().prop_map(|producer| Command::CommitTransaction { producer }),
+        name().prop_map(|producer| Command::AbortTransaction { producer }),
+        (
+            name(),
+            prop::collection::vec((topic(), -1i32..3, -2i64..20), 0..2),
+            prop::option::of(prop_oneof![Just("g"), Just("")]),
+            prop::option::of(name()),
+        )
+            .prop_map(|(producer, o, group, consumer)| {
+                Command::SendOffsetsToTransaction {
+                    producer,
+                    offsets: o
+                        .into_iter()
+                        .map(|(topic, partition, offset)| OffsetCommit {
+                            topic,
+                            partition,
+                            offset,
+                            metadata: String::new(),
+                            leader_epoch: None,
+                        })
+                        .collect(),
+                    group: group.map(str::to_string),
+                    consumer,
+                }
+            }),
         (0i64..8_000).prop_map(|ms| Command::Advance { ms }),
         (0i32..2).prop_map(|p| Command::Produce {
             topic: "orders".into(),

@@ -204,6 +204,7 @@ const PROPERTY_TESTS: &[&str] = &[
     "group_properties",
     "clients_fuzz",
     "advance_split",
+    "transactions_properties",
 ];
 
 /// Builds the property tests in release, runs them, and prints how many random sequences
