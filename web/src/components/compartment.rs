@@ -10,7 +10,9 @@
 use crate::components::replicas::Replicas;
 use crate::components::train::{Sight, WindowMove};
 use crate::components::why::WhyPanel;
-use crate::view::trains::{CheckerView, CompartmentView, Happened, Outside, SeatView, Slot};
+use crate::view::trains::{
+    CheckerView, CompartmentView, Happened, Outside, SeatTxn, SeatView, Slot,
+};
 use crate::vocab::{capitalised, Term, Vocabulary};
 use yew::prelude::*;
 
@@ -399,6 +401,11 @@ pub fn Compartment(props: &Props) -> Html {
                     <div title={Term::LogStart.explanation()}><dt><span class="marker-icon log-start-icon" aria-hidden="true"></span>{ Term::LogStart.word(v) }</dt><dd data-testid="log-start">{ view.log_start }</dd></div>
                     <div title={Term::HighWatermark.explanation()}><dt><span class="marker-icon hw-icon" aria-hidden="true"></span>{ Term::HighWatermark.word(v) }</dt><dd data-testid="high-watermark">{ view.high_watermark }</dd></div>
                     <div title={Term::LogEnd.explanation()}><dt><span class="marker-icon log-end-icon" aria-hidden="true"></span>{ Term::LogEnd.word(v) }</dt><dd data-testid="log-end">{ view.log_end }</dd></div>
+                    if view.last_stable < view.high_watermark {
+                        <div class="lso" title="The last stable offset: a transaction is open from here; read_committed checkers stop before it">
+                            <dt>{ "last stable offset" }</dt><dd data-testid="last-stable-offset">{ view.last_stable }</dd>
+                        </div>
+                    }
                 </dl>
                 if !view.lags.is_empty() {
                     <ul class="team-lags" aria-label={format!("{} per {}", capitalised(Term::Lag.word(v)), Term::Group.word(v))}>
@@ -486,6 +493,16 @@ fn plural(word: &str) -> String {
 
 /// The full sentence for one seat: who sits there and what each team did with them.
 fn seat_sentence(s: &SeatView, v: Vocabulary) -> String {
+    if let SeatTxn::Marker { commit } = s.txn {
+        return format!(
+            "{} {}: the {} marker of a transaction, a control record: it takes the {}, and no {} ever checks it",
+            capitalised(Term::Offset.word(v)),
+            s.offset,
+            if commit { "COMMIT" } else { "ABORT" },
+            Term::Offset.word(v),
+            Term::Consumer.word(v)
+        );
+    }
     let mut parts = vec![
         format!("{} {}", capitalised(Term::Offset.word(v)), s.offset),
         format!(
@@ -501,6 +518,16 @@ fn seat_sentence(s: &SeatView, v: Vocabulary) -> String {
     ];
     if s.above_hw {
         parts.push(format!("past the {}", Term::HighWatermark.word(v)));
+    }
+    match s.txn {
+        SeatTxn::Open => {
+            parts.push("in an open transaction: read_committed checkers wait before it".to_string())
+        }
+        SeatTxn::Committed => parts.push("in a committed transaction".to_string()),
+        SeatTxn::Aborted => {
+            parts.push("in an aborted transaction: read_committed checkers skip it".to_string())
+        }
+        SeatTxn::Plain | SeatTxn::Marker { .. } => {}
     }
     let process = Term::Process.word(v);
     for c in &s.checks {
@@ -650,6 +677,20 @@ fn SeatSlot(props: &SeatProps) -> Html {
     if s.tombstone {
         class.push("tombstone");
     }
+    match s.txn {
+        SeatTxn::Plain => {}
+        SeatTxn::Open => class.push("txn-open"),
+        SeatTxn::Committed => class.push("txn-committed"),
+        SeatTxn::Aborted => class.push("txn-aborted"),
+        SeatTxn::Marker { commit } => {
+            class.push("txn-marker");
+            class.push(if commit {
+                "marker-commit"
+            } else {
+                "marker-abort"
+            });
+        }
+    }
     if let Some((_, colour)) = s.in_hand.first() {
         class.push("in-hand");
         class.push(team_class(*colour));
@@ -711,7 +752,13 @@ fn SeatSlot(props: &SeatProps) -> Html {
             title={sentence.clone()} aria-label={sentence} {onfocus} {onmouseenter}>
             <span class="seat-number">{ offset }</span>
             <span class="passenger" aria-hidden="true"></span>
-            <span class="seat-key">{ s.key.clone().unwrap_or_else(|| "·".into()) }</span>
+            <span class="seat-key">{
+                match s.txn {
+                    SeatTxn::Marker { commit: true } => "COMMIT".to_string(),
+                    SeatTxn::Marker { commit: false } => "ABORT".to_string(),
+                    _ => s.key.clone().unwrap_or_else(|| "·".into()),
+                }
+            }</span>
             <span class="seat-checks" aria-hidden="true">{ for hands }{ for checks }</span>
         </li>
     }

@@ -141,6 +141,25 @@ pub struct SeatView {
     pub in_hand: Vec<Holder>,
     /// Checkers processing it right now.
     pub being_checked: Vec<Holder>,
+    /// Plain, or part of a transaction, or a transaction's marker.
+    pub txn: SeatTxn,
+}
+
+/// A seat's part in a transaction (KIP-98).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum SeatTxn {
+    /// An ordinary passenger.
+    #[default]
+    Plain,
+    /// Boarded in a transaction still open: read_committed checkers wait before it.
+    Open,
+    /// Boarded in a transaction that committed.
+    Committed,
+    /// Boarded in a transaction that aborted: read_committed checkers skip it.
+    Aborted,
+    /// The COMMIT (`true`) or ABORT marker: a control record that takes the seat; nobody
+    /// checks it.
+    Marker { commit: bool },
 }
 
 /// One slot of a compartment's row.
@@ -275,6 +294,8 @@ pub struct CompartmentView {
     pub partition: i32,
     pub log_start: i64,
     pub high_watermark: i64,
+    /// The last stable offset: below the first open transaction (the HW when none is open).
+    pub last_stable: i64,
     pub log_end: i64,
     /// The end of the window asked for (`None`: the newest seats, following new passengers).
     pub window_end: Option<i64>,
@@ -624,7 +645,21 @@ fn compartment(
             });
         }
         next = offset + 1;
-        let key = r.key_utf8().map(|k| k.into_owned());
+        let log = p.log();
+        let txn = match r.kind {
+            sim::log::BatchKind::Plain => SeatTxn::Plain,
+            sim::log::BatchKind::Marker { commit, .. } => SeatTxn::Marker { commit },
+            sim::log::BatchKind::Transactional { .. } if log.is_aborted(&r) => SeatTxn::Aborted,
+            sim::log::BatchKind::Transactional { .. } if log.is_settled_data(&r) => {
+                SeatTxn::Committed
+            }
+            sim::log::BatchKind::Transactional { .. } => SeatTxn::Open,
+        };
+        // A marker has no passenger: no key, no value.
+        let marker = matches!(txn, SeatTxn::Marker { .. });
+        let key = (!marker)
+            .then(|| r.key_utf8().map(|k| k.into_owned()))
+            .flatten();
         let checks = teams
             .iter()
             .enumerate()
@@ -639,7 +674,8 @@ fn compartment(
                 // Never checked: the team's notebook line is past it and it never processed
                 // it (and the ledger still counts this record one by one).
                 let past = committed[i].1.is_some_and(|c| offset < c);
-                let counted = offset >= ledger.pruned_below(Some(&t.group), &tp);
+                let counted = offset >= ledger.pruned_below(Some(&t.group), &tp)
+                    && !ledger.is_exempt(&tp, offset);
                 (past && counted && skipping(i, &t.group)).then(|| SeatCheck {
                     team: t.clone(),
                     times: 0,
@@ -650,13 +686,16 @@ fn compartment(
         slots.push(Slot::Seat(SeatView {
             offset,
             look: key_look(key.as_deref()),
-            tombstone: r.value.is_none() && r.key.is_some(),
+            tombstone: !marker && r.value.is_none() && r.key.is_some(),
             key,
-            value: r.value_utf8().map(|v| v.into_owned()),
+            value: (!marker)
+                .then(|| r.value_utf8().map(|v| v.into_owned()))
+                .flatten(),
             above_hw: offset >= hw,
             checks,
             in_hand: people.in_hand.get(&at).cloned().unwrap_or_default(),
             being_checked: people.processing.get(&at).cloned().unwrap_or_default(),
+            txn,
         }));
     }
     if next < end {
@@ -745,6 +784,7 @@ fn compartment(
         partition,
         log_start,
         high_watermark: hw,
+        last_stable: p.last_stable_offset().0,
         log_end,
         window_end,
         slots,
