@@ -706,3 +706,56 @@ fn without_transactions_a_crash_between_the_sends_and_the_commit_duplicates() {
     });
     assert!(duplicated.count() > 0, "some crash point must duplicate");
 }
+
+#[test]
+fn markers_and_aborted_records_are_not_counted_as_skipped() {
+    let mut w = world_with_topic("t", 1);
+    txn_producer(&mut w, "p", "tx");
+    init(&mut w, "p").unwrap();
+    for (values, keep) in [
+        (&["a", "b"][..], true),
+        (&["x"][..], false),
+        (&["c"][..], true),
+    ] {
+        begin(&mut w, "p").unwrap();
+        for v in values {
+            send(&mut w, "p", "t", 0, v).unwrap();
+        }
+        if keep {
+            commit(&mut w, "p").unwrap();
+        } else {
+            abort(&mut w, "p").unwrap();
+        }
+    }
+    advance(&mut w, 10);
+    consumer(
+        &mut w,
+        "c",
+        &[
+            ("group.id", "g"),
+            ("isolation.level", "read_committed"),
+            ("auto.offset.reset", "earliest"),
+            ("enable.auto.commit", "false"),
+        ],
+    );
+    subscribe(&mut w, "c", "t");
+    poll(&mut w, "c");
+    advance(&mut w, 3_000);
+    poll(&mut w, "c");
+    process(&mut w, "c");
+    w.apply(Command::CommitSync {
+        consumer: "c".into(),
+        offsets: None,
+    })
+    .unwrap();
+    let totals = w.delivery_ledger().totals(Some("g"));
+    assert_eq!(totals.processed_records, 3);
+    assert_eq!(
+        totals.skipped_records, 0,
+        "markers and the aborted x are not skips"
+    );
+    let tp = TopicPartition::new("t", 0);
+    // a b COMMIT x ABORT c COMMIT: the committed offset is past the last marker.
+    assert_eq!(w.committed_offset("g", &tp).map(|c| c.offset.0), Some(7));
+    assert!(w.delivery_ledger().skipped(Some("g"), &tp, 0, 7).is_empty());
+}

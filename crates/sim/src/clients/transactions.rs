@@ -472,13 +472,15 @@ impl World {
                     },
                 ))
             }
-            s => return Err(illegal(
-                name,
-                format!(
+            s => {
+                return Err(illegal(
+                    name,
+                    format!(
                     "Cannot send offsets if a transaction is not in progress (currentState= {})",
                     s.name()
                 ),
-            )),
+                ))
+            }
         }
         // The group metadata: a consumer's (group, generation, member) or a group id.
         let (group, member) = match (group, consumer) {
@@ -743,6 +745,29 @@ impl World {
             });
             if tp.topic == OFFSETS_TOPIC {
                 self.offsets.end_txn(pid, tp.partition, offset, commit);
+            }
+            // The marker, and an aborted transaction's records, are no records a consumer
+            // may skip: the delivery ledger does not count them as skipped.
+            self.clients.ledger.exempt(tp, offset.0);
+            if !commit {
+                let aborted: Vec<i64> = self
+                    .partition(&tp.topic, tp.partition)
+                    .map(|p| {
+                        let log = p.log();
+                        log.aborted_transactions()
+                            .iter()
+                            .filter(|a| a.last == offset && a.producer_id == pid)
+                            .flat_map(|a| {
+                                log.read(a.first, a.last, usize::MAX)
+                                    .filter(|r| r.kind.producer_id() == Some(pid))
+                                    .map(|r| r.offset.0)
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                for o in aborted {
+                    self.clients.ledger.exempt(tp, o);
+                }
             }
         }
         if let Some(m) = self.clients.transactions.get_mut(id) {

@@ -27,7 +27,7 @@
 
 use crate::types::TopicPartition;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One record processed once by one consumer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,6 +55,25 @@ pub struct DeliveryLedger {
     /// deletion, per group: their offsets may be given to other records since.
     #[serde(default, with = "crate::assignor::serde_pairs")]
     retired: BTreeMap<Option<String>, DeliveryTotals>,
+    /// Offsets that hold no record a consumer may be handed: transaction markers, and
+    /// records of aborted transactions. A group moving past them did not skip anything.
+    #[serde(default, with = "crate::assignor::serde_pairs")]
+    exempt: BTreeMap<TopicPartition, BTreeSet<i64>>,
+}
+
+/// How many offsets strictly between `lo` and `hi` are exempt.
+fn exempt_between(
+    exempt: &BTreeMap<TopicPartition, BTreeSet<i64>>,
+    tp: &TopicPartition,
+    lo: i64,
+    hi: i64,
+) -> u64 {
+    if hi <= lo.saturating_add(1) {
+        return 0;
+    }
+    exempt
+        .get(tp)
+        .map_or(0, |set| set.range(lo + 1..hi).count() as u64)
 }
 
 /// The counts of the records a ledger no longer holds one by one.
@@ -179,12 +198,16 @@ impl DeliveryLedger {
             let (group, tp, offset) = key;
             let pkey = (group, tp);
             let start = self.start(&pkey);
+            let last = self.pruned.get(&pkey).map_or(start, |p| p.last_processed);
+            let not_records = last.map_or(0, |l| exempt_between(&self.exempt, &pkey.1, l, offset));
             let p = self.pruned.entry(pkey).or_insert_with(|| PrunedCounts {
                 last_processed: start,
                 ..PrunedCounts::default()
             });
             if let Some(last) = p.last_processed {
-                p.skipped_records += u64::try_from(offset - last - 1).unwrap_or(0);
+                p.skipped_records += u64::try_from(offset - last - 1)
+                    .unwrap_or(0)
+                    .saturating_sub(not_records);
             }
             p.last_processed = Some(offset);
             p.processed_records += 1;
@@ -197,6 +220,9 @@ impl DeliveryLedger {
             if tp == partition && p.below < log_start {
                 p.below = log_start;
             }
+        }
+        if let Some(set) = self.exempt.get_mut(partition) {
+            *set = set.split_off(&log_start);
         }
     }
 
@@ -217,6 +243,25 @@ impl DeliveryLedger {
         }
         self.fetched_from
             .retain(|(_, tp), from| tp != partition || *from < log_end);
+        if let Some(set) = self.exempt.get_mut(partition) {
+            set.split_off(&log_end);
+        }
+    }
+
+    /// Offset `offset` of `partition` holds no record a consumer may be handed (a
+    /// transaction marker, a record of an aborted transaction): moving past it is no skip.
+    pub fn exempt(&mut self, partition: &TopicPartition, offset: i64) {
+        self.exempt
+            .entry(partition.clone())
+            .or_default()
+            .insert(offset);
+    }
+
+    /// Whether [`DeliveryLedger::exempt`] was called for this offset.
+    pub fn is_exempt(&self, partition: &TopicPartition, offset: i64) -> bool {
+        self.exempt
+            .get(partition)
+            .is_some_and(|set| set.contains(&offset))
     }
 
     /// `topic` was deleted: every count of its partitions moves into the retired totals
@@ -250,6 +295,7 @@ impl DeliveryLedger {
         }
         self.pruned.retain(|(_, tp), _| tp.topic != topic);
         self.fetched_from.retain(|(_, tp), _| tp.topic != topic);
+        self.exempt.retain(|tp, _| tp.topic != topic);
     }
 
     /// `group`'s totals over the partitions of `topic` still counted (retired ones aside).
@@ -295,7 +341,9 @@ impl DeliveryLedger {
                 .entry(tp)
                 .or_insert_with(|| self.start(&(g.clone(), tp.clone())));
             if let Some(l) = *prev {
-                t.skipped_records += u64::try_from(o - l - 1).unwrap_or(0);
+                t.skipped_records += u64::try_from(o - l - 1)
+                    .unwrap_or(0)
+                    .saturating_sub(exempt_between(&self.exempt, tp, l, *o));
             }
             *prev = Some(*o);
         }
@@ -334,7 +382,9 @@ impl DeliveryLedger {
         to: i64,
     ) -> Vec<i64> {
         (from.max(self.pruned_below(group, partition))..to)
-            .filter(|o| self.times_processed(group, partition, *o) == 0)
+            .filter(|o| {
+                self.times_processed(group, partition, *o) == 0 && !self.is_exempt(partition, *o)
+            })
             .collect()
     }
 }
