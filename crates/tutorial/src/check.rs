@@ -824,25 +824,26 @@ fn producer_of<'a>(state: &'a State, producer: &str) -> Result<&'a state::Produc
         .ok_or_else(|| format!("there is no platform {producer} (producer) yet"))
 }
 
-/// Seats taken by transaction markers and records of aborted transactions in the target, as
-/// the simulator's logs hold them.
-fn txn_counts(console: &Console, state: &State, target: &Target) -> Result<(usize, usize), String> {
+/// Seats taken by transaction markers and records of aborted transactions in the target (the
+/// state document's `batch` and `aborted` fields).
+fn txn_counts(state: &State, target: &Target) -> Result<(usize, usize), String> {
     let mut markers = 0;
     let mut aborted = 0;
-    for p in partitions_of(state, target)? {
-        let Some(sp) = console.world().partition(&target.topic, p.partition) else {
-            continue;
-        };
-        let log = sp.log();
-        for r in log.records() {
-            if r.kind.is_marker() {
-                markers += 1;
-            } else if log.is_aborted(&r) {
-                aborted += 1;
-            }
+    for r in partitions_of(state, target)?
+        .iter()
+        .flat_map(|p| &p.records)
+    {
+        if is_marker(r) {
+            markers += 1;
+        } else if r.aborted {
+            aborted += 1;
         }
     }
     Ok((markers, aborted))
+}
+
+fn is_marker(r: &state::RecordState) -> bool {
+    r.batch.as_deref().is_some_and(|b| b.ends_with("_marker"))
 }
 
 fn database_of<'a>(state: &'a State, database: &str) -> Result<&'a state::DatabaseState, String> {
@@ -861,7 +862,7 @@ fn measure_inner(subject: &Subject, console: &Console, state: &State) -> Result<
                 .iter()
                 .map(|p| p.records.len())
                 .sum();
-            let (markers, _) = txn_counts(console, state, target)?;
+            let (markers, _) = txn_counts(state, target)?;
             let n = n.saturating_sub(markers);
             Number(
                 count(n),
@@ -869,7 +870,7 @@ fn measure_inner(subject: &Subject, console: &Console, state: &State) -> Result<
             )
         }
         Subject::Markers { target } => {
-            let (n, _) = txn_counts(console, state, target)?;
+            let (n, _) = txn_counts(state, target)?;
             Number(
                 count(n),
                 format!(
@@ -879,7 +880,7 @@ fn measure_inner(subject: &Subject, console: &Console, state: &State) -> Result<
             )
         }
         Subject::Aborted { target } => {
-            let (_, n) = txn_counts(console, state, target)?;
+            let (_, n) = txn_counts(state, target)?;
             Number(
                 count(n),
                 format!(
@@ -889,13 +890,8 @@ fn measure_inner(subject: &Subject, console: &Console, state: &State) -> Result<
             )
         }
         Subject::Lso { target } => {
-            let partition = target.partition.unwrap_or(0);
-            partition_of(state, &target.topic, partition)?;
-            let p = console
-                .world()
-                .partition(&target.topic, partition)
-                .ok_or_else(|| format!("{target} is missing"))?;
-            let lso = p.last_stable_offset().0;
+            let p = partition_of(state, &target.topic, target.partition.unwrap_or(0))?;
+            let lso = p.last_stable_offset;
             Number(
                 lso,
                 format!(
@@ -904,21 +900,16 @@ fn measure_inner(subject: &Subject, console: &Console, state: &State) -> Result<
             )
         }
         Subject::ProcessedAborted { group } => {
-            let world = console.world();
-            let ledger = world.delivery_ledger();
+            let ledger = console.world().delivery_ledger();
             let mut n = 0;
             for t in &state.topics {
                 for p in &t.partitions {
-                    let Some(sp) = world.partition(&t.name, p.partition) else {
-                        continue;
-                    };
                     let tp = sim::TopicPartition::new(t.name.as_str(), p.partition);
-                    let log = sp.log();
-                    n += log
-                        .records()
+                    n += p
+                        .records
+                        .iter()
                         .filter(|r| {
-                            log.is_aborted(r)
-                                && ledger.times_processed(Some(group), &tp, r.offset.0) > 0
+                            r.aborted && ledger.times_processed(Some(group), &tp, r.offset) > 0
                         })
                         .count();
                 }
@@ -931,19 +922,19 @@ fn measure_inner(subject: &Subject, console: &Console, state: &State) -> Result<
             )
         }
         Subject::ProducerState { producer } => {
-            let world = console.world();
-            let p = world
-                .producer(producer)
-                .ok_or_else(|| format!("there is no platform {producer} (producer) yet"))?;
-            let (Some(txn), Some(id)) = (p.transaction(), p.settings().transactional_id.as_ref())
-            else {
+            let p = producer_of(state, producer)?;
+            let Some(txn) = p.transaction.as_ref() else {
                 return Ok(Unknown(format!(
                     "platform {producer} (producer) makes no bookings (it has no transactional.id)"
                 )));
             };
-            let current = world.transactions().find(|m| m.transactional_id == *id);
+            let id = &txn.transactional_id;
+            let current = state
+                .transactions
+                .iter()
+                .find(|m| m.transactional_id == *id);
             let fenced = txn.epoch.is_some_and(|epoch| {
-                current.is_none_or(|m| Some(m.producer_id) != p.producer_id() || m.epoch != epoch)
+                current.is_none_or(|m| Some(m.producer_id) != txn.producer_id || m.epoch != epoch)
             });
             if fenced {
                 let now = current.map_or_else(
@@ -958,7 +949,7 @@ fn measure_inner(subject: &Subject, console: &Console, state: &State) -> Result<
                     ),
                 )
             } else {
-                let name = txn.state.name();
+                let name = &txn.state;
                 Word(
                     name.to_string(),
                     format!("platform {producer} (producer) is {name} (transactional.id {id})"),
