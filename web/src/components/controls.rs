@@ -12,8 +12,9 @@ use crate::view::sentences::plural;
 use crate::vocab::{capitalised, Term, Vocabulary};
 use script::{
     ClientName, Command, CommitMode, CommitPolicy, Configs, ConfigsCommand, ConsumerGroupsCommand,
-    ElectionType, GroupSelection, LeaderElection, ResetMode, ResetScope, ResetSpec, RunConsumer,
-    RunProducer, TopicPartition, TopicSelection, TopicsCommand,
+    ElectionType, GroupMetadataSource, GroupSelection, LeaderElection, ResetMode, ResetScope,
+    ResetSpec, RunConsumer, RunProducer, TopicPartition, TopicSelection, TopicsCommand,
+    TransactionCall,
 };
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -32,6 +33,11 @@ pub struct ClientChoice {
     pub app: bool,
     /// A consumer with `enable.auto.commit=true`.
     pub auto_commit: bool,
+    /// A producer with `transactional.id`.
+    pub transactional: bool,
+    /// A consumer's known positions (the next offset to read), as `sendOffsetsToTransaction`
+    /// would send them.
+    pub positions: Vec<(String, u32, u64)>,
 }
 
 impl ClientChoice {
@@ -86,6 +92,22 @@ impl Choices {
                         },
                         app: world.app(n).is_some(),
                         auto_commit: c.config().enable_auto_commit,
+                        transactional: false,
+                        positions: world
+                            .consumer_view(n)
+                            .map(|v| {
+                                v.partitions
+                                    .iter()
+                                    .filter_map(|p| {
+                                        Some((
+                                            p.topic.clone(),
+                                            u32::try_from(p.partition).ok()?,
+                                            u64::try_from(p.position?).ok()?,
+                                        ))
+                                    })
+                                    .collect()
+                            })
+                            .unwrap_or_default(),
                     })
                 })
                 .collect(),
@@ -98,6 +120,8 @@ impl Choices {
                         state: if p.is_closed() { "closed" } else { "running" },
                         app: world.app(n).is_some(),
                         auto_commit: false,
+                        transactional: p.settings().transactional_id.is_some(),
+                        positions: Vec::new(),
                     })
                 })
                 .collect(),
@@ -227,6 +251,37 @@ pub fn create_producer(name: &str, acks: &str, linger_ms: &str) -> Command {
         name: name.to_string(),
         configs: configs(&[("acks", acks), ("linger.ms", linger_ms)]),
     }
+}
+
+/// The lines of a transactional producer's call.
+pub fn transaction_call(producer: &str, call: TransactionCall) -> Command {
+    Command::Transaction {
+        producer: producer.to_string(),
+        call,
+    }
+}
+
+/// `sendOffsetsToTransaction` of a consumer's positions with its group metadata (`None` when
+/// it has no position yet).
+pub fn offsets_to_transaction(producer: &str, consumer: &ClientChoice) -> Option<Command> {
+    let offsets: BTreeMap<TopicPartition, u64> = consumer
+        .positions
+        .iter()
+        .map(|(topic, partition, offset)| {
+            (
+                TopicPartition {
+                    topic: topic.clone(),
+                    partition: *partition,
+                },
+                *offset,
+            )
+        })
+        .collect();
+    (!offsets.is_empty()).then(|| Command::SendOffsetsToTransaction {
+        producer: producer.to_string(),
+        offsets,
+        metadata: GroupMetadataSource::Consumer(consumer.name.clone()),
+    })
 }
 
 pub fn create_consumer(
@@ -698,6 +753,8 @@ fn ProducerControls(props: &SectionProps) -> Html {
     let producer = use_state(String::new);
     let rate = use_state(|| "2".to_string());
     let keys = use_state(|| "3".to_string());
+    let transactional = use_state(String::new);
+    let offsets_of = use_state(String::new);
 
     let producers = c.producer_names();
     let suggested = next_name("p", &producers);
@@ -707,7 +764,19 @@ fn ProducerControls(props: &SectionProps) -> Html {
         name.trim().to_string()
     };
     let producer_taken = c.client_exists(&new_name);
-    let create = Some(create_producer(&new_name, &acks, &linger)).filter(|_| !producer_taken);
+    let create = Some(create_producer(&new_name, &acks, &linger))
+        .map(|mut cmd| {
+            // transactional.id: the producer's own name, when asked for.
+            if let (Command::CreateProducer { configs, .. }, false) =
+                (&mut cmd, transactional.is_empty())
+            {
+                configs
+                    .0
+                    .insert("transactional.id".into(), new_name.clone());
+            }
+            cmd
+        })
+        .filter(|_| !producer_taken);
 
     // Send: through a producer client, or the console producer tool.
     let mut vias = vec![(String::new(), "kafka-console-producer".to_string())];
@@ -746,6 +815,25 @@ fn ProducerControls(props: &SectionProps) -> Html {
         .map(|p| (p.name.clone(), p.label()))
         .collect();
     let producer_word = Term::Producer.word(v);
+    // A transactional producer's calls, and the offsets of a consumer to put in its
+    // transaction (the consumer's positions, with its group metadata).
+    let picked_transactional = picked
+        .as_deref()
+        .and_then(|n| c.producers.iter().find(|x| x.name == n))
+        .is_some_and(|x| x.transactional);
+    let txn = |call: TransactionCall| picked.as_deref().map(|p| transaction_call(p, call));
+    let consumer_names = c.consumer_names();
+    let offsets_consumer = chosen(&offsets_of, &consumer_names)
+        .and_then(|n| c.consumers.iter().find(|x| x.name == n).cloned());
+    let consumer_options: Vec<(String, String)> = c
+        .consumers
+        .iter()
+        .map(|x| (x.name.clone(), x.label()))
+        .collect();
+    let offsets_line = picked
+        .as_deref()
+        .zip(offsets_consumer.as_ref())
+        .and_then(|(p, consumer)| offsets_to_transaction(p, consumer));
 
     html! {
         <>
@@ -769,6 +857,10 @@ fn ProducerControls(props: &SectionProps) -> Html {
                     { text("Name", &name, &suggested, "text") }
                     { select("acks", &acks, &acks, &with_default("all (default)", &["1", "0"])) }
                     { select("linger.ms", &linger, &linger, &with_default("5 (default)", &["0", "100", "1000"])) }
+                    { select("transactional.id", &transactional, &transactional, &[
+                        ("".to_string(), "none (default)".to_string()),
+                        ("yes".to_string(), format!("{new_name} (transactions)")),
+                    ]) }
                 </div>
                 if producer_taken {
                     <p class="control-note control-invalid">{ format!("A client named {new_name} exists already: pick another name.") }</p>
@@ -792,6 +884,24 @@ fn ProducerControls(props: &SectionProps) -> Html {
                         <RunButton label={capitalised(Term::Restart.word(v))} lines={lines(verb(|client| Command::Restart { client }))}
                                    run={props.run.clone()} writable={props.writable} />
                     </div>
+                    if picked_transactional {
+                        <h5>{ "Transaction" }</h5>
+                        <div class="fields">
+                            { select(&format!("Offsets of ({})", Term::Consumer.word(v)), &offsets_of, offsets_consumer.as_ref().map_or("", |x| x.name.as_str()), &consumer_options) }
+                        </div>
+                        <div class="run-row">
+                            <RunButton label="initTransactions" lines={lines(txn(TransactionCall::Init))}
+                                       run={props.run.clone()} writable={props.writable} testid="control-init-transactions" />
+                            <RunButton label="beginTransaction" lines={lines(txn(TransactionCall::Begin))}
+                                       run={props.run.clone()} writable={props.writable} testid="control-begin-transaction" />
+                            <RunButton label="sendOffsetsToTransaction" lines={lines(offsets_line.clone())}
+                                       run={props.run.clone()} writable={props.writable} testid="control-send-offsets" />
+                            <RunButton label="commitTransaction" lines={lines(txn(TransactionCall::Commit))}
+                                       run={props.run.clone()} writable={props.writable} testid="control-commit-transaction" />
+                            <RunButton label="abortTransaction" lines={lines(txn(TransactionCall::Abort))}
+                                       run={props.run.clone()} writable={props.writable} danger=true />
+                        </div>
+                    }
                     <h5>{ format!("A stream of {}", plural(Term::Record.word(v))) }</h5>
                     <div class="fields">
                         { select(&capitalised(Term::Topic.word(v)), &topic, stream_topic.as_deref().unwrap_or(""), &same(&topics)) }
@@ -826,6 +936,7 @@ fn ConsumerControls(props: &SectionProps) -> Html {
     let auto_commit = use_state(|| "false".to_string());
     let reset = use_state(|| "earliest".to_string());
     let strategy = use_state(String::new);
+    let isolation = use_state(String::new);
     let subscribe_to = use_state(String::new);
     let consumer = use_state(String::new);
     let topic = use_state(String::new);
@@ -859,13 +970,15 @@ fn ConsumerControls(props: &SectionProps) -> Html {
     } else {
         subscribe_to.to_string()
     };
-    let mut create = lines(Some(create_consumer(
-        &new_name,
-        &group_id,
-        &auto_commit,
-        &reset,
-        &strategy,
-    )));
+    let mut new_consumer = create_consumer(&new_name, &group_id, &auto_commit, &reset, &strategy);
+    if let (Command::CreateConsumer { configs, .. }, false) =
+        (&mut new_consumer, isolation.is_empty())
+    {
+        configs
+            .0
+            .insert("isolation.level".into(), (*isolation).clone());
+    }
+    let mut create = lines(Some(new_consumer));
     if subscribe_topic != "-" && !subscribe_topic.is_empty() {
         create.push(
             Command::Subscribe {
@@ -974,6 +1087,7 @@ fn ConsumerControls(props: &SectionProps) -> Html {
                     { select("auto.offset.reset", &reset, &reset, &with_default("latest (default)", &["earliest", "none"])) }
                     { select("partition.assignment.strategy", &strategy, &strategy,
                              &with_default("range,cooperative-sticky (default)", &["range", "roundrobin", "sticky", "cooperative-sticky"])) }
+                    { select("isolation.level", &isolation, &isolation, &with_default("read_uncommitted (default)", &["read_committed"])) }
                     { select("Subscribe to", &subscribe_to, &subscribe_topic, &subscribe_options) }
                 </div>
                 if name_taken {
@@ -1310,6 +1424,32 @@ mod tests {
             .unwrap();
         assert_eq!(again.to_string(), line);
         line
+    }
+
+    #[test]
+    fn transaction_buttons_make_the_console_lines() {
+        assert_eq!(
+            canonical(transaction_call("tp", TransactionCall::Init)),
+            "initTransactions tp"
+        );
+        assert_eq!(
+            canonical(transaction_call("tp", TransactionCall::Abort)),
+            "abortTransaction tp"
+        );
+        let mut c1 = ClientChoice {
+            name: "c1".into(),
+            state: "running",
+            app: false,
+            auto_commit: false,
+            transactional: false,
+            positions: vec![("in".into(), 1, 7), ("in".into(), 0, 3)],
+        };
+        assert_eq!(
+            canonical(offsets_to_transaction("tp", &c1).unwrap()),
+            "sendOffsetsToTransaction tp --offsets in:0=3,in:1=7 --consumer c1"
+        );
+        c1.positions.clear();
+        assert!(offsets_to_transaction("tp", &c1).is_none());
     }
 
     #[test]
