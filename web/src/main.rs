@@ -50,9 +50,11 @@ fn App() -> Html {
         slow.0
     };
     let slow = state::Slow(state.clone(), refreshes);
+    let calm = state::Calm(state.clone(), state.calm_count());
     html! {
         <ContextProvider<state::AppContext> context={state}>
         <ContextProvider<state::Slow> context={slow}>
+        <ContextProvider<state::Calm> context={calm}>
             <div class={classes!("app", presenting.then_some("presenting"), tutorial_open.then_some("tutorial-open"))}>
                 <Header />
                 <Presenter />
@@ -81,6 +83,7 @@ fn App() -> Html {
                     { "Offset Express simulates Apache Kafka in your browser. Nothing leaves this page." }
                 </footer>
             </div>
+        </ContextProvider<state::Calm>>
         </ContextProvider<state::Slow>>
         </ContextProvider<state::AppContext>>
     }

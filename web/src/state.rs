@@ -540,7 +540,7 @@ impl Reducible for AppState {
 pub type AppContext = UseReducerHandle<AppState>;
 
 /// The page's state for the panels that need not follow every frame of play (teams,
-/// notebook, lag, event log, the console, the controls, the session bar, the tutorial …).
+/// notebook, lag, event log, the tutorial).
 /// While play runs it changes only every [`SLOW_EVERY`] ticks and at every other action, so
 /// those panels redraw a few times a second instead of at every animation frame; otherwise it
 /// follows every change. It reads the same sandbox, so whenever a panel draws it draws the
@@ -554,6 +554,25 @@ pub struct Slow(pub AppContext, pub u64);
 impl PartialEq for Slow {
     fn eq(&self, other: &Self) -> bool {
         self.1 == other.1
+    }
+}
+
+/// The page's state for the panels that change only when the learner (or the page) does
+/// something, never by play alone (the console, the controls, the session bar, the header …):
+/// it changes at every action but a play tick. Equality is that count (see [`Slow`]).
+#[derive(Clone)]
+pub struct Calm(pub AppContext, pub u64);
+
+impl PartialEq for Calm {
+    fn eq(&self, other: &Self) -> bool {
+        self.1 == other.1
+    }
+}
+
+impl AppState {
+    /// How many actions but play ticks there were (see [`Calm`]).
+    pub fn calm_count(&self) -> u64 {
+        self.calm
     }
 }
 

@@ -8,6 +8,7 @@
 //! DOM keeps them and only their transform changes.
 
 use crate::components::replicas::Replicas;
+use crate::components::sight::observe_sight;
 use crate::components::train::{Sight, WindowMove};
 use crate::components::why::WhyPanel;
 use crate::view::trains::{
@@ -93,44 +94,6 @@ fn skipped(node: &NodeRef) -> bool {
         .ok()
         .and_then(|v| v.as_bool())
         .is_some_and(|visible| !visible)
-}
-
-/// Calls `on_change(hidden)` whenever the element goes out of sight (farther than a screen's
-/// margin from the viewport) or comes back; returns what stops watching.
-#[cfg(target_arch = "wasm32")]
-fn observe_sight(node: &NodeRef, on_change: impl Fn(bool) + 'static) -> impl FnOnce() {
-    use wasm_bindgen::{closure::Closure, JsCast};
-    let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
-        // The newest entry says where the element is now.
-        if let Some(entry) = entries
-            .iter()
-            .last()
-            .and_then(|e| e.dyn_into::<web_sys::IntersectionObserverEntry>().ok())
-        {
-            on_change(!entry.is_intersecting());
-        }
-    });
-    let options = web_sys::IntersectionObserverInit::new();
-    options.set_root_margin("50% 0px");
-    let observer = web_sys::IntersectionObserver::new_with_options(
-        callback.as_ref().unchecked_ref(),
-        &options,
-    )
-    .ok();
-    if let (Some(observer), Some(el)) = (&observer, node.cast::<web_sys::Element>()) {
-        observer.observe(&el);
-    }
-    move || {
-        if let Some(observer) = observer {
-            observer.disconnect();
-        }
-        drop(callback);
-    }
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn observe_sight(_node: &NodeRef, _on_change: impl Fn(bool) + 'static) -> impl FnOnce() {
-    || {}
 }
 
 fn slot_style(slot: usize, row: usize) -> String {

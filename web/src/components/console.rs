@@ -5,7 +5,7 @@
 use crate::completion::{self, History, Names};
 use crate::components::code_echo::CodeEcho;
 use crate::session::{Exchange, LineError};
-use crate::state::{Action, Persistence, Slow};
+use crate::state::{Action, Calm, Persistence};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -85,7 +85,7 @@ fn ExchangeView(props: &ExchangeProps) -> Html {
 
 #[component]
 pub fn Console() -> Html {
-    let Some(state) = use_context::<Slow>().map(|s| s.0) else {
+    let Some(state) = use_context::<Calm>().map(|s| s.0) else {
         return html! {};
     };
     let text = use_state(String::new);

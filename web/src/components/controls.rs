@@ -7,7 +7,7 @@
 //! they could type in the console. Forms pick existing names from the world.
 
 use crate::components::producer_panel::{send_command, Via};
-use crate::state::{Action, Slow};
+use crate::state::{Action, Calm};
 use crate::view::sentences::plural;
 use crate::vocab::{capitalised, Term, Vocabulary};
 use script::{
@@ -1338,7 +1338,7 @@ fn wide_screen() -> bool {
 #[component]
 pub fn Controls() -> Html {
     let ready = crate::components::deferred::use_after_first_paint();
-    let Some(state) = use_context::<Slow>().map(|s| s.0) else {
+    let Some(state) = use_context::<Calm>().map(|s| s.0) else {
         return html! {};
     };
     let v = state.vocabulary;

@@ -2,13 +2,13 @@
 //! the vocabulary switch.
 
 use crate::components::tutorial;
-use crate::state::{Action, Slow};
+use crate::state::{Action, Calm};
 use crate::vocab::Vocabulary;
 use yew::prelude::*;
 
 #[component]
 pub fn Header() -> Html {
-    let Some(state) = use_context::<Slow>().map(|s| s.0) else {
+    let Some(state) = use_context::<Calm>().map(|s| s.0) else {
         return html! {};
     };
     let vocabulary = state.vocabulary;

@@ -17,6 +17,7 @@ pub mod replicas;
 pub mod session_bar;
 pub mod sharing;
 pub mod shortcuts;
+pub mod sight;
 pub mod teams;
 pub mod timeline;
 pub mod toolbar;

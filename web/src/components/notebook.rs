@@ -4,17 +4,34 @@
 //! same key supersedes is struck through (compaction will remove it); lines compaction
 //! already removed leave a gap in the line numbers.
 
+use crate::components::sight::use_slow_in_sight;
 use crate::state::Slow;
 use crate::view::sentences::{bare, plural};
 use crate::view::teams::{self, NotebookEntry, NotebookPage};
 use crate::vocab::{capitalised, Term, Vocabulary};
 use yew::prelude::*;
 
+/// The notebook panel: drawn from the slow state, and not drawn again while play runs and it
+/// is out of sight (at top speed every page turns over between two drawings: hundreds of new
+/// lines).
 #[component]
 pub fn Notebook() -> Html {
-    let Some(state) = use_context::<Slow>().map(|s| s.0) else {
+    let node = use_node_ref();
+    let Some(slow) = use_slow_in_sight(&node) else {
         return html! {};
     };
+    html! { <NotebookPanel {slow} {node} /> }
+}
+
+#[derive(Properties, PartialEq)]
+struct PanelProps {
+    slow: Slow,
+    node: NodeRef,
+}
+
+#[component]
+fn NotebookPanel(props: &PanelProps) -> Html {
+    let state = props.slow.0.clone();
     let v = state.vocabulary;
     let sandbox = state.sandbox();
     let world = sandbox.world();
@@ -39,7 +56,7 @@ pub fn Notebook() -> Html {
         .map(|g| (g.to_string(), teams::team_colour_index(world, g)))
         .collect();
     html! {
-        <section class="panel notebook" aria-labelledby="notebook-title">
+        <section class="panel notebook" aria-labelledby="notebook-title" ref={props.node.clone()}>
             <h2 id="notebook-title" title={Term::OffsetsTopic.explanation()}>{ capitalised(Term::OffsetsTopic.word(v)) }</h2>
             <p class="panel-intro">
                 { if v == Vocabulary::Train {

@@ -3,12 +3,12 @@
 //! hidden. Esc or "End" returns to the sandbox at the step shown.
 
 use crate::components::timeline::{move_by, position_label, step_shown};
-use crate::state::{Action, Slow};
+use crate::state::{Action, Calm};
 use yew::prelude::*;
 
 #[component]
 pub fn Presenter() -> Html {
-    let Some(state) = use_context::<Slow>().map(|s| s.0) else {
+    let Some(state) = use_context::<Calm>().map(|s| s.0) else {
         return html! {};
     };
     if !state.presenting {

@@ -1,7 +1,7 @@
 //! The platform: where a passenger (record) with an optional ticket (key) boards the train.
 
 use crate::components::controls::code_words;
-use crate::state::{Action, Slow};
+use crate::state::{Action, Calm};
 use crate::view;
 use crate::vocab::{capitalised, Term};
 use script::{Command, ConsoleProducer, SendRecord};
@@ -50,7 +50,7 @@ pub fn send_line(topic: &str, key: Option<&str>, value: &str) -> String {
 
 #[component]
 pub fn ProducerPanel() -> Html {
-    let Some(state) = use_context::<Slow>().map(|s| s.0) else {
+    let Some(state) = use_context::<Calm>().map(|s| s.0) else {
         return html! {};
     };
     let v = state.vocabulary;

@@ -5,7 +5,7 @@
 use crate::components::sharing::{self, CodeExport, SessionList, ShareButton, SharedBanner, Slots};
 use crate::persistence::{self, Writer};
 use crate::session::Sandbox;
-use crate::state::{Action, AppContext, FreeRide, Persistence, Restored, SessionInfo, Slow};
+use crate::state::{Action, AppContext, Calm, FreeRide, Persistence, Restored, SessionInfo};
 use crate::tutorial as tut;
 use crate::vocab::Vocabulary;
 use std::cell::RefCell;
@@ -195,7 +195,7 @@ async fn start_free_ride(
 /// The announcement above a free ride's world.
 #[component]
 fn FreeRideBanner() -> Html {
-    let Some(state) = use_context::<Slow>().map(|s| s.0) else {
+    let Some(state) = use_context::<Calm>().map(|s| s.0) else {
         return html! {};
     };
     let Some(ride) = state.free_ride_shown() else {
@@ -302,7 +302,7 @@ async fn open_session(
 
 #[component]
 pub fn SessionBar() -> Html {
-    let state = use_context::<Slow>().map(|s| s.0);
+    let state = use_context::<Calm>().map(|s| s.0);
     let store_slot = use_mut_ref(|| None::<Rc<Store>>);
     let writer_slot = use_mut_ref(|| None::<Rc<Writer>>);
     let follow = use_mut_ref(|| None::<Subscription>);

@@ -8,7 +8,7 @@
 
 use crate::persistence::{self, Writer};
 use crate::session::Sandbox;
-use crate::state::{Action, AppContext, Persistence, SessionInfo, SharedInfo, Slow};
+use crate::state::{Action, AppContext, Calm, Persistence, SessionInfo, SharedInfo};
 use std::cell::RefCell;
 use std::rc::Rc;
 use store::{NewSession, SessionMeta, Store};
@@ -136,7 +136,7 @@ fn copy_to_clipboard(text: &str) {
 
 #[component]
 pub fn ShareButton() -> Html {
-    let state = use_context::<Slow>().map(|s| s.0);
+    let state = use_context::<Calm>().map(|s| s.0);
     let link = use_state(|| None::<Result<String, String>>);
     let Some(state) = state else {
         return html! {};
@@ -216,7 +216,7 @@ pub struct SlotsProps {
 
 #[component]
 pub fn SharedBanner(props: &SlotsProps) -> Html {
-    let Some(state) = use_context::<Slow>().map(|s| s.0) else {
+    let Some(state) = use_context::<Calm>().map(|s| s.0) else {
         return html! {};
     };
     let Persistence::Shared(shared) = &state.persistence else {
@@ -266,7 +266,7 @@ async fn open_session(state: AppContext, slots: Slots, id: String) {
 
 #[component]
 pub fn SessionList(props: &SlotsProps) -> Html {
-    let state = use_context::<Slow>().map(|s| s.0);
+    let state = use_context::<Calm>().map(|s| s.0);
     let sessions = use_state(|| None::<Vec<SessionMeta>>);
     let Some(state) = state else {
         return html! {};
@@ -326,7 +326,7 @@ pub fn SessionList(props: &SlotsProps) -> Html {
 /// script of Kafka's tools, both against `localhost:9092`.
 #[component]
 pub fn CodeExport() -> Html {
-    let Some(state) = use_context::<Slow>().map(|s| s.0) else {
+    let Some(state) = use_context::<Calm>().map(|s| s.0) else {
         return html! {};
     };
     let export = |python: bool| {

@@ -5,7 +5,7 @@
 //! back where it was when it closes (Escape, the Close button or a tap outside).
 
 use crate::components::{toolbar, tutorial};
-use crate::state::{Action, AppContext, Slow};
+use crate::state::{Action, AppContext, Calm};
 use yew::prelude::*;
 
 /// What a key does (outside text boxes).
@@ -226,7 +226,7 @@ fn use_dialog_focus(open: bool, close_button: NodeRef) {
 
 #[component]
 pub fn Shortcuts() -> Html {
-    let Some(state) = use_context::<Slow>().map(|s| s.0) else {
+    let Some(state) = use_context::<Calm>().map(|s| s.0) else {
         return html! {};
     };
     use_shortcut_keys(&state);

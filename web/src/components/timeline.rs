@@ -4,7 +4,7 @@
 //! replays the lines after it. Looking at the past changes nothing; acting there starts a new
 //! future, and the old one is kept as a saved session (the session bar stores both).
 
-use crate::state::{Action, AppContext, Slow};
+use crate::state::{Action, AppContext, Calm};
 use yew::prelude::*;
 
 /// What the timeline says about the step shown: `Step 12 of 40`.
@@ -39,7 +39,7 @@ pub fn move_by(state: &AppContext, steps: isize) -> Callback<MouseEvent> {
 
 #[component]
 pub fn Timeline() -> Html {
-    let Some(state) = use_context::<Slow>().map(|s| s.0) else {
+    let Some(state) = use_context::<Calm>().map(|s| s.0) else {
         return html! {};
     };
     let (shown, total, line) = step_shown(&state);

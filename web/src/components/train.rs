@@ -70,12 +70,12 @@ impl Reducible for WindowState {
     }
 }
 
-/// While play runs, each compartment is redrawn at least every this many frames (a few each
-/// frame, the longest-waiting first); a compartment something urgent happened to (a checker
+/// While play runs, each compartment in sight is redrawn at least every this many frames (a
+/// few each frame, the longest-waiting first); a compartment something urgent happened to (a checker
 /// fainting, seats leaving, its replicas changing) or whose window the learner moved is
 /// redrawn at once. At top speed hundreds of passengers board per second: redrawing every
 /// compartment every frame would spend the frame on seats nobody can read yet.
-const REDRAW_EVERY: usize = 4;
+const REDRAW_EVERY: usize = 2;
 
 struct Cached {
     view: CompartmentView,
@@ -184,7 +184,7 @@ fn playing_trains(
         }
     }
     waiting.sort();
-    let budget = keys.len().div_ceil(REDRAW_EVERY);
+    let budget = waiting.len().div_ceil(REDRAW_EVERY);
     redraw.extend(waiting.into_iter().take(budget).map(|(_, k)| k.clone()));
 
     let drawn: Vec<TrainView> = topics

@@ -3,7 +3,7 @@
 //! compartment over and where they resumed. The chain is `script::why`'s, built from the
 //! core's events and delivery ledger; each step links to the timeline.
 
-use crate::state::{Action, Slow};
+use crate::state::{Action, Calm};
 use crate::vocab::Vocabulary;
 use script::why::Words;
 use yew::prelude::*;
@@ -25,7 +25,7 @@ fn words(v: Vocabulary) -> Words {
 
 #[component]
 pub fn WhyPanel(props: &WhyProps) -> Html {
-    let Some(state) = use_context::<Slow>().map(|s| s.0) else {
+    let Some(state) = use_context::<Calm>().map(|s| s.0) else {
         return html! {};
     };
     let w = words(state.vocabulary);
