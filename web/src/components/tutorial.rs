@@ -604,7 +604,7 @@ pub fn TutorialPanel() -> Html {
                                 { format!("Next chapter: {}", chapters()[n].title) }
                             </button>
                         } else {
-                            <p>{ "That was the last chapter: the whole ride, from a seat number to a team's notebook. Now the free ride: this world becomes a sandbox session of your own, to play on with nothing to check." }</p>
+                            <p>{ "That was the last chapter: the whole ride, from a seat number to exactly once. Now the free ride: this world becomes a sandbox session of your own, to play on with nothing to check." }</p>
                             <div class="goal-reached-actions">
                                 <button class="primary" onclick={free_ride.clone()} data-testid="free-ride-start">{ "Free ride: play on in this world" }</button>
                                 <button onclick={leave.clone()} data-testid="tutorial-finish">{ "Back to my sandbox" }</button>
