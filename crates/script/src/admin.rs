@@ -13,6 +13,7 @@ use crate::ast::{
     Command, Configs, ConfigsCommand, ConsoleConsumer, ConsoleOffset, ConsoleProducer,
     ConsumerGroupsCommand, ElectionType, GetOffsets, GroupSelection, GroupView, LeaderElection,
     OffsetTime, PartitionFilter, ResetMode, ResetScope, ResetSpec, TopicPartition, TopicsCommand,
+    TransactionsTool,
 };
 use crate::config;
 use crate::error::{ErrorKind, ParseError};
@@ -470,6 +471,71 @@ fn group_states(word: &Word) -> Result<Vec<String>, ParseError> {
         }
     }
     Ok(states)
+}
+
+// ---- kafka-transactions --------------------------------------------------------------------------
+
+pub(crate) const TRANSACTIONS_FLAGS: &[FlagSpec] = &[
+    valued("bootstrap-server", "host:port (ignored)"),
+    valued("transactional-id", "a transactional.id"),
+    valued("topic", "a topic name"),
+    valued("partition", "a partition number"),
+];
+
+/// `kafka-transactions list | describe … | describe-producers …` (`TransactionsCommand`).
+pub(crate) fn transactions(args: &Args) -> Result<Command, ParseError> {
+    const ACTIONS: [&str; 3] = ["list", "describe", "describe-producers"];
+    let Some(word) = args.positionals.first() else {
+        return Err(args.missing(
+            "kafka-transactions needs an action: list, describe --transactional-id ID or describe-producers --topic T --partition P",
+        ));
+    };
+    if let Some(extra) = args.positionals.get(1) {
+        return Err(ParseError::new(
+            extra.span,
+            ErrorKind::UnexpectedArgument {
+                found: extra.text.clone(),
+                message: "kafka-transactions takes one action".into(),
+            },
+        ));
+    }
+    let tool = match word.text.as_str() {
+        "list" => TransactionsTool::List,
+        "describe" => TransactionsTool::Describe {
+            transactional_id: args.require("transactional-id")?.text.clone(),
+        },
+        "describe-producers" => TransactionsTool::DescribeProducers {
+            partition: TopicPartition {
+                topic: values::topic_name(args.require("topic")?)?,
+                partition: values::partition_id(args.require("partition")?)?,
+            },
+        },
+        other => {
+            return Err(ParseError::new(
+                word.span,
+                ErrorKind::UnknownKeyword {
+                    what: "kafka-transactions action".into(),
+                    found: other.to_string(),
+                    expected: ACTIONS.join(", "),
+                    suggestion: suggest::closest(other, ACTIONS).map(str::to_string),
+                },
+            ))
+        }
+    };
+    for flag in ["transactional-id", "topic", "partition"] {
+        let allowed = match &tool {
+            TransactionsTool::List => false,
+            TransactionsTool::Describe { .. } => flag == "transactional-id",
+            TransactionsTool::DescribeProducers { .. } => flag != "transactional-id",
+        };
+        if !allowed && args.has(flag) {
+            return Err(args.usage(
+                args.span_of(flag),
+                format!("--{flag} does not go with {}", word.text),
+            ));
+        }
+    }
+    Ok(Command::Transactions(tool))
 }
 
 // ---- kafka-get-offsets ---------------------------------------------------------------------------

@@ -62,6 +62,9 @@ pub enum Command {
     /// `kafka-leader-election --election-type preferred|unclean (--all-topic-partitions |
     /// --topic t --partition p)`.
     LeaderElection(LeaderElection),
+    /// `kafka-transactions list | describe --transactional-id id | describe-producers
+    /// --topic t --partition p` (`TransactionsCommand`; read only).
+    Transactions(TransactionsTool),
 
     // ---- clients (Java client API) -----------------------------------------------------
     /// `producer p1 acks=all linger.ms=5` — `new KafkaProducer<>(props)`.
@@ -731,6 +734,19 @@ pub enum ConfigsCommand {
         /// Config names whose override is removed (back to the default).
         delete: Vec<String>,
     },
+}
+
+/// `kafka-transactions`: what the transaction coordinator and the partitions know.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum TransactionsTool {
+    /// `list`: every transactional id, its producer id and state.
+    List,
+    /// `describe --transactional-id id`: one transaction in detail.
+    Describe { transactional_id: String },
+    /// `describe-producers --topic t --partition p`: the producers that wrote
+    /// transactions to a partition, and where an open one starts.
+    DescribeProducers { partition: TopicPartition },
 }
 
 /// `kafka-leader-election`.

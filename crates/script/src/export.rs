@@ -413,6 +413,7 @@ impl Program {
             Command::Topics(_)
             | Command::ConsumerGroups(_)
             | Command::GetOffsets(_)
+            | Command::Transactions(_)
             | Command::ConsoleProducer(_)
             | Command::ConsoleConsumer(_)
             | Command::Configs(_)

@@ -83,6 +83,13 @@ pub const COMMANDS: &[CommandInfo] = &[
         "kafka-leader-election --election-type preferred --all-topic-partitions",
     ),
     info(
+        "kafka-transactions",
+        "kafka-transactions (list | describe --transactional-id ID | describe-producers --topic T --partition P)",
+        "what the transaction coordinator knows (each transactional.id, its producer id, epoch, state and partitions) and which producers' transactions a partition holds",
+        "bin/kafka-transactions.sh (TransactionsCommand)",
+        "kafka-transactions list",
+    ),
+    info(
         "producer",
         "producer NAME [config=value]…",
         "create a producer with Kafka producer configs",

@@ -18,7 +18,7 @@ use crate::suggest;
 use crate::values;
 
 /// The names of the Kafka tools, as typed (a `.sh` suffix and a `bin/` path are accepted).
-const TOOLS: [&str; 7] = [
+const TOOLS: [&str; 8] = [
     "kafka-topics",
     "kafka-consumer-groups",
     "kafka-get-offsets",
@@ -26,6 +26,7 @@ const TOOLS: [&str; 7] = [
     "kafka-console-consumer",
     "kafka-configs",
     "kafka-leader-election",
+    "kafka-transactions",
 ];
 
 /// `bin/kafka-topics.sh` and `kafka-topics.sh` are `kafka-topics`.
@@ -72,6 +73,7 @@ pub fn parse_statement(statement: &Statement) -> Result<Command, ParseError> {
         "kafka-console-consumer" => admin::console_consumer(&parse(admin::CONSUMER_FLAGS)?),
         "kafka-configs" => admin::configs(&parse(admin::CONFIGS_FLAGS)?),
         "kafka-leader-election" => admin::leader_election(&parse(admin::ELECTION_FLAGS)?),
+        "kafka-transactions" => admin::transactions(&parse(admin::TRANSACTIONS_FLAGS)?),
         "producer" | "consumer" => create_client(name, rest, statement.span),
         "send" => send(&parse(SEND_FLAGS)?),
         "flush" => one_client(&parse(&[])?, "PRODUCER", |producer| Command::Flush {

@@ -294,6 +294,20 @@ impl Display for Command {
         match self {
             Command::Topics(command) => topics_command(f, command),
             Command::ConsumerGroups(command) => groups_command(f, command),
+            Command::Transactions(tool) => match tool {
+                crate::TransactionsTool::List => f.write_str("kafka-transactions list"),
+                crate::TransactionsTool::Describe { transactional_id } => write!(
+                    f,
+                    "kafka-transactions describe --transactional-id {}",
+                    q(transactional_id)
+                ),
+                crate::TransactionsTool::DescribeProducers { partition } => write!(
+                    f,
+                    "kafka-transactions describe-producers --topic {} --partition {}",
+                    q(&partition.topic),
+                    partition.partition
+                ),
+            },
             Command::GetOffsets(get) => {
                 f.write_str("kafka-get-offsets")?;
                 if let Some(topic) = &get.topic {

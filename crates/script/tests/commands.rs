@@ -141,6 +141,15 @@ const CASES: &[(&str, &str)] = &[
     ("send p1 --topic orders --value v --timestamp 1700000000000", "send p1 --topic orders --value v --timestamp 1700000000000"),
     ("send p1 --topic=orders --value=\"two words\" --key='k 1'", "send p1 --topic orders --key \"k 1\" --value \"two words\""),
     ("send p1 --topic orders --value v --header trace=1 --header \"who=a b\"", "send p1 --topic orders --value v --header trace=1 --header \"who=a b\""),
+    ("kafka-transactions --bootstrap-server localhost:9092 list", "kafka-transactions list"),
+    (
+        "kafka-transactions.sh describe --transactional-id copier",
+        "kafka-transactions describe --transactional-id copier",
+    ),
+    (
+        "kafka-transactions describe-producers --partition 0 --topic out",
+        "kafka-transactions describe-producers --topic out --partition 0",
+    ),
     ("initTransactions tp", "initTransactions tp"),
     ("beginTransaction tp", "beginTransaction tp"),
     (

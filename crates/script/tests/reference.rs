@@ -206,6 +206,7 @@ send tp --topic orders --value first
         | "### `kill-broker`"
         | "### `pause-replication`" => &[TOPICS],
         "### Transactions" => &[TOPICS],
+        "### `kafka-transactions`" => &[TOPICS, TXN_OPEN],
         "### `initTransactions`" => &[TOPICS, "producer tp transactional.id=copier\n"],
         "### `beginTransaction`" => &[TOPICS, TXN],
         "### `sendOffsetsToTransaction`" => &[TOPICS, MEMBER, TXN_OPEN],

@@ -23,7 +23,7 @@ use crate::ast::{
     Command, CommitMode, CommitPolicy, Configs, ConfigsCommand, ConsoleOffset,
     ConsumerGroupsCommand, ElectionType, GroupMetadataSource, GroupSelection, OffsetTime,
     RunConsumer, RunProducer, SendRecord, Target, TopicPartition, TopicSelection, TopicsCommand,
-    TransactionCall,
+    TransactionCall, TransactionsTool,
 };
 use quote::{comment_text, ident, java_str, py_bytes, py_str, sh_word};
 
@@ -208,7 +208,8 @@ pub(crate) fn tool_calls(command: &Command) -> Vec<ToolCall> {
         Command::Topics(_)
         | Command::ConsumerGroups(_)
         | Command::Configs(_)
-        | Command::LeaderElection(_) => from_canonical(command).into_iter().collect(),
+        | Command::LeaderElection(_)
+        | Command::Transactions(_) => from_canonical(command).into_iter().collect(),
         Command::GetOffsets(get) => {
             let mut call = ToolCall::new("kafka-get-offsets", &[]);
             if let Some(topic) = &get.topic {
@@ -999,6 +1000,14 @@ fn code(command: &Command, calls: &[ToolCall]) -> (String, String, Option<String
         Command::ConsumerGroups(groups) => {
             let (java, note) = groups_java(groups);
             (python_admin_or_tools(command), java, note)
+        }
+        Command::Transactions(tool) => {
+            let java = match tool {
+                TransactionsTool::List => "try (Admin admin = Admin.create(props)) {\n    admin.listTransactions().all().get().forEach(System.out::println);\n}".to_string(),
+                TransactionsTool::Describe { transactional_id } => format!("try (Admin admin = Admin.create(props)) {{\n    System.out.println(admin.describeTransactions(List.of({})).all().get());\n}}", java_str(transactional_id)),
+                TransactionsTool::DescribeProducers { partition } => format!("try (Admin admin = Admin.create(props)) {{\n    System.out.println(admin.describeProducers(List.of({})).all().get());\n}}", java_tp(partition)),
+            };
+            (run_tools(), java, Some("kafka-python has no transactions admin API: the Python runs the tool".into()))
         }
         Command::GetOffsets(get) => {
             let (python, java) = get_offsets_code(get.topic.as_deref(), get.partitions.as_deref(), get.time);

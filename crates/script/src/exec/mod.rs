@@ -28,6 +28,7 @@ mod clients;
 pub mod golden;
 mod render;
 pub mod state;
+mod transactions_tool;
 
 use std::fmt;
 
@@ -323,6 +324,7 @@ impl Console {
             Command::Topics(c) => admin::topics(self, span, c),
             Command::ConsumerGroups(c) => admin::consumer_groups(self, span, c),
             Command::GetOffsets(c) => admin::get_offsets(self, span, c),
+            Command::Transactions(t) => transactions_tool::run(self, span, t),
             Command::ConsoleProducer(c) => admin::console_producer(self, span, c),
             Command::ConsoleConsumer(c) => admin::console_consumer(self, span, c),
             Command::Configs(c) => admin::configs(self, span, c),
@@ -921,6 +923,7 @@ pub fn changes_state(command: &Command) -> bool {
             | Command::Position { .. }
             | Command::Committed { .. }
             | Command::GetOffsets(_)
+            | Command::Transactions(_)
             | Command::Topics(crate::TopicsCommand::List { .. })
             | Command::Topics(crate::TopicsCommand::Describe { .. })
             | Command::Configs(crate::ConfigsCommand::Describe { .. })

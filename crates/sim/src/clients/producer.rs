@@ -247,6 +247,14 @@ impl Producer {
         self.next_sequence.clear();
         self.written.clear();
     }
+    /// The last sequence number this idempotent producer gave a record of `tp` (`None`
+    /// before its first).
+    pub fn last_sequence(&self, tp: &TopicPartition) -> Option<i32> {
+        self.next_sequence
+            .get(tp)
+            .and_then(|next| next.checked_sub(1))
+            .filter(|s| *s >= 0)
+    }
     /// Records waiting out a retry backoff.
     pub(crate) fn retrying_records(&self) -> usize {
         self.retries.iter().map(|b| b.records.len()).sum()
