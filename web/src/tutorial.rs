@@ -409,6 +409,51 @@ const KAFKA_SENTENCES: &[(&str, &str)] = &[
         "train {a} (topic) has no compartment {b} (partition)",
         "topic {a} has no partition {b}",
     ),
+    (
+        "ledger {a} (database) holds {b} checked passengers (result rows)",
+        "database {a} holds {b} result rows",
+    ),
+    (
+        "ledger {a} (database) holds {b} passengers written twice or more (duplicate rows)",
+        "database {a} holds {b} duplicate rows",
+    ),
+    (
+        "ledger {a} (database) says {b} goes on at seat {c} of {d} (stored offset {e})",
+        "database {a} stores offset {e} for {b} in {d}",
+    ),
+    (
+        "ledger {a} (database) has no seat stored for {b} in {c} (no stored offset)",
+        "database {a} has no stored offset for {b} in {c}",
+    ),
+    ("there is no ledger {a} (database) yet", "there is no database {a} yet"),
+    (
+        "{a} has {b} seats taken by placards (transaction markers)",
+        "{a} has {b} transaction markers",
+    ),
+    (
+        "{a} has {b} passengers of cancelled bookings (records of aborted transactions)",
+        "{a} has {b} records of aborted transactions",
+    ),
+    (
+        "the first unsettled seat of {a} is seat {b} (last stable offset {c}): read_committed checkers stop there",
+        "the last stable offset of {a} is {c}: read_committed consumers stop there",
+    ),
+    (
+        "team {a} checked {b} passengers of cancelled bookings (records of aborted transactions processed)",
+        "group {a} processed {b} records of aborted transactions",
+    ),
+    (
+        "platform {a} (producer) makes no bookings (it has no transactional.id)",
+        "producer {a} has no transactional.id",
+    ),
+    (
+        "platform {a} (producer) is FENCED: the booking office (transaction coordinator) {b}, this platform has epoch {c}, so its next call throws ProducerFencedException",
+        "producer {a} is fenced: the transaction coordinator {b}, the producer has epoch {c}, so its next call throws ProducerFencedException",
+    ),
+    (
+        "platform {a} (producer) is {b} (transactional.id {c})",
+        "producer {a} is {b} (transactional.id {c})",
+    ),
 ];
 
 /// Matches `text` against a sentence shape; gives the values of `{a}`, `{b}` … in order.
@@ -700,6 +745,24 @@ mod tests {
                 Vocabulary::Kafka
             ),
             "group g processed 1 records more than once (duplicates); the goal needs at least 1"
+        );
+    }
+
+    #[test]
+    fn transaction_and_database_explanations_read_in_kafka_words() {
+        assert_eq!(
+            explanation(
+                "the first unsettled seat of partition out:0 is seat 5 (last stable offset 5): read_committed checkers stop there; the goal needs exactly 5",
+                Vocabulary::Kafka
+            ),
+            "the last stable offset of partition out:0 is 5: read_committed consumers stop there; the goal needs exactly 5"
+        );
+        assert_eq!(
+            explanation(
+                "ledger books (database) says billing goes on at seat 4 of orders:0 (stored offset 4)",
+                Vocabulary::Kafka
+            ),
+            "database books stores offset 4 for billing in orders:0"
         );
     }
 
