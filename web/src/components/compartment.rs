@@ -19,7 +19,7 @@ use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub view: CompartmentView,
+    pub view: std::rc::Rc<CompartmentView>,
     /// The train's record of which compartments are out of sight.
     pub sight: Sight,
     pub vocabulary: Vocabulary,

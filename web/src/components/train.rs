@@ -78,11 +78,31 @@ impl Reducible for WindowState {
 const REDRAW_EVERY: usize = 2;
 
 struct Cached {
-    view: CompartmentView,
+    view: Rc<CompartmentView>,
     /// The window end asked for when drawn.
     asked: Option<i64>,
     /// The frame it was drawn in.
     frame: u64,
+}
+
+/// A train as drawn: its compartments shared, so that a compartment kept from an earlier
+/// frame is neither copied nor compared seat by seat (an `Rc` of an `Eq` value compares equal
+/// by pointer first).
+#[derive(Clone, PartialEq)]
+struct Drawn {
+    topic: String,
+    compacted: bool,
+    compartments: Vec<Rc<CompartmentView>>,
+}
+
+impl From<TrainView> for Drawn {
+    fn from(t: TrainView) -> Self {
+        Drawn {
+            topic: t.topic,
+            compacted: t.compacted,
+            compartments: t.compartments.into_iter().map(Rc::new).collect(),
+        }
+    }
 }
 
 #[derive(Default)]
@@ -118,6 +138,9 @@ pub fn Train() -> Html {
         // Paused or stepping: draw everything now (play's first frame draws it all again).
         throttle.borrow_mut().views.clear();
         trains::trains(world, sandbox.latest(), &windows.0)
+            .into_iter()
+            .map(Drawn::from)
+            .collect()
     };
 
     if trains.is_empty() {
@@ -151,7 +174,7 @@ fn playing_trains(
     windows: &Windows,
     th: &mut Throttle,
     sight: &mut SightState,
-) -> Vec<TrainView> {
+) -> Vec<Drawn> {
     let frame = trains::Frame::new(world, latest);
     th.frame += 1;
     let now = th.frame;
@@ -187,9 +210,9 @@ fn playing_trains(
     let budget = waiting.len().div_ceil(REDRAW_EVERY);
     redraw.extend(waiting.into_iter().take(budget).map(|(_, k)| k.clone()));
 
-    let drawn: Vec<TrainView> = topics
+    let drawn: Vec<Drawn> = topics
         .iter()
-        .map(|t| TrainView {
+        .map(|t| Drawn {
             topic: t.name().to_string(),
             compacted: trains::is_compacted(t),
             compartments: t
@@ -199,15 +222,15 @@ fn playing_trains(
                     let key = (t.name().to_string(), p.index());
                     if !redraw.contains(&key) {
                         if let Some(c) = th.views.get(&key) {
-                            return c.view.clone();
+                            return Rc::clone(&c.view);
                         }
                     }
                     let asked = windows.get(&key).copied();
-                    let view = frame.compartment(world, p, asked);
+                    let view = Rc::new(frame.compartment(world, p, asked));
                     th.views.insert(
                         key,
                         Cached {
-                            view: view.clone(),
+                            view: Rc::clone(&view),
                             asked,
                             frame: now,
                         },
@@ -229,7 +252,7 @@ fn plural(word: &str) -> String {
 
 #[derive(Properties, PartialEq)]
 struct OneTrainProps {
-    train: TrainView,
+    train: Drawn,
     sight: Sight,
     vocabulary: Vocabulary,
     show_replicas: bool,
@@ -269,7 +292,7 @@ fn OneTrain(props: &OneTrainProps) -> Html {
             <TrainKey vocabulary={v} />
             <ol class="compartments">
                 { for train.compartments.iter().map(|c| html! {
-                    <Compartment key={c.partition} view={c.clone()} vocabulary={v} sight={sight.clone()}
+                    <Compartment key={c.partition} view={Rc::clone(c)} vocabulary={v} sight={sight.clone()}
                                  show_replicas={*show_replicas} on_window={on_window.clone()} />
                 }) }
             </ol>
