@@ -76,6 +76,10 @@ pub enum Term {
     Retention,
     Compaction,
     InHand,
+    Transaction,
+    Marker,
+    LastStable,
+    Database,
 }
 
 /// Every term, for tests and the glossary.
@@ -116,6 +120,10 @@ pub const ALL_TERMS: &[Term] = &[
     Term::Retention,
     Term::Compaction,
     Term::InHand,
+    Term::Transaction,
+    Term::Marker,
+    Term::LastStable,
+    Term::Database,
 ];
 
 impl Term {
@@ -167,6 +175,10 @@ impl Term {
             Term::Retention => ("passengers leaving the train", "retention"),
             Term::Compaction => ("only the newest passenger per ticket stays", "compaction"),
             Term::InHand => ("tickets in hand", "polled, not processed yet"),
+            Term::Transaction => ("booking", "transaction"),
+            Term::Marker => ("placard", "transaction marker"),
+            Term::LastStable => ("first unsettled seat", "last stable offset"),
+            Term::Database => ("ledger", "database (outside Kafka)"),
         }
     }
 
@@ -224,6 +236,18 @@ impl Term {
             Term::Compaction => "Only the latest record per key is kept; offsets keep their gaps.",
             Term::InHand => {
                 "Records a poll returned that the application has not processed yet: a crash loses them."
+            }
+            Term::Transaction => {
+                "Records sent between beginTransaction and commitTransaction: read_committed consumers see all of them or none."
+            }
+            Term::Marker => {
+                "The COMMIT or ABORT control record that ends a transaction: it takes an offset, no consumer returns it."
+            }
+            Term::LastStable => {
+                "The first offset of the oldest open transaction (else the high watermark): read_committed consumers read below it."
+            }
+            Term::Database => {
+                "The application's own store: results and offsets written in one transaction, read back on assignment."
             }
         }
     }
