@@ -740,6 +740,56 @@ impl Partition {
         self.log
             .check_invariants(!compacted)
             .map_err(|e| format!("{name}: {e}"))?;
+        self.check_replication_state(brokers)?;
+        let leo = self.log.log_end_offset();
+        for r in &self.replicas {
+            match &r.divergent {
+                None => {
+                    if r.log_end_offset > leo {
+                        return Err(format!(
+                            "{name}: replica {} has LEO {} above the leader's {leo} without a divergent tail",
+                            r.broker, r.log_end_offset
+                        ));
+                    }
+                }
+                Some(d) => {
+                    if is_alive(brokers, r.broker) && Some(r.broker) == self.leader {
+                        return Err(format!("{name}: the leader has a divergent tail"));
+                    }
+                    let mut prev = d.from.0.saturating_sub(1);
+                    for rec in &d.records {
+                        if rec.offset.0 <= prev || (!compacted && rec.offset.0 != prev + 1) {
+                            return Err(format!("{name}: divergent tail offsets broken"));
+                        }
+                        prev = rec.offset.0;
+                    }
+                    if prev >= r.log_end_offset.0 {
+                        return Err(format!("{name}: divergent tail beyond the replica's LEO"));
+                    }
+                }
+            }
+        }
+        let mut sorted = self.pending_acks.clone();
+        sorted.dedup();
+        if sorted.windows(2).any(|w| w[0] >= w[1]) || sorted.len() != self.pending_acks.len() {
+            return Err(format!("{name}: pending acks out of order"));
+        }
+        Ok(())
+    }
+
+    /// The cheap part of [`Partition::check_invariants`], O(replicas): log start ≤ HW ≤ LEO,
+    /// a non-empty ISR of replicas, and a leader (if any) in the ISR, running, at the log's
+    /// LEO, with every ISR member at or above the HW. Checked after every command in debug
+    /// builds.
+    pub fn check_replication_state(&self, brokers: &Brokers) -> Result<(), String> {
+        // Formatted only when a check fails: this runs after every command.
+        struct Name<'a>(&'a str, i32);
+        impl std::fmt::Display for Name<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}-{}", self.0, self.1)
+            }
+        }
+        let name = Name(&self.topic, self.index);
         let leo = self.log.log_end_offset();
         if self.high_watermark > leo {
             return Err(format!(
@@ -781,38 +831,6 @@ impl Partition {
                     ));
                 }
             }
-        }
-        for r in &self.replicas {
-            match &r.divergent {
-                None => {
-                    if r.log_end_offset > leo {
-                        return Err(format!(
-                            "{name}: replica {} has LEO {} above the leader's {leo} without a divergent tail",
-                            r.broker, r.log_end_offset
-                        ));
-                    }
-                }
-                Some(d) => {
-                    if is_alive(brokers, r.broker) && Some(r.broker) == self.leader {
-                        return Err(format!("{name}: the leader has a divergent tail"));
-                    }
-                    let mut prev = d.from.0.saturating_sub(1);
-                    for rec in &d.records {
-                        if rec.offset.0 <= prev || (!compacted && rec.offset.0 != prev + 1) {
-                            return Err(format!("{name}: divergent tail offsets broken"));
-                        }
-                        prev = rec.offset.0;
-                    }
-                    if prev >= r.log_end_offset.0 {
-                        return Err(format!("{name}: divergent tail beyond the replica's LEO"));
-                    }
-                }
-            }
-        }
-        let mut sorted = self.pending_acks.clone();
-        sorted.dedup();
-        if sorted.windows(2).any(|w| w[0] >= w[1]) || sorted.len() != self.pending_acks.len() {
-            return Err(format!("{name}: pending acks out of order"));
         }
         Ok(())
     }

@@ -696,6 +696,10 @@ impl World {
         if observe {
             self.clients_observe(&mut events);
         }
+        #[cfg(debug_assertions)]
+        if let Err(broken) = self.check_cheap_invariants() {
+            panic!("an invariant broke: {broken}");
+        }
         Ok(events)
     }
 
@@ -1753,6 +1757,22 @@ impl World {
         }
         self.check_offset_store()?;
         self.check_databases()?;
+        self.check_transactions()?;
+        self.check_clients()
+    }
+
+    /// The invariants that cost O(partitions + clients), without reading a log: per
+    /// partition log start ≤ HW ≤ LEO, a non-empty ISR of replicas and a running leader in
+    /// it (see [`Partition::check_replication_state`]); LSO ≤ HW and the transaction
+    /// coordinator's entries; the groups', consumers', producers' and applications' own
+    /// checks. [`World::apply`] runs them after every command in debug builds;
+    /// [`World::check_invariants`] adds the log, offset-store and database scans.
+    pub fn check_cheap_invariants(&self) -> Result<(), String> {
+        for t in self.topics.values() {
+            for p in &t.partitions {
+                p.check_replication_state(&self.brokers)?;
+            }
+        }
         self.check_transactions()?;
         self.check_clients()
     }
