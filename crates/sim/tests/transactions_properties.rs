@@ -6,7 +6,8 @@
 //! aborted transaction or a record at or past the LSO; at the end (every transaction resolved
 //! by the coordinator's timeout) a `read_committed` reader finds exactly the records of
 //! committed transactions plus the plain ones, and a `read_uncommitted` one every record
-//! written.
+//! written; a group's committed offset is the one sent with the last transaction that
+//! committed.
 
 mod clients_support;
 mod props_support;
@@ -35,6 +36,8 @@ enum Op {
     CrashRestart(usize),
     Advance(i64),
     Poll,
+    /// `sendOffsetsToTransaction` of offset `o` of t-0 for group `g`.
+    SendOffsets(usize, i64),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -47,6 +50,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0usize..3).prop_map(Op::CrashRestart),
         1 => (0i64..15_000).prop_map(Op::Advance),
         2 => Just(Op::Poll),
+        2 => (0usize..3, 0i64..50).prop_map(|(p, o)| Op::SendOffsets(p, o)),
     ]
 }
 
@@ -86,6 +90,9 @@ struct Model {
     open: BTreeMap<String, Vec<String>>,
     committed: Vec<String>,
     written: Vec<String>,
+    /// Group g's offset for t-0 sent to each open transaction, and the last one committed.
+    open_offset: BTreeMap<String, i64>,
+    committed_offset: Option<i64>,
 }
 
 impl Model {
@@ -99,6 +106,9 @@ impl Model {
                     let id = txn_id(producer);
                     self.committed
                         .extend(self.open.remove(&id).unwrap_or_default());
+                    if let Some(o) = self.open_offset.remove(&id) {
+                        self.committed_offset = Some(o);
+                    }
                 }
                 Event::Producer {
                     producer,
@@ -109,11 +119,13 @@ impl Model {
                         },
                 } => {
                     self.open.remove(&txn_id(producer));
+                    self.open_offset.remove(&txn_id(producer));
                 }
                 Event::TransactionTimedOut {
                     transactional_id, ..
                 } => {
                     self.open.remove(transactional_id);
+                    self.open_offset.remove(transactional_id);
                 }
                 _ => {}
             }
@@ -199,7 +211,7 @@ proptest! {
         for op in ops {
             let before = w.state_hash();
             let (name, _) = match &op {
-                Op::Init(p) | Op::Begin(p) | Op::Commit(p) | Op::Abort(p) | Op::CrashRestart(p) | Op::Send(p, _) => PRODUCERS[*p],
+                Op::Init(p) | Op::Begin(p) | Op::Commit(p) | Op::Abort(p) | Op::CrashRestart(p) | Op::Send(p, _) | Op::SendOffsets(p, _) => PRODUCERS[*p],
                 _ => ("", None),
             };
             let result = match &op {
@@ -234,6 +246,24 @@ proptest! {
                     r
                 }
                 Op::Advance(ms) => w.apply(Command::Advance { ms: *ms }),
+                Op::SendOffsets(_, o) => {
+                    let r = w.apply(Command::SendOffsetsToTransaction {
+                        producer: name.into(),
+                        offsets: vec![sim::OffsetCommit {
+                            topic: "t".into(),
+                            partition: 0,
+                            offset: *o,
+                            metadata: String::new(),
+                            leader_epoch: None,
+                        }],
+                        group: Some("g".into()),
+                        consumer: None,
+                    });
+                    if r.is_ok() {
+                        model.open_offset.insert(txn_id(name), *o);
+                    }
+                    r
+                }
                 Op::Poll => w.apply(Command::Poll { consumer: "rc".into(), max_records: None }),
             };
             match result {
@@ -253,6 +283,13 @@ proptest! {
         let events = w.apply(Command::Advance { ms: 20_000 }).unwrap();
         model.observe(&events);
         prop_assert!(model.open.values().all(Vec::is_empty), "still open: {:?}", model.open);
+        prop_assert!(model.open_offset.is_empty(), "offsets still open: {:?}", model.open_offset);
+        // Offsets sent to transactions: the group's committed offset is the one of the last
+        // transaction that committed with offsets, none if none did.
+        prop_assert_eq!(
+            w.committed_offset("g", &TopicPartition::new("t", 0)).map(|c| c.offset.0),
+            model.committed_offset
+        );
         prop_assert!(w.hanging_transactions().is_empty());
         let mut committed = model.committed.clone();
         committed.sort();
