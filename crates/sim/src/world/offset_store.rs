@@ -1,0 +1,292 @@
+//! The offset store's glue: the coordinator partition of a group, commits and their
+//! `__consumer_offsets` records, `OffsetDelete`.
+
+use super::{unknown, World, OFFSETS_TOPIC};
+use crate::command::OffsetCommit;
+use crate::config::Acks;
+use crate::error::SimError;
+use crate::event::Event;
+use crate::log::{BatchKind, NewRecord};
+use crate::offsets::{self, GroupActivity, OffsetAndMetadata, PendingCommit};
+use crate::partitioner::PartitionChoice;
+use crate::types::{BrokerId, Offset, TopicPartition};
+
+impl World {
+    /// The `__consumer_offsets` partition of `group`'s coordinator.
+    pub fn coordinator_partition(&self, group: &str) -> i32 {
+        offsets::partition_for_group(group, self.offsets_partition_count())
+    }
+
+    /// The broker coordinating `group` (the leader of its offsets partition), if any.
+    pub fn coordinator(&self, group: &str) -> Option<BrokerId> {
+        self.partition(OFFSETS_TOPIC, self.coordinator_partition(group))?
+            .leader()
+    }
+
+    pub(super) fn offsets_partition_count(&self) -> i32 {
+        self.topics
+            .get(OFFSETS_TOPIC)
+            .map_or(1, |t| t.partition_count())
+    }
+
+    /// The latest committed offset (replicated, so visible to `OffsetFetch`).
+    pub fn committed_offset(&self, group: &str, tp: &TopicPartition) -> Option<&OffsetAndMetadata> {
+        self.offsets.committed(group, tp)
+    }
+
+    /// Tells the coordinator whether `group` has members (for offset expiry); `None`
+    /// forgets the group (its offsets then expire by commit time).
+    pub fn set_group_activity(&mut self, group: &str, activity: Option<GroupActivity>) {
+        self.offsets.set_group_activity(group, activity);
+    }
+
+    pub(super) fn coordinator_for_write(&self, group: &str) -> Result<i32, SimError> {
+        let cp = self.coordinator_partition(group);
+        let t = self
+            .topics
+            .get(OFFSETS_TOPIC)
+            .ok_or_else(|| unknown(OFFSETS_TOPIC, None))?;
+        let p = t
+            .partition(cp)
+            .ok_or_else(|| unknown(OFFSETS_TOPIC, Some(cp)))?;
+        p.check_produce(true, Acks::All, &t.config).map_err(|_| {
+            SimError::CoordinatorNotAvailable {
+                group: group.to_string(),
+                partition: cp,
+            }
+        })?;
+        Ok(cp)
+    }
+
+    /// Appends a record to `__consumer_offsets-cp` (checked beforehand).
+    pub(super) fn append_offsets_record(
+        &mut self,
+        cp: i32,
+        key: &[u8],
+        value: Option<&[u8]>,
+        events: &mut Vec<Event>,
+    ) -> Result<Offset, SimError> {
+        self.append_offsets_record_kind(cp, key, value, BatchKind::Plain, events)
+    }
+
+    /// The transaction coordinator writes a COMMIT or ABORT marker to a partition's leader
+    /// (`None` when the partition no longer exists).
+    pub(crate) fn append_marker(
+        &mut self,
+        tp: &TopicPartition,
+        kind: BatchKind,
+        events: &mut Vec<Event>,
+    ) -> Result<Option<Offset>, SimError> {
+        let now = self.now_ms;
+        let Some(t) = self.topics.get_mut(&tp.topic) else {
+            return Ok(None);
+        };
+        let config = t.config.clone();
+        let Some(p) = usize::try_from(tp.partition)
+            .ok()
+            .and_then(|i| t.partitions.get_mut(i))
+        else {
+            return Ok(None);
+        };
+        let commit = matches!(kind, BatchKind::Marker { commit: true, .. });
+        let (key, value) = crate::log::marker_key_value(commit);
+        let rec = NewRecord {
+            key: Some(&key),
+            value: Some(&value),
+            headers: &[],
+        };
+        let (offset, _) = p.append_kind(now, now, &rec, Acks::Leader, &config, kind, events)?;
+        p.maybe_advance_high_watermark(events);
+        Ok(Some(offset))
+    }
+
+    /// [`World::append_offsets_record`] as a transactional record (`TxnOffsetCommit`).
+    pub(crate) fn append_offsets_record_kind(
+        &mut self,
+        cp: i32,
+        key: &[u8],
+        value: Option<&[u8]>,
+        kind: BatchKind,
+        events: &mut Vec<Event>,
+    ) -> Result<Offset, SimError> {
+        let now = self.now_ms;
+        let Some(t) = self.topics.get_mut(OFFSETS_TOPIC) else {
+            return Err(unknown(OFFSETS_TOPIC, None));
+        };
+        let config = t.config.clone();
+        let Some(p) = usize::try_from(cp)
+            .ok()
+            .and_then(|i| t.partitions.get_mut(i))
+        else {
+            return Err(unknown(OFFSETS_TOPIC, Some(cp)));
+        };
+        let rec = NewRecord {
+            key: Some(key),
+            value,
+            headers: &[],
+        };
+        let size = rec.size_in_bytes();
+        let (offset, leader) =
+            p.append_kind(now, now, &rec, Acks::Leader, &config, kind, events)?;
+        let (k, v) = offsets::render_offsets_record(Some(key), value);
+        events.push(Event::RecordAppended {
+            topic: OFFSETS_TOPIC.to_string(),
+            partition: cp,
+            offset,
+            leader,
+            key: k,
+            value: v,
+            timestamp_ms: now,
+            size_bytes: size,
+            chosen_by: PartitionChoice::Explicit,
+            acks: Acks::All,
+        });
+        p.maybe_advance_high_watermark(events);
+        Ok(offset)
+    }
+
+    /// Commits offsets for a group: one record per partition in the coordinator's
+    /// `__consumer_offsets` partition. They become visible (`committed_offset`) once
+    /// replicated; see [`Event::OffsetCommitted`].
+    pub fn commit_offsets(
+        &mut self,
+        group: &str,
+        commits: &[OffsetCommit],
+    ) -> Result<Vec<Event>, SimError> {
+        let cp = self.validate_commit(group, commits)?;
+        let now = self.now_ms;
+        let encoded: Vec<(TopicPartition, OffsetAndMetadata, Vec<u8>, Vec<u8>)> = commits
+            .iter()
+            .map(|c| {
+                let tp = TopicPartition::new(c.topic.clone(), c.partition);
+                let value = OffsetAndMetadata {
+                    offset: Offset(c.offset),
+                    leader_epoch: c.leader_epoch,
+                    metadata: c.metadata.clone(),
+                    commit_timestamp_ms: now,
+                };
+                let k = offsets::encode_offset_commit_key(group, &tp);
+                let v = offsets::encode_offset_commit_value(&value);
+                (tp, value, k, v)
+            })
+            .collect();
+        let mut events = Vec::new();
+        for (tp, value, k, v) in encoded {
+            let log_offset = self.append_offsets_record(cp, &k, Some(&v), &mut events)?;
+            events.push(Event::OffsetCommitAppended {
+                group: group.to_string(),
+                topic: tp.topic.clone(),
+                partition: tp.partition,
+                offset: value.offset,
+                coordinator_partition: cp,
+                log_offset,
+            });
+            self.offsets.add_pending(
+                cp,
+                log_offset,
+                PendingCommit {
+                    group: group.to_string(),
+                    tp,
+                    value,
+                },
+            );
+        }
+        self.after_change_in(OFFSETS_TOPIC, cp, &mut events);
+        Ok(events)
+    }
+
+    /// Every check [`World::commit_offsets`] makes before it changes anything; returns the
+    /// coordinator's `__consumer_offsets` partition.
+    pub(crate) fn validate_commit(
+        &self,
+        group: &str,
+        commits: &[OffsetCommit],
+    ) -> Result<i32, SimError> {
+        if group.is_empty() {
+            return Err(SimError::InvalidGroupId {
+                group: group.to_string(),
+            });
+        }
+        let max_meta = self.config.offset_metadata_max_bytes;
+        for c in commits {
+            self.partition_checked(&c.topic, c.partition)?;
+            if c.offset < 0 {
+                return Err(SimError::InvalidOffset { offset: c.offset });
+            }
+            if c.metadata.len() > max_meta {
+                return Err(SimError::OffsetMetadataTooLarge {
+                    size: c.metadata.len(),
+                    max: max_meta,
+                });
+            }
+        }
+        let cp = self.coordinator_for_write(group)?;
+        if let Some(t) = self.topics.get(OFFSETS_TOPIC) {
+            for c in commits {
+                let tp = TopicPartition::new(c.topic.clone(), c.partition);
+                let value = OffsetAndMetadata {
+                    offset: Offset(c.offset),
+                    leader_epoch: c.leader_epoch,
+                    metadata: c.metadata.clone(),
+                    commit_timestamp_ms: self.now_ms,
+                };
+                let k = offsets::encode_offset_commit_key(group, &tp);
+                let v = offsets::encode_offset_commit_value(&value);
+                let size = crate::log::record_size_in_bytes(Some(&k), Some(&v), &[]);
+                if size > t.config.max_message_bytes.max(0) as u64 {
+                    return Err(SimError::MessageTooLarge {
+                        size,
+                        max_message_bytes: t.config.max_message_bytes,
+                    });
+                }
+            }
+        }
+        Ok(cp)
+    }
+
+    /// Deletes committed offsets (tombstones). `GROUP_ID_NOT_FOUND` if the group has none.
+    pub fn delete_offsets(
+        &mut self,
+        group: &str,
+        partitions: &[TopicPartition],
+    ) -> Result<Vec<Event>, SimError> {
+        if group.is_empty() {
+            return Err(SimError::InvalidGroupId {
+                group: group.to_string(),
+            });
+        }
+        if self.offsets.group_offsets(group).is_none() {
+            return Err(SimError::GroupIdNotFound {
+                group: group.to_string(),
+            });
+        }
+        let cp = self.coordinator_for_write(group)?;
+        if let Some(t) = self.topics.get(OFFSETS_TOPIC) {
+            for tp in partitions {
+                let k = offsets::encode_offset_commit_key(group, tp);
+                let size = crate::log::record_size_in_bytes(Some(&k), None, &[]);
+                if size > t.config.max_message_bytes.max(0) as u64 {
+                    return Err(SimError::MessageTooLarge {
+                        size,
+                        max_message_bytes: t.config.max_message_bytes,
+                    });
+                }
+            }
+        }
+        let mut events = Vec::new();
+        for tp in partitions {
+            self.offsets.drop_pending(group, tp);
+            if self.offsets.remove(group, tp).is_some() {
+                let k = offsets::encode_offset_commit_key(group, tp);
+                self.append_offsets_record(cp, &k, None, &mut events)?;
+                events.push(Event::OffsetDeleted {
+                    group: group.to_string(),
+                    topic: tp.topic.clone(),
+                    partition: tp.partition,
+                });
+            }
+        }
+        self.after_change_in(OFFSETS_TOPIC, cp, &mut events);
+        Ok(events)
+    }
+}
