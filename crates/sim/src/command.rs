@@ -377,4 +377,13 @@ pub enum Command {
     CreateDatabase {
         name: String,
     },
+    // ----- groups (admin) -------------------------------------------------------------
+    /// `Admin.deleteConsumerGroups` (`kafka-consumer-groups --delete`): only a group
+    /// without members. `GROUP_ID_NOT_FOUND` for a group the coordinator does not know (no
+    /// members and no committed offsets), `NON_EMPTY_GROUP` while it has members;
+    /// otherwise every committed offset of the group is deleted (an
+    /// [`crate::Event::OffsetDeleted`] each) and the group becomes Dead (its state change).
+    DeleteGroup {
+        group: String,
+    },
 }

@@ -93,6 +93,9 @@ pub enum SimError {
         producer: String,
         cause: crate::clients::TxnError,
     },
+    /// `DeleteGroups` for a group that still has members (`NON_EMPTY_GROUP`, the tools'
+    /// `GroupNotEmptyException`).
+    GroupNotEmpty { group: String },
 }
 
 impl SimError {
@@ -124,6 +127,7 @@ impl SimError {
             SimError::ClientAlreadyExists { .. } => "CLIENT_ALREADY_EXISTS",
             SimError::Consumer { cause, .. } => cause.code(),
             SimError::Transaction { cause, .. } => cause.code(),
+            SimError::GroupNotEmpty { .. } => "NON_EMPTY_GROUP",
         }
     }
 }
@@ -231,6 +235,9 @@ impl fmt::Display for SimError {
             SimError::Consumer { consumer, cause } => write!(f, "{code}: {consumer}: {cause}"),
             SimError::Transaction { producer, cause } => {
                 write!(f, "{code}: {producer}: {cause}")
+            }
+            SimError::GroupNotEmpty { group } => {
+                write!(f, "{code}: group '{group}' has members; only an empty group is deleted")
             }
         }
     }

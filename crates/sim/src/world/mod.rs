@@ -411,6 +411,7 @@ impl World {
                 self.delete_offsets(&group, &partitions)
             }
             Command::CreateDatabase { name } => self.create_database(&name),
+            Command::DeleteGroup { group } => self.delete_group(&group),
             client => self.apply_client_command(client),
         }
     }

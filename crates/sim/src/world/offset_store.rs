@@ -6,6 +6,7 @@ use crate::command::OffsetCommit;
 use crate::config::Acks;
 use crate::error::SimError;
 use crate::event::Event;
+use crate::group::GroupState;
 use crate::log::{BatchKind, NewRecord};
 use crate::offsets::{self, GroupActivity, OffsetAndMetadata, PendingCommit};
 use crate::partitioner::PartitionChoice;
@@ -288,5 +289,37 @@ impl World {
         }
         self.after_change_in(OFFSETS_TOPIC, cp, &mut events);
         Ok(events)
+    }
+
+    /// `DeleteGroups` for one group (see [`crate::Command::DeleteGroup`]): a group the
+    /// coordinator does not know is `GROUP_ID_NOT_FOUND`, one with members
+    /// `NON_EMPTY_GROUP`; an empty one loses its committed offsets, and the clients then
+    /// mark it Dead.
+    pub(super) fn delete_group(&mut self, group: &str) -> Result<Vec<Event>, SimError> {
+        if group.is_empty() {
+            return Err(SimError::InvalidGroupId {
+                group: group.to_string(),
+            });
+        }
+        let offsets = self.offsets.group_offsets(group);
+        let has_offsets = offsets.is_some_and(|o| !o.is_empty());
+        match self.group(group).map(|g| g.state()) {
+            Some(GroupState::Empty) => {}
+            Some(GroupState::Dead) | None if has_offsets => {}
+            Some(GroupState::Dead) | None => {
+                return Err(SimError::GroupIdNotFound {
+                    group: group.to_string(),
+                })
+            }
+            Some(_) => {
+                return Err(SimError::GroupNotEmpty {
+                    group: group.to_string(),
+                })
+            }
+        }
+        let partitions: Vec<TopicPartition> = offsets
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default();
+        self.delete_offsets(group, &partitions)
     }
 }

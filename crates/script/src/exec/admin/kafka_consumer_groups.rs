@@ -166,16 +166,27 @@ pub(in crate::exec) fn consumer_groups(
             text(out, events)
         }
         ConsumerGroupsCommand::Delete { groups } => {
-            let world = &console.world;
-            let ids = selected_groups(world, groups);
-            let failed: Vec<(&String, &str)> = ids
-                .iter()
-                .filter_map(|g| match group_state(world, g) {
-                    None => Some((g, "org.apache.kafka.common.errors.GroupIdNotFoundException: The group id does not exist.")),
-                    Some("Empty") => None,
-                    Some(_) => Some((g, "org.apache.kafka.common.errors.GroupNotEmptyException: The group is not empty.")),
-                })
-                .collect();
+            let ids = selected_groups(&console.world, groups);
+            // The coordinator decides (`DeleteGroups`): an unknown group or one with
+            // members is refused. Several groups are deleted all or none, on a copy.
+            let mut scratch = (ids.len() > 1).then(|| console.world.clone());
+            let world = match scratch.as_mut() {
+                Some(w) => w,
+                None => &mut console.world,
+            };
+            let mut failed: Vec<(&String, &str)> = Vec::new();
+            let mut other = None;
+            let mut events = Vec::new();
+            for g in &ids {
+                match world.apply(sim::Command::DeleteGroup { group: g.clone() }) {
+                    Ok(e) => events.extend(e),
+                    Err(sim::SimError::GroupIdNotFound { .. }) => failed.push((g, "org.apache.kafka.common.errors.GroupIdNotFoundException: The group id does not exist.")),
+                    Err(sim::SimError::GroupNotEmpty { .. }) => failed.push((g, "org.apache.kafka.common.errors.GroupNotEmptyException: The group is not empty.")),
+                    Err(e) => {
+                        other.get_or_insert(e);
+                    }
+                }
+            }
             if !failed.is_empty() {
                 let mut message = String::from("Error: Deletion of some consumer groups failed:");
                 for (g, why) in failed {
@@ -186,18 +197,12 @@ pub(in crate::exec) fn consumer_groups(
                 }
                 return Err(tool_error(span, message));
             }
-            let commands = ids
-                .iter()
-                .map(|g| sim::Command::DeleteOffsets {
-                    group: g.clone(),
-                    partitions: world
-                        .offset_store()
-                        .group_offsets(g)
-                        .map(|o| o.keys().cloned().collect())
-                        .unwrap_or_default(),
-                })
-                .collect();
-            let events = console.apply_all(span, commands)?;
+            if let Some(e) = other {
+                return Err(ExecError::sim(span, e));
+            }
+            if let Some(w) = scratch {
+                console.world = w;
+            }
             let names: Vec<String> = ids.iter().map(|g| format!("'{g}'")).collect();
             text(
                 format!(
