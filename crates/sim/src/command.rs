@@ -386,4 +386,12 @@ pub enum Command {
     DeleteGroup {
         group: String,
     },
+    /// `Admin.alterConsumerGroupOffsets` (`kafka-consumer-groups --reset-offsets
+    /// --execute`): commits `offsets` for a group without members, as
+    /// [`Command::CommitOffsets`] does; `NON_EMPTY_GROUP` while the group has members (the
+    /// tool's "can only be reset if the group is inactive").
+    ResetOffsets {
+        group: String,
+        offsets: Vec<OffsetCommit>,
+    },
 }

@@ -93,8 +93,8 @@ pub enum SimError {
         producer: String,
         cause: crate::clients::TxnError,
     },
-    /// `DeleteGroups` for a group that still has members (`NON_EMPTY_GROUP`, the tools'
-    /// `GroupNotEmptyException`).
+    /// `DeleteGroups` or an offsets reset for a group that still has members
+    /// (`NON_EMPTY_GROUP`, the tools' `GroupNotEmptyException`).
     GroupNotEmpty { group: String },
 }
 
@@ -237,7 +237,7 @@ impl fmt::Display for SimError {
                 write!(f, "{code}: {producer}: {cause}")
             }
             SimError::GroupNotEmpty { group } => {
-                write!(f, "{code}: group '{group}' has members; only an empty group is deleted")
+                write!(f, "{code}: group '{group}' has members; it must be empty first")
             }
         }
     }

@@ -757,7 +757,9 @@ impl Console {
         // Fast path, no copy of the world: one commit whose coordinator partition has every
         // in-sync replica running and fetching. The commit itself is atomic, and it is then
         // replicated within a few fetch delays, so nothing after it can fail.
-        if let [sim::Command::CommitOffsets { group, .. }] = commands.as_slice() {
+        if let [sim::Command::CommitOffsets { group, .. }
+        | sim::Command::ResetOffsets { group, .. }] = commands.as_slice()
+        {
             if self.coordinator_is_healthy(group) {
                 return commit_steps(&mut self.world, span, commands);
             }
@@ -877,7 +879,9 @@ fn commit_steps(
     let mut events = Vec::new();
     let mut groups = Vec::new();
     for command in commands {
-        if let sim::Command::CommitOffsets { group, .. } = &command {
+        if let sim::Command::CommitOffsets { group, .. }
+        | sim::Command::ResetOffsets { group, .. } = &command
+        {
             groups.push(group.clone());
         }
         events.extend(world.apply(command).map_err(|e| ExecError::sim(span, e))?);

@@ -412,6 +412,7 @@ impl World {
             }
             Command::CreateDatabase { name } => self.create_database(&name),
             Command::DeleteGroup { group } => self.delete_group(&group),
+            Command::ResetOffsets { group, offsets } => self.reset_offsets(&group, &offsets),
             client => self.apply_client_command(client),
         }
     }

@@ -322,4 +322,21 @@ impl World {
             .unwrap_or_default();
         self.delete_offsets(group, &partitions)
     }
+
+    /// Offsets reset by an admin (see [`crate::Command::ResetOffsets`]): only for a group
+    /// without members (Empty, Dead or unknown), then a commit like any other.
+    pub(super) fn reset_offsets(
+        &mut self,
+        group: &str,
+        offsets: &[OffsetCommit],
+    ) -> Result<Vec<Event>, SimError> {
+        match self.group(group).map(|g| g.state()) {
+            None | Some(GroupState::Empty | GroupState::Dead) => {
+                self.commit_offsets(group, offsets)
+            }
+            Some(_) => Err(SimError::GroupNotEmpty {
+                group: group.to_string(),
+            }),
+        }
+    }
 }

@@ -672,7 +672,7 @@ fn reset_offsets(
         let commands = plan
             .into_iter()
             .filter(|(_, planned)| !planned.is_empty())
-            .map(|(group, planned)| sim::Command::CommitOffsets {
+            .map(|(group, planned)| sim::Command::ResetOffsets {
                 group,
                 offsets: planned
                     .into_iter()

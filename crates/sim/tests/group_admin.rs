@@ -1,6 +1,7 @@
-//! `DeleteGroup` (`kafka-consumer-groups --delete`): the coordinator refuses a group it
-//! does not know and a group with members; an empty group loses its committed offsets and
-//! becomes Dead, and a later join starts a new group.
+//! The group admin commands. `DeleteGroup` (`kafka-consumer-groups --delete`): the
+//! coordinator refuses a group it does not know and a group with members; an empty group
+//! loses its committed offsets and becomes Dead. `ResetOffsets` (`--reset-offsets
+//! --execute`): only for a group without members.
 
 mod clients_support;
 
@@ -103,5 +104,49 @@ fn an_empty_group_loses_its_offsets_and_becomes_dead() {
         delete(&mut w, "g"),
         Err(SimError::GroupIdNotFound { .. })
     ));
+    w.check_invariants().unwrap();
+}
+
+fn reset_to(w: &mut World, group: &str, offset: i64) -> Result<Vec<Event>, SimError> {
+    w.apply(Command::ResetOffsets {
+        group: group.into(),
+        offsets: vec![sim::OffsetCommit {
+            topic: "orders".into(),
+            partition: 0,
+            offset,
+            metadata: String::new(),
+            leader_epoch: None,
+        }],
+    })
+}
+
+#[test]
+fn offsets_are_reset_only_for_a_group_without_members() {
+    let mut w = world_with_a_committed_group();
+    let before = w.clone();
+    assert_eq!(
+        reset_to(&mut w, "g", 0),
+        Err(SimError::GroupNotEmpty { group: "g".into() })
+    );
+    assert_eq!(w, before, "a refused command changes nothing");
+    w.apply(Command::CloseConsumer {
+        consumer: "c1".into(),
+    })
+    .unwrap();
+    reset_to(&mut w, "g", 1).unwrap();
+    advance(&mut w, 100);
+    assert_eq!(
+        w.committed_offset("g", &tp("orders", 0))
+            .map(|c| c.offset.0),
+        Some(1)
+    );
+    // A group nobody knows yet can be given offsets too (the tool's unknown group).
+    reset_to(&mut w, "new", 2).unwrap();
+    advance(&mut w, 100);
+    assert_eq!(
+        w.committed_offset("new", &tp("orders", 0))
+            .map(|c| c.offset.0),
+        Some(2)
+    );
     w.check_invariants().unwrap();
 }
