@@ -13,12 +13,13 @@ use std::process::Command;
 /// DESIGN.md asks for 300 KB; `docs/site-size.md` shows why 300 KB cannot hold without removing
 /// features (the wasm is 97 % of it: the model, the console language, the store and the UI).
 /// So the gate is the measured size plus 5 %, as the site issue allows: it catches growth, and
-/// a change that needs more says so here and in `docs/site-size.md`. Measured last with the
-/// sandbox II (time travel, sharing, code echo and export, "why?"), the tutorial and Core III:
-/// 1,061,129 bytes (1036.3 KB). `cargo xtask test` fails its end-to-end layer when the built
-/// site is over it, and `cargo xtask dist` prints the figure against it either way. This is the
-/// one place the budget is set.
-pub const BUDGET_BYTES: usize = 1_114_185;
+/// a change that needs more says so here and in `docs/site-size.md`. Measured last with Core IV
+/// (transactions, `kafka-transactions`, the databases outside Kafka), chapters 13 and 14, the
+/// free ride and the play-frame work: 1,135,843 bytes (1109.2 KB; before them 1,061,129).
+/// `cargo xtask test` fails its end-to-end layer when the built site is over it, and
+/// `cargo xtask dist` prints the figure against it either way. This is the one place the
+/// budget is set.
+pub const BUDGET_BYTES: usize = 1_192_635;
 
 /// The service worker, copied into `dist/` by Trunk from `web/assets/sw.js`.
 const SERVICE_WORKER: &str = "sw.js";
