@@ -13,7 +13,7 @@ use crate::world::World;
 use std::collections::{BTreeMap, VecDeque};
 
 impl World {
-    /// Client commands (consumers and producers); the admin commands are in `world.rs`.
+    /// Client commands (consumers and producers); the admin commands are in `world/`.
     pub(crate) fn apply_client_command(
         &mut self,
         command: Command,
