@@ -170,16 +170,20 @@ fn a_played_consumer_without_a_crash_processes_everything_once() {
         } else {
             "false"
         };
-        consumer(
-            &mut w,
-            "c1",
-            &[
-                ("group.id", "g"),
-                ("enable.auto.commit", auto),
-                ("auto.offset.reset", "earliest"),
-                ("max.poll.records", "3"),
-            ],
-        );
+        // The external-store policy keeps the offsets in the application's own database.
+        let external = policy == CommitPolicy::ExternalStore;
+        let mut cfg = vec![
+            ("group.id", "g"),
+            ("enable.auto.commit", auto),
+            ("auto.offset.reset", "earliest"),
+            ("max.poll.records", "3"),
+        ];
+        if external {
+            w.apply(Command::CreateDatabase { name: "db".into() })
+                .unwrap();
+            cfg.push(("offset.store", "db"));
+        }
+        consumer(&mut w, "c1", &cfg);
         subscribe(&mut w, "c1", "orders");
         run_consumer(&mut w, policy);
         advance(&mut w, 10_000);
@@ -190,11 +194,19 @@ fn a_played_consumer_without_a_crash_processes_everything_once() {
             (0, 0),
             "{policy:?}"
         );
-        // Committed by now (auto: at a poll after 5 s).
+        // Committed by now (auto: at a poll after 5 s); stored, for the external store.
         for p in 0..2 {
-            let c = w
-                .committed_offset("g", &tp("orders", p))
-                .map(|c| c.offset.0);
+            let c = if external {
+                w.database("db")
+                    .unwrap()
+                    .offsets()
+                    .iter()
+                    .find(|o| o.app == "g" && o.topic == "orders" && o.partition == p)
+                    .map(|o| o.offset)
+            } else {
+                w.committed_offset("g", &tp("orders", p))
+                    .map(|c| c.offset.0)
+            };
             assert_eq!(c, Some(if p == 0 { 7 } else { 5 }), "{policy:?} p{p}");
         }
     }
