@@ -653,7 +653,15 @@ mod tests {
         assert_eq!(line("commitsy"), "commitSync ");
         let c = tab("commit").unwrap();
         assert_eq!(c.line, "commit");
-        assert_eq!(c.candidates, ["commitAsync", "commitSync", "commitTransaction", "committed"]);
+        assert_eq!(
+            c.candidates,
+            [
+                "commitAsync",
+                "commitSync",
+                "commitTransaction",
+                "committed"
+            ]
+        );
         let c = tab("seek").unwrap();
         assert_eq!(c.line, "seek");
         assert_eq!(c.candidates.len(), 3);
