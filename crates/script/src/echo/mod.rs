@@ -1260,7 +1260,7 @@ fn code(command: &Command, calls: &[ToolCall]) -> (String, String, Option<String
                 GroupMetadataSource::Group(g) => (py_str(g), format!("new ConsumerGroupMetadata({})", java_str(g))),
                 GroupMetadataSource::Consumer(c) => {
                     let cvar = ident(c);
-                    (format!("{cvar}.config['group_id']"), format!("{cvar}.groupMetadata()"))
+                    (format!("{cvar}.group_metadata()"), format!("{cvar}.groupMetadata()"))
                 }
             };
             (
