@@ -362,6 +362,32 @@ fn resetting_the_offsets_of_a_group_with_members_is_refused_with_kafkas_words() 
         .unwrap();
 }
 
+#[test]
+fn delete_offsets_deletes_the_topics_the_group_is_not_subscribed_to_and_reports_the_others() {
+    // g commits offsets for t (which it reads) and for u (by hand), then asks to delete both.
+    let mut c = console(
+        "kafka-topics --create --topic t\nkafka-topics --create --topic u\nconsumer c1 group.id=g enable.auto.commit=false\nsubscribe c1 t\npoll c1\nadvance 3s\npoll c1\ncommitSync c1 --offsets t:0=0,u:0=0\n",
+    );
+    let tp = |t: &str| sim::TopicPartition::new(t, 0);
+    assert!(c.world().committed_offset("g", &tp("u")).is_some());
+    let out = c
+        .run_line("kafka-consumer-groups --delete-offsets --group g --topic t --topic u")
+        .unwrap();
+    assert!(out
+        .text
+        .starts_with("Error: Encountered some partition-level error, see the follow-up details."));
+    assert!(out.text.contains("GroupSubscribedToTopicException"));
+    // u's offset went (the coordinator deleted it), t's stayed.
+    assert!(c.world().committed_offset("g", &tp("u")).is_none());
+    assert!(c.world().committed_offset("g", &tp("t")).is_some());
+    // Only t now: nothing can be deleted, the line is refused and changes nothing.
+    let before = c.state_hash();
+    assert!(c
+        .run_line("kafka-consumer-groups --delete-offsets --group g --topic t")
+        .is_err());
+    assert_eq!(c.state_hash(), before);
+}
+
 mod properties {
     //! Any sequence of lines from the scenario files (and mangled copies of them) runs
     //! without a panic, every failing line leaves the console exactly as it was, and the

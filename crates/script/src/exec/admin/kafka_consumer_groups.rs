@@ -135,7 +135,27 @@ pub(in crate::exec) fn consumer_groups(
                         pad(status, 15)
                     );
                 }
-                return Err(tool_error(span, message));
+                // The coordinator deletes the offsets of the topics the group is not
+                // subscribed to and answers the others with the error (partition-level
+                // errors, GroupCoordinator.handleDeleteOffsets): when some were deleted the
+                // line did change the world.
+                let deletable: Vec<sim::TopicPartition> = partitions
+                    .iter()
+                    .filter(|tp| !subscribed.contains(&tp.topic))
+                    .cloned()
+                    .collect();
+                if deletable.is_empty() {
+                    return Err(tool_error(span, message));
+                }
+                let events = console.apply(
+                    span,
+                    sim::Command::DeleteOffsets {
+                        group: group.clone(),
+                        partitions: deletable,
+                    },
+                )?;
+                message.push('\n');
+                return text(message, events);
             }
             let events = console.apply(
                 span,
