@@ -732,13 +732,11 @@ impl PartitionLog {
             return false;
         };
         let from = self.aborted_txns.partition_point(|a| a.last < r.offset);
+        // Only the transaction containing the record can have `first <= offset <= last`
+        // (a record of the producer's open transaction lies past all its ABORT markers).
         self.aborted_txns[from..]
             .iter()
             .any(|a| a.producer_id == producer_id && a.first <= r.offset)
-            && self
-                .open_txns
-                .get(&producer_id)
-                .is_none_or(|first| *first > r.offset)
     }
 
     fn segment_index(&self, offset: Offset) -> usize {

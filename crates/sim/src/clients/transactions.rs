@@ -682,11 +682,7 @@ impl World {
         let Some(m) = self.clients.transactions.get(id) else {
             return Ok(());
         };
-        let offsets_partitions = m
-            .groups
-            .iter()
-            .map(|g| TopicPartition::new(OFFSETS_TOPIC, self.coordinator_partition(g)));
-        for tp in m.partitions.iter().cloned().chain(offsets_partitions) {
+        for tp in self.txn_marker_targets(m) {
             let Some(p) = self.partition(&tp.topic, tp.partition) else {
                 continue; // deleted since: nothing to mark
             };
@@ -700,6 +696,26 @@ impl World {
             }
         }
         Ok(())
+    }
+
+    /// Where the transaction's markers go: its partitions, then each distinct
+    /// `__consumer_offsets` partition of the groups whose offsets were sent to it.
+    fn txn_marker_targets(&self, m: &TxnMeta) -> Vec<TopicPartition> {
+        let mut cps: Vec<i32> = m
+            .groups
+            .iter()
+            .map(|g| self.coordinator_partition(g))
+            .collect();
+        cps.sort_unstable();
+        cps.dedup();
+        m.partitions
+            .iter()
+            .cloned()
+            .chain(
+                cps.into_iter()
+                    .map(|cp| TopicPartition::new(OFFSETS_TOPIC, cp)),
+            )
+            .collect()
     }
 
     /// Writes the COMMIT or ABORT markers of the open transaction of `id` and resets it.
@@ -716,17 +732,7 @@ impl World {
         let pid = m.producer_id;
         let partitions: Vec<TopicPartition> = m.partitions.iter().cloned().collect();
         let groups: Vec<String> = m.groups.iter().cloned().collect();
-        let mut cps: Vec<i32> = groups
-            .iter()
-            .map(|g| self.coordinator_partition(g))
-            .collect();
-        cps.sort_unstable();
-        cps.dedup();
-        let targets: Vec<TopicPartition> = partitions
-            .iter()
-            .cloned()
-            .chain(cps.iter().map(|cp| TopicPartition::new(OFFSETS_TOPIC, *cp)))
-            .collect();
+        let targets = self.txn_marker_targets(m);
         let kind = BatchKind::Marker {
             producer_id: pid,
             commit,
@@ -798,20 +804,10 @@ impl World {
         if m.state != TxnState::Ongoing || now < started.saturating_add(m.timeout_ms) {
             return;
         }
-        let writable = {
-            let offsets_partitions = m
-                .groups
-                .iter()
-                .map(|g| TopicPartition::new(OFFSETS_TOPIC, self.coordinator_partition(g)));
-            m.partitions
-                .iter()
-                .cloned()
-                .chain(offsets_partitions)
-                .all(|tp| {
-                    self.partition(&tp.topic, tp.partition)
-                        .is_none_or(|p| p.leader().is_some())
-                })
-        };
+        let writable = self.txn_marker_targets(m).iter().all(|tp| {
+            self.partition(&tp.topic, tp.partition)
+                .is_none_or(|p| p.leader().is_some())
+        });
         if !writable {
             // Kafka's coordinator keeps retrying the markers; so does this one.
             self.scheduler.schedule(
