@@ -2,6 +2,7 @@
 //! in the chosen vocabulary. A polite live region announces what just happened; during play
 //! it speaks at most once every [`ANNOUNCE_EVERY_MS`], summarising what it skipped.
 
+use crate::components::sight::use_hidden;
 use crate::session::LoggedEvent;
 use crate::state::Slow;
 use crate::view::sentences::sentence;
@@ -115,6 +116,8 @@ pub fn EventLog() -> Html {
     let cache = use_mut_ref(ListCache::default);
     let shown = use_state(|| PAGE);
     let details = use_state(|| false);
+    let node = use_node_ref();
+    let hidden = use_hidden(&node);
     let Some(state) = use_context::<Slow>().map(|s| s.0) else {
         return html! {};
     };
@@ -140,12 +143,16 @@ pub fn EventLog() -> Html {
         a.text.clone()
     };
     // During play the list is rebuilt at most once a second (hundreds of events a second
-    // would only flicker past); paused, it follows every step.
+    // would only flicker past), and not while it is out of sight (at once when it comes
+    // back); paused, it follows every step. The live region above follows play in sight or
+    // not.
     let (rows, total) = {
         let mut c = cache.borrow_mut();
         let wanted = (sandbox.step(), *details, *shown);
         let now = now_real_ms();
-        let due = !state.playing || c.at.is_none_or(|at| now - at >= LIST_EVERY_MS);
+        let due = !state.playing
+            || (!hidden && c.at.is_none_or(|at| now - at >= LIST_EVERY_MS))
+            || c.key.is_none();
         if c.key != Some(wanted) && due {
             c.key = Some(wanted);
             c.at = Some(now);
@@ -165,7 +172,7 @@ pub fn EventLog() -> Html {
         Callback::from(move |_| shown.set(*shown + PAGE))
     };
     html! {
-        <section class="panel event-log" aria-labelledby="event-log-title" data-testid="event-log">
+        <section class="panel event-log" aria-labelledby="event-log-title" data-testid="event-log" ref={node}>
             <div class="event-log-head">
                 <h2 id="event-log-title">{ "What happened" }</h2>
                 <button type="button" class="chip-button" aria-pressed={(*details).to_string()} onclick={toggle_details}

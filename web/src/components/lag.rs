@@ -2,6 +2,7 @@
 //! virtual time. The chart's history is a bounded ring per team (one sample per virtual
 //! second, at most [`HISTORY`]), kept in the component: never unbounded.
 
+use crate::components::sight::use_hidden;
 use crate::state::Slow;
 use crate::view::sentences::{bare, duration, plural};
 use crate::view::teams::{self, Ring, TeamLag};
@@ -19,11 +20,16 @@ const CHART_H: f64 = 36.0;
 struct History {
     step: u64,
     rings: BTreeMap<String, Ring>,
+    /// What the panel drew last: drawn again as it is while play runs and the panel is out of
+    /// sight (the samples are still taken).
+    drawn: Option<Html>,
 }
 
 #[component]
 pub fn Lag() -> Html {
     let history = use_mut_ref(History::default);
+    let node = use_node_ref();
+    let hidden = use_hidden(&node);
     let Some(state) = use_context::<Slow>().map(|s| s.0) else {
         return html! {};
     };
@@ -45,6 +51,11 @@ pub fn Lag() -> Html {
             }
             h.rings.retain(|g, _| lags.iter().any(|l| &l.group == g));
         }
+        if hidden && state.playing {
+            if let Some(drawn) = &h.drawn {
+                return drawn.clone();
+            }
+        }
         lags.into_iter()
             .map(|l| {
                 let samples = h
@@ -56,8 +67,8 @@ pub fn Lag() -> Html {
             })
             .collect()
     };
-    html! {
-        <section class="panel lag" aria-labelledby="lag-title">
+    let drawn = html! {
+        <section class="panel lag" aria-labelledby="lag-title" ref={node}>
             <h2 id="lag-title" title={Term::Lag.explanation()}>{ capitalised(Term::Lag.word(v)) }</h2>
             if series.is_empty() {
                 <p class="empty-hint">{ format!("No {} yet.", plural(Term::Group.word(v))) }</p>
@@ -67,7 +78,9 @@ pub fn Lag() -> Html {
                 } }) }
             }
         </section>
-    }
+    };
+    history.borrow_mut().drawn = Some(drawn.clone());
+    drawn
 }
 
 #[derive(Properties, PartialEq)]

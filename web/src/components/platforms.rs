@@ -25,7 +25,10 @@ pub fn Platforms() -> Html {
         .topics()
         .map(|t| (t.name().to_string(), t.partition_count()))
         .collect();
-    let step = sandbox.step();
+    // The outcomes' animations restart with each step shown; while play runs a step is shown
+    // at every frame, so they would start over (from transparent) at every frame: during play
+    // the outcomes stay in place and only their words change.
+    let step = if state.playing { 0 } else { sandbox.step() };
     html! {
         <section class="panel platforms" aria-labelledby="platforms-title">
             <h2 id="platforms-title" title={Term::Producer.explanation()}>{ capitalised(&plural(Term::Producer.word(v))) }</h2>
@@ -58,7 +61,8 @@ struct CardProps {
     vocabulary: Vocabulary,
     now_ms: i64,
     partitions: Vec<(String, i32)>,
-    /// The session step the outcomes belong to (animations restart with each step).
+    /// The session step the outcomes belong to (animations restart with each step); 0 while
+    /// play runs.
     step: u64,
 }
 

@@ -6,6 +6,7 @@
 //! and a cooperative one (only what moves) look different.
 
 use crate::components::event_log::now_real_ms;
+use crate::components::sight::use_hidden;
 use crate::state::Slow;
 use crate::view::sentences::{bare, duration, plural};
 use crate::view::teams::{self, Checker, CheckerState, Held, TeamCard};
@@ -18,10 +19,15 @@ use yew::prelude::*;
 struct Memory {
     step: u64,
     fainted_at: BTreeMap<String, i64>,
-    /// The delivery ledger's totals per team, and when (real ms) they were counted: they walk
-    /// the whole ledger, so during play they are refreshed once a second, not every tick.
+    /// The delivery ledger's totals per team, the step and when (real ms) they were counted:
+    /// they walk the whole ledger, so during play they are refreshed once a second, not every
+    /// tick.
     delivery: BTreeMap<String, sim::consumer::DeliveryTotals>,
+    delivery_step: u64,
     delivery_at: Option<f64>,
+    /// What the panel drew last: drawn again as it is while play runs and the panel is out of
+    /// sight.
+    drawn: Option<Html>,
 }
 
 /// How often play refreshes the delivery totals (real milliseconds).
@@ -30,6 +36,8 @@ const DELIVERY_EVERY_MS: f64 = 1000.0;
 #[component]
 pub fn Teams() -> Html {
     let memory = use_mut_ref(Memory::default);
+    let node = use_node_ref();
+    let hidden = use_hidden(&node);
     let Some(state) = use_context::<Slow>().map(|s| s.0) else {
         return html! {};
     };
@@ -38,20 +46,8 @@ pub fn Teams() -> Html {
     let world = sandbox.world();
     let latest = sandbox.latest();
     let now = world.now_ms();
-    let cards = {
-        let mut m = memory.borrow_mut();
-        let real = now_real_ms();
-        let stale = match m.delivery_at {
-            None => true,
-            Some(at) => !state.playing || real - at >= DELIVERY_EVERY_MS,
-        };
-        if stale && m.step != sandbox.step() || m.delivery_at.is_none() {
-            m.delivery = teams::delivery_totals(world);
-            m.delivery_at = Some(real);
-        }
-        teams::team_cards(world, latest, &m.delivery)
-    };
-    let countdowns: BTreeMap<String, i64> = {
+    // Who fainted or came back in this step: noted whether the panel is in sight or not.
+    {
         let mut m = memory.borrow_mut();
         if m.step != sandbox.step() {
             m.step = sandbox.step();
@@ -62,6 +58,28 @@ pub fn Teams() -> Html {
                 m.fainted_at.remove(&name);
             }
         }
+        if hidden && state.playing {
+            if let Some(drawn) = &m.drawn {
+                return drawn.clone();
+            }
+        }
+    }
+    let cards = {
+        let mut m = memory.borrow_mut();
+        let real = now_real_ms();
+        let stale = match m.delivery_at {
+            None => true,
+            Some(at) => !state.playing || real - at >= DELIVERY_EVERY_MS,
+        };
+        if stale && m.delivery_step != sandbox.step() || m.delivery_at.is_none() {
+            m.delivery = teams::delivery_totals(world);
+            m.delivery_step = sandbox.step();
+            m.delivery_at = Some(real);
+        }
+        teams::team_cards(world, latest, &m.delivery)
+    };
+    let countdowns: BTreeMap<String, i64> = {
+        let mut m = memory.borrow_mut();
         let mut out = BTreeMap::new();
         for card in &cards {
             for c in &card.checkers {
@@ -83,8 +101,8 @@ pub fn Teams() -> Html {
         out
     };
     let title = capitalised(&plural(Term::Group.word(v)));
-    html! {
-        <section class="panel teams" aria-labelledby="teams-title">
+    let drawn = html! {
+        <section class="panel teams" aria-labelledby="teams-title" ref={node}>
             <h2 id="teams-title" title={Term::Group.explanation()}>{ title }</h2>
             if cards.is_empty() {
                 <p class="empty-hint">
@@ -109,7 +127,9 @@ pub fn Teams() -> Html {
                 </ul>
             }
         </section>
-    }
+    };
+    memory.borrow_mut().drawn = Some(drawn.clone());
+    drawn
 }
 
 #[derive(Properties, PartialEq)]

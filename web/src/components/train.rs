@@ -175,7 +175,10 @@ fn playing_trains(
     th: &mut Throttle,
     sight: &mut SightState,
 ) -> Vec<Drawn> {
-    let frame = trains::Frame::new(world, latest);
+    // What the latest step did, gathered only if some compartment is drawn (none is while
+    // they are all out of sight).
+    let frame = std::cell::OnceCell::new();
+    let frame = || frame.get_or_init(|| trains::Frame::new(world, latest));
     th.frame += 1;
     let now = th.frame;
 
@@ -197,7 +200,9 @@ fn playing_trains(
         match th.views.get(key) {
             Some(c) if c.asked == asked && sight.hidden.contains(key) => {}
             Some(c)
-                if c.asked == asked && !frame.urgent(&key.0, key.1) && !revealed.contains(key) =>
+                if c.asked == asked
+                    && !frame().urgent(&key.0, key.1)
+                    && !revealed.contains(key) =>
             {
                 waiting.push((c.frame, key))
             }
@@ -226,7 +231,7 @@ fn playing_trains(
                         }
                     }
                     let asked = windows.get(&key).copied();
-                    let view = Rc::new(frame.compartment(world, p, asked));
+                    let view = Rc::new(frame().compartment(world, p, asked));
                     th.views.insert(
                         key,
                         Cached {
