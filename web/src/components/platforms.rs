@@ -8,18 +8,62 @@ use crate::state::AppContext;
 use crate::view::sentences::{bare, count, duration, plural};
 use crate::view::teams::{self, Outcome, Platform, QueuedBatch};
 use crate::vocab::{capitalised, Term, Vocabulary};
+use std::collections::BTreeMap;
 use yew::prelude::*;
+
+/// While play runs, the platform cards take turns: one is drawn again at each frame (each of
+/// three every third frame, still many times a second), the others keep their last drawing.
+/// Their counts and outcomes change at every frame of play; drawing every card at every frame
+/// spent a good part of the frame laying out and painting numbers too quick to read.
+#[derive(Default)]
+struct Turns {
+    frame: usize,
+    /// Each platform as last drawn, with the clock its waiting batches were drawn at.
+    drawn: BTreeMap<String, (Platform, i64)>,
+}
 
 #[component]
 pub fn Platforms() -> Html {
+    let turns = use_mut_ref(Turns::default);
     let Some(state) = use_context::<AppContext>() else {
         return html! {};
     };
     let v = state.vocabulary;
     let sandbox = state.sandbox();
     let world = sandbox.world();
-    let list = teams::platforms(world, sandbox.latest());
     let now = world.now_ms();
+    // Only the waiting batches need the clock: a quiet platform does not redraw.
+    let list: Vec<(Platform, i64)> = teams::platforms(world, sandbox.latest())
+        .into_iter()
+        .map(|p| {
+            let clock = if p.batches.is_empty() { 0 } else { now };
+            (p, clock)
+        })
+        .collect();
+    let list = {
+        let mut t = turns.borrow_mut();
+        if state.playing {
+            t.frame = t.frame.wrapping_add(1);
+            let turn = t.frame % list.len().max(1);
+            let list: Vec<(Platform, i64)> = list
+                .into_iter()
+                .enumerate()
+                .map(|(i, (p, clock))| match t.drawn.get(&p.name) {
+                    Some(kept) if i != turn => kept.clone(),
+                    _ => (p, clock),
+                })
+                .collect();
+            t.drawn = list
+                .iter()
+                .map(|(p, clock)| (p.name.clone(), (p.clone(), *clock)))
+                .collect();
+            list
+        } else {
+            // Paused or stepping: every card shows the newest.
+            t.drawn.clear();
+            list
+        }
+    };
     // How many compartments each train has, for the "why this compartment?" answer.
     let partitions: Vec<(String, i32)> = world
         .topics()
@@ -40,9 +84,7 @@ pub fn Platforms() -> Html {
                 </p>
             } else {
                 <ul class="platform-list">
-                    { for list.into_iter().map(|p| {
-                        // Only the waiting batches need the clock: a quiet platform does not redraw.
-                        let clock = if p.batches.is_empty() { 0 } else { now };
+                    { for list.into_iter().map(|(p, clock)| {
                         let key = p.name.clone();
                         html! {
                             <PlatformCard key={key} platform={p} vocabulary={v} now_ms={clock}
