@@ -71,8 +71,11 @@ pub fn Platforms() -> Html {
         .collect();
     // The outcomes' animations restart with each step shown; while play runs a step is shown
     // at every frame, so they would start over (from transparent) at every frame: during play
-    // the outcomes stay in place and only their words change.
+    // the outcomes stay in place, only their words change, and they do not animate (an
+    // outcome of a new kind would start a new animation, a new composited layer, several
+    // times a second).
     let step = if state.playing { 0 } else { sandbox.step() };
+    let playing = state.playing;
     html! {
         <section class="panel platforms" aria-labelledby="platforms-title">
             <h2 id="platforms-title" title={Term::Producer.explanation()}>{ capitalised(&plural(Term::Producer.word(v))) }</h2>
@@ -88,7 +91,7 @@ pub fn Platforms() -> Html {
                         let key = p.name.clone();
                         html! {
                             <PlatformCard key={key} platform={p} vocabulary={v} now_ms={clock}
-                                partitions={partitions.clone()} step={step} />
+                                partitions={partitions.clone()} step={step} playing={playing} />
                         }
                     }) }
                 </ul>
@@ -106,6 +109,7 @@ struct CardProps {
     /// The session step the outcomes belong to (animations restart with each step); 0 while
     /// play runs.
     step: u64,
+    playing: bool,
 }
 
 #[component]
@@ -116,6 +120,7 @@ fn PlatformCard(props: &CardProps) -> Html {
         now_ms,
         partitions,
         step,
+        playing,
     } = props;
     let v = *v;
     let waiting: usize = p.batches.iter().map(|b| b.records.len()).sum();
@@ -150,7 +155,7 @@ fn PlatformCard(props: &CardProps) -> Html {
                 </ul>
             }
             if !p.outcomes.is_empty() {
-                <ul class="outcomes" key={step.to_string()} aria-label="Just now">
+                <ul class={classes!("outcomes", playing.then_some("playing"))} key={step.to_string()} aria-label="Just now">
                     { for summarise(&p.outcomes).into_iter().map(|(o, n)| outcome_view(o, n, v)) }
                 </ul>
             }

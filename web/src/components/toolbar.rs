@@ -184,6 +184,10 @@ pub fn Toolbar() -> Html {
     let v = state.vocabulary;
     let writable = state.can_write();
     let now = state.sandbox().world().now_ms();
+    // The time changes at every frame of play: its face is as wide as its characters (a
+    // monospaced font) and contains its layout, so a new time lays out only itself.
+    let clock = format_clock(now);
+    let clock_width = format!("width:{}ch", clock.chars().count());
     let on_play = {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| toggle_play(&state))
@@ -232,7 +236,7 @@ pub fn Toolbar() -> Html {
             <div class="toolbar-clock">
                 <span class="toolbar-label" id="clock-label">{ "Clock" }</span>
                 <span class="clock" data-testid="clock" role="timer" aria-labelledby="clock-label">
-                    { format_clock(now) }
+                    <span class="clock-face" style={clock_width}>{ clock }</span>
                 </span>
             </div>
             <div class="toolbar-buttons">
