@@ -141,9 +141,9 @@ fn PlatformCard(props: &CardProps) -> Html {
                 }
             </p>
             <p class="platform-counts">
-                <span>{ format!("{} waiting", count(waiting as i128, Term::Record, v)) }</span>
-                <span title="Written, waiting for the acknowledgement">{ format!("{} in flight", p.in_flight) }</span>
-                <span class="count-ok">{ format!("✓ {} acknowledged", p.acknowledged) }</span>
+                <span>{ figure(waiting) }{ format!(" {} waiting", count(waiting as i128, Term::Record, v).split_once(' ').map_or("", |(_, w)| w)) }</span>
+                <span title="Written, waiting for the acknowledgement">{ figure(p.in_flight) }{ " in flight" }</span>
+                <span class="count-ok">{ "✓ " }{ figure(p.acknowledged) }{ " acknowledged" }</span>
                 if p.failed > 0 { <span class="count-bad">{ format!("✗ {} failed", p.failed) }</span> }
             </p>
             if !p.batches.is_empty() {
@@ -161,6 +161,14 @@ fn PlatformCard(props: &CardProps) -> Html {
             }
         </li>
     }
+}
+
+/// A count that changes at every frame of play, in a box as wide as its digits that contains
+/// its layout: a new value lays out only that box, not the card and the page around it.
+fn figure(n: impl std::fmt::Display) -> Html {
+    let text = n.to_string();
+    let style = format!("width:{}ch", text.chars().count());
+    html! { <span class="figure" {style}>{ text }</span> }
 }
 
 fn batch_view(b: &QueuedBatch, v: Vocabulary, now: i64, partitions: i32) -> Html {
@@ -321,9 +329,40 @@ fn outcome_view(o: &Outcome, n: usize, v: Vocabulary) -> Html {
     };
     html! {
         <li key={class} class={classes!("outcome", class)}>
-            <span class="outcome-icon" aria-hidden="true">{ icon }</span>{ text }
+            <span class="outcome-icon" aria-hidden="true">{ icon }</span>{ with_figures(&text) }
         </li>
     }
+}
+
+/// `text` with each run of digits in a [`figure`] box: the same words, and a sentence whose
+/// numbers alone changed lays out only their boxes.
+fn with_figures(text: &str) -> Html {
+    digit_runs(text)
+        .into_iter()
+        .map(|(digits, run)| {
+            if digits {
+                figure(run)
+            } else {
+                Html::from(run.to_string())
+            }
+        })
+        .collect()
+}
+
+/// `text` cut into runs of ASCII digits and runs of anything else: (digits?, run).
+fn digit_runs(text: &str) -> Vec<(bool, &str)> {
+    let mut runs = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let digits = rest.starts_with(|c: char| c.is_ascii_digit());
+        let end = rest
+            .find(|c: char| c.is_ascii_digit() != digits)
+            .unwrap_or(rest.len());
+        let (run, tail) = rest.split_at(end);
+        runs.push((digits, run));
+        rest = tail;
+    }
+    runs
 }
 
 /// The passenger look of a key, as on the train: a colour and a shape (`hue-N shape-N`).
@@ -332,5 +371,26 @@ fn key_classes(key: Option<&str>) -> Classes {
     match (look.hue, look.shape) {
         (Some(h), Some(s)) => classes!(format!("hue-{h}"), format!("shape-{s}")),
         _ => classes!("keyless"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::digit_runs;
+
+    #[test]
+    fn a_sentence_is_cut_into_its_numbers_and_its_words() {
+        assert_eq!(
+            digit_runs("12 × acknowledged, latest: seat 1034 in partition 3"),
+            vec![
+                (true, "12"),
+                (false, " × acknowledged, latest: seat "),
+                (true, "1034"),
+                (false, " in partition "),
+                (true, "3"),
+            ]
+        );
+        assert_eq!(digit_runs(""), vec![]);
+        assert_eq!(digit_runs("none"), vec![(false, "none")]);
     }
 }
