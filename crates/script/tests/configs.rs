@@ -64,6 +64,18 @@ advance 1s",
         "kafka-console-consumer --topic append --from-beginning --property print.timestamp=true",
     );
     assert!(printed.starts_with("LogAppendTime:"), "{printed}");
+    // The same when the tool joins a group that has members (its own poll loop), headers
+    // included.
+    run(
+        &mut console,
+        "consumer m1 group.id=readers max.poll.interval.ms=10000\nsubscribe m1 append\npoll m1",
+    );
+    let printed = run(
+        &mut console,
+        "kafka-console-consumer --topic append --group readers --from-beginning --property print.timestamp=true --property print.headers=true",
+    );
+    assert!(printed.starts_with("LogAppendTime:"), "{printed}");
+    assert!(printed.contains("\tNO_HEADERS\t"), "{printed}");
 }
 
 #[test]

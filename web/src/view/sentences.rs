@@ -398,6 +398,33 @@ impl Words {
                 "{}: no leader elected ({error})",
                 self.place(topic, *partition)
             ),
+            Event::ConsoleRecords {
+                topic,
+                partition,
+                records,
+                ..
+            } => format!(
+                "the console consumer read {} in {} ({})",
+                count(records.len() as u64, Term::Record, v),
+                self.place(topic, *partition),
+                self.offsets_range(
+                    records.first().map_or(0, |r| r.offset.0),
+                    records.last().map_or(0, |r| r.offset.0)
+                )
+            ),
+            Event::ConsoleConsumerFinished {
+                count: n,
+                timed_out,
+                ..
+            } => format!(
+                "the console consumer finished after {}{}",
+                count(*n, Term::Record, v),
+                if *timed_out {
+                    " (its --timeout-ms passed)"
+                } else {
+                    ""
+                }
+            ),
             Event::TopicDeleted { topic, .. } => format!("{} was deleted", self.topic(topic)),
             Event::MetadataWarning { topic, error, .. } => {
                 format!("a client asked for {} ({error})", self.topic(topic))

@@ -42,6 +42,7 @@ mod clock;
 mod invariants;
 mod offset_store;
 mod records;
+mod tools;
 mod topics;
 
 /// A topic: a train of partitions (compartments).
@@ -341,8 +342,12 @@ impl World {
     /// Applies one command and returns the events it caused. On error the world is
     /// unchanged.
     pub fn apply(&mut self, command: Command) -> Result<Vec<Event>, SimError> {
-        // `Advance` tells the clients after each timer; other commands once, at the end.
-        let observe = !matches!(command, Command::Advance { .. });
+        // `Advance` tells the clients after each timer, the tools' commands after each of
+        // their steps; other commands once, at the end.
+        let observe = !matches!(
+            command,
+            Command::Advance { .. } | Command::ResetOffsets { .. } | Command::ConsoleConsume(_)
+        );
         let mut events = self.apply_command(command)?;
         if observe {
             self.clients_observe(&mut events);
@@ -412,7 +417,10 @@ impl World {
             }
             Command::CreateDatabase { name } => self.create_database(&name),
             Command::DeleteGroup { group } => self.delete_group(&group),
-            Command::ResetOffsets { group, offsets } => self.reset_offsets(&group, &offsets),
+            Command::ResetOffsets { group, offsets } => {
+                self.reset_offsets_acknowledged(&group, &offsets)
+            }
+            Command::ConsoleConsume(c) => self.console_consume(c),
             client => self.apply_client_command(client),
         }
     }

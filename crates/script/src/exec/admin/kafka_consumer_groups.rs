@@ -706,7 +706,9 @@ fn reset_offsets(
                     .collect(),
             })
             .collect();
-        console.commit_and_wait(span, commands)?
+        // Each reset waits for its acknowledgement (the core's `ResetOffsets`); all the
+        // groups or none.
+        console.apply_all(span, commands)?
     } else {
         Vec::new()
     };
