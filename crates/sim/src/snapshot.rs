@@ -34,8 +34,9 @@ use serde::{Deserialize, Serialize};
 /// log's open and aborted transactions, the transaction coordinator, producers'
 /// transactional state and settings, consumers' `isolation.level`, offsets sent to
 /// transactions; it also carries the simulator's databases outside Kafka and each consumer's
-/// `offset.store` / `results.store`.
-pub const SNAPSHOT_VERSION: u32 = 9;
+/// `offset.store` / `results.store`. Version 10 added each partition's leader epoch cache
+/// and each consumer's position epochs (KIP-320 truncation detection).
+pub const SNAPSHOT_VERSION: u32 = 10;
 /// The session format this build writes and reads.
 pub const SESSION_VERSION: u32 = 1;
 

@@ -787,6 +787,24 @@ impl Words {
                 self.offset(*offset),
                 self.w(Term::Committed)
             ),
+            ConsumerEvent::TruncationDetected {
+                partition,
+                position,
+                divergent,
+            } => match divergent {
+                Some(d) => format!(
+                    "{who} finds {} cut back below {} after the unclean election: it goes back to {}, the first one that changed, and will read the {} that now hold those numbers",
+                    self.tp(partition),
+                    self.offset(*position),
+                    self.offset(*d),
+                    plural(self.w(Term::Record))
+                ),
+                None => format!(
+                    "{who} finds {} cut back below {} and cannot tell where: auto.offset.reset decides",
+                    self.tp(partition),
+                    self.offset(*position)
+                ),
+            },
             ConsumerEvent::PositionReset {
                 partition,
                 offset,

@@ -596,6 +596,20 @@ fn consumer_line(event: &sim::consumer::ConsumerEvent) -> Option<String> {
                 ResetReason::SeekToEnd => "seekToEnd",
             }
         ),
+        C::TruncationDetected {
+            partition,
+            position,
+            divergent: Some(d),
+        } => format!(
+            "{partition} truncation detected at offset {position}, resetting offset to the first offset known to diverge {d}"
+        ),
+        C::TruncationDetected {
+            partition,
+            position,
+            divergent: None,
+        } => format!(
+            "{partition} truncation detected at offset {position}, the divergent offset is unknown: auto.offset.reset"
+        ),
         C::Committed { kind, offsets } => {
             let list: Vec<String> = offsets.iter().map(|(tp, o)| format!("{tp}={o}")).collect();
             let how = match kind {

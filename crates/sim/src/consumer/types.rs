@@ -169,6 +169,23 @@ pub trait LogReader {
     }
     /// The number of partitions of a topic (metadata), `None` if it does not exist.
     fn partition_count(&self, topic: &str) -> Option<i32>;
+    /// The partition's current leader epoch (metadata), `None` without a leader or a log
+    /// that does not track epochs.
+    fn leader_epoch(&self, tp: &TopicPartition) -> Option<i32> {
+        let _ = tp;
+        None
+    }
+    /// The leader epoch of the batch that holds `offset` (what a fetched batch carries).
+    fn epoch_of(&self, tp: &TopicPartition, offset: i64) -> Option<i32> {
+        let _ = (tp, offset);
+        None
+    }
+    /// `OffsetsForLeaderEpoch`: the largest epoch at or below `epoch` that the leader knows
+    /// and where it ended; `None` is `UNDEFINED_EPOCH_OFFSET`.
+    fn epoch_end_offset(&self, tp: &TopicPartition, epoch: i32) -> Option<(i32, i64)> {
+        let _ = (tp, epoch);
+        None
+    }
 }
 
 /// An OffsetCommit request: the offsets are the next offsets to read.
@@ -219,6 +236,14 @@ pub enum ConsumerError {
     IllegalArgument { message: String },
     /// `InvalidGroupIdException`: committing without a `group.id`.
     InvalidGroupId,
+    /// `LogTruncationException` (KIP-320): the log was truncated below the position (an
+    /// unclean leader election) and `auto.offset.reset=none`. `divergent` is the first offset
+    /// known to diverge, when the leader knows it.
+    LogTruncation {
+        partition: TopicPartition,
+        offset: i64,
+        divergent: Option<i64>,
+    },
 }
 
 impl fmt::Display for ConsumerError {
@@ -252,6 +277,21 @@ impl fmt::Display for ConsumerError {
                 f,
                 "InvalidGroupIdException: to use the group management or offset commit APIs, you must provide a valid group.id"
             ),
+            ConsumerError::LogTruncation {
+                partition,
+                offset,
+                divergent,
+            } => {
+                write!(
+                    f,
+                    "LogTruncationException: truncated partition {partition} at fetch offset {offset}"
+                )?;
+                match divergent {
+                    Some(d) => write!(f, ", the first offset known to diverge is {d}"),
+                    None => write!(f, ", the divergent offset is not known"),
+                }?;
+                write!(f, " (auto.offset.reset=none: seek to go on)")
+            }
         }
     }
 }
@@ -271,6 +311,7 @@ impl ConsumerError {
             ConsumerError::IllegalState { .. } => "ILLEGAL_STATE",
             ConsumerError::IllegalArgument { .. } => "ILLEGAL_ARGUMENT",
             ConsumerError::InvalidGroupId => "INVALID_GROUP_ID",
+            ConsumerError::LogTruncation { .. } => "LOG_TRUNCATION",
         }
     }
 }
@@ -308,6 +349,16 @@ pub enum ConsumerEvent {
     PositionFromCommitted {
         partition: TopicPartition,
         offset: i64,
+    },
+    /// KIP-320: after a leader change the consumer checked its position against the new
+    /// leader's epochs (`OffsetsForLeaderEpoch`) and found the log truncated below it (an
+    /// unclean election). With a reset policy it moves back to `divergent`, the first offset
+    /// known to diverge, so it reads the records that now hold the reused offsets; when the
+    /// leader cannot say (`divergent` is `None`) `auto.offset.reset` applies.
+    TruncationDetected {
+        partition: TopicPartition,
+        position: i64,
+        divergent: Option<i64>,
     },
     /// The position was reset by `auto.offset.reset` or a `seekToBeginning`/`seekToEnd`.
     PositionReset {

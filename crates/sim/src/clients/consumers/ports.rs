@@ -79,6 +79,24 @@ impl LogReader for World {
     fn partition_count(&self, topic: &str) -> Option<i32> {
         self.topic(topic).map(|t| t.partition_count())
     }
+
+    fn leader_epoch(&self, tp: &TopicPartition) -> Option<i32> {
+        self.partition(&tp.topic, tp.partition)
+            .filter(|p| p.leader().is_some())
+            .map(|p| p.leader_epoch())
+    }
+
+    fn epoch_of(&self, tp: &TopicPartition, offset: i64) -> Option<i32> {
+        self.partition(&tp.topic, tp.partition)?
+            .epoch_of(Offset(offset))
+    }
+
+    fn epoch_end_offset(&self, tp: &TopicPartition, epoch: i32) -> Option<(i32, i64)> {
+        self.partition(&tp.topic, tp.partition)
+            .filter(|p| p.leader().is_some())?
+            .epoch_end_offset(epoch)
+            .map(|(e, o)| (e, o.0))
+    }
 }
 
 impl World {
