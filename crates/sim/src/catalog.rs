@@ -206,7 +206,7 @@ pub const CONFIGS: &[ConfigSpec] = &[
         Bool,
         Some("true"),
         "subscribing to a missing topic may create it when the brokers allow auto-creation",
-        Effect::Stored,
+        Effect::Modelled,
     ),
     c(
         Consumer,
@@ -632,7 +632,7 @@ pub const CONFIGS: &[ConfigSpec] = &[
         Bool,
         Some("false"),
         "a replica outside the ISR may become leader when no in-sync one is left, losing records; read from the topic's config",
-        Effect::Stored,
+        Effect::Modelled,
     ),
     // ---- console consumer formatter ----
     c(

@@ -31,6 +31,13 @@ fn send(w: &mut World, value: &str, acks: Acks) {
 /// unclean election makes the stale follower (log end 2) the leader, and `x` `y` `z` take
 /// the offsets 2, 3 and 4 again.
 fn truncated_under_a_consumer(reset: &str, read: usize) -> World {
+    truncated(reset, read, false)
+}
+
+/// As [`truncated_under_a_consumer`]; with `crash_after_commit`, `c1` commits what it read
+/// (`commitSync()`, which carries the epoch of its last record) and crashes before the
+/// leader dies.
+fn truncated(reset: &str, read: usize, crash_after_commit: bool) -> World {
     let mut w = World::new(11, WorldConfig::default());
     w.apply(Command::CreateTopic {
         name: "t".into(),
@@ -72,6 +79,18 @@ fn truncated_under_a_consumer(reset: &str, read: usize) -> World {
     .unwrap();
     let got = fetched(&poll(&mut w, "c1"));
     assert_eq!(got, vec![(tp("t", 0), 0, read as i64 - 1)]);
+    if crash_after_commit {
+        commit_sync(&mut w, "c1").unwrap();
+        advance(&mut w, 100);
+        let committed = w.committed_offset("g", &tp("t", 0)).unwrap();
+        assert_eq!(committed.offset, Offset(read as i64));
+        assert_eq!(
+            committed.leader_epoch,
+            Some(0),
+            "the commit carries the epoch"
+        );
+        crash(&mut w, "c1");
+    }
     w.apply(Command::ResumeReplicaFetching { broker: follower })
         .unwrap();
     w.apply(Command::KillBroker { broker: leader }).unwrap();
@@ -235,4 +254,46 @@ fn the_epoch_cache_answers_offsets_for_leader_epoch_as_kafka_does() {
     // The epoch of a record.
     assert_eq!(p.epoch_of(Offset(1)), Some(0));
     assert_eq!(p.epoch_of(Offset(2)), Some(2));
+}
+
+#[test]
+fn a_restarted_consumer_validates_its_committed_offset_and_its_epoch() {
+    let mut w = truncated("earliest", 5, true);
+    // The group holds 5 with epoch 0. x y z brought the log end back to 5, so the offset is
+    // inside the log: without the epoch the consumer would read on from 5, past x y z. With
+    // it, it asks where epoch 0 ended: at 2.
+    // The crashed member's session times out first.
+    advance(&mut w, 60_000);
+    restart(&mut w, "c1");
+    let mut events = join_alone(&mut w, "c1", "t");
+    events.extend(poll(&mut w, "c1"));
+    assert_eq!(truncations(&events), vec![(5, Some(2))]);
+    assert_eq!(fetched(&events), vec![(tp("t", 0), 2, 4)]);
+}
+
+#[test]
+fn an_offset_committed_by_hand_carries_no_epoch_and_is_not_validated() {
+    let mut w = truncated_under_a_consumer("earliest", 5);
+    w.apply(Command::CommitOffsets {
+        group: "h".into(),
+        offsets: vec![sim::OffsetCommit {
+            topic: "t".into(),
+            partition: 0,
+            offset: 5,
+            metadata: String::new(),
+            leader_epoch: None,
+        }],
+    })
+    .unwrap();
+    advance(&mut w, 100);
+    consumer(
+        &mut w,
+        "c2",
+        &[("group.id", "h"), ("auto.offset.reset", "earliest")],
+    );
+    let mut events = join_alone(&mut w, "c2", "t");
+    events.extend(poll(&mut w, "c2"));
+    assert!(truncations(&events).is_empty());
+    // At the log end: nothing to read, and x y z at 2..4 are never seen.
+    assert!(fetched(&events).is_empty());
 }

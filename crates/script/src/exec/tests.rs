@@ -219,9 +219,11 @@ fn a_consumer_reads_from_its_position_and_commits_the_next_offset_to_read() {
         c.run_line("commitSync c1").unwrap().text.lines().next(),
         Some("c1: committed t-0=2")
     );
+    // commitSync() commits the position with the leader epoch of the record before it, as
+    // Kafka's consumer does (KIP-320).
     assert_eq!(
         c.run_line("committed c1 t:0").unwrap().text,
-        "t-0=OffsetAndMetadata{offset=2, leaderEpoch=null, metadata=''}\n"
+        "t-0=OffsetAndMetadata{offset=2, leaderEpoch=0, metadata=''}\n"
     );
 }
 

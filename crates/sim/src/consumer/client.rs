@@ -384,7 +384,7 @@ impl Consumer {
             self.next_auto_commit_ms = now_ms + self.config.auto_commit_interval_ms;
             let offsets = self.consumed_positions();
             if !offsets.is_empty() {
-                if let Err(error) = self.send_commit(offsets.clone(), now_ms, store) {
+                if let Err(error) = self.send_commit(offsets.clone(), true, now_ms, store) {
                     self.events.push(ConsumerEvent::CommitFailed {
                         kind: CommitKind::Auto,
                         error,
@@ -546,6 +546,17 @@ impl Consumer {
         match committed {
             Some(offset) => {
                 self.set_position(tp, offset);
+                // A committed offset with its leader epoch is validated at the next fetch
+                // (KIP-320), as a position after a leader change is.
+                let epoch = self
+                    .config
+                    .group_id
+                    .as_deref()
+                    .and_then(|g| store.committed_epoch(g, tp));
+                if let Some(s) = self.assignment.get_mut(tp) {
+                    s.position_epoch = epoch;
+                    s.validated_in = None;
+                }
                 self.events.push(ConsumerEvent::PositionFromCommitted {
                     partition: tp.clone(),
                     offset,
@@ -793,12 +804,30 @@ impl Consumer {
             .collect()
     }
 
+    /// Sends an OffsetCommit. `consumed`: the offsets are the positions (`allConsumed`), so
+    /// each carries the leader epoch of the record before it, as Kafka's consumer commits
+    /// `OffsetAndMetadata(position, offsetEpoch)`; offsets the application gave carry none.
     fn send_commit(
         &mut self,
         offsets: Vec<(TopicPartition, i64)>,
+        consumed: bool,
         now_ms: i64,
         store: &mut dyn OffsetStore,
     ) -> Result<(), ConsumerError> {
+        let leader_epochs: Vec<(TopicPartition, i32)> = if consumed {
+            offsets
+                .iter()
+                .filter_map(|(tp, o)| {
+                    let s = self.assignment.get(tp)?;
+                    (s.position == Some(*o))
+                        .then_some(s.position_epoch)
+                        .flatten()
+                        .map(|e| (tp.clone(), e))
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         let Some(group_id) = self.config.group_id.clone() else {
             return Err(ConsumerError::InvalidGroupId);
         };
@@ -828,6 +857,7 @@ impl Consumer {
             },
             generation_id,
             offsets,
+            leader_epochs,
             now_ms,
         };
         store.commit(&request).map_err(|e| match e {
@@ -848,11 +878,12 @@ impl Consumer {
         store: &mut dyn OffsetStore,
     ) -> Result<(), ConsumerError> {
         self.ensure_running()?;
+        let consumed = offsets.is_none();
         let offsets = offsets.unwrap_or_else(|| self.consumed_positions());
         if offsets.is_empty() {
             return Ok(());
         }
-        self.send_commit(offsets.clone(), now_ms, store)?;
+        self.send_commit(offsets.clone(), consumed, now_ms, store)?;
         self.events.push(ConsumerEvent::Committed {
             kind: CommitKind::Sync,
             offsets,
@@ -869,11 +900,12 @@ impl Consumer {
         store: &mut dyn OffsetStore,
     ) -> Result<(), ConsumerError> {
         self.ensure_running()?;
+        let consumed = offsets.is_none();
         let offsets = offsets.unwrap_or_else(|| self.consumed_positions());
         if offsets.is_empty() {
             return Ok(());
         }
-        match self.send_commit(offsets.clone(), now_ms, store) {
+        match self.send_commit(offsets.clone(), consumed, now_ms, store) {
             Ok(()) => self.events.push(ConsumerEvent::Committed {
                 kind: CommitKind::Async,
                 offsets,
@@ -894,7 +926,7 @@ impl Consumer {
         if offsets.is_empty() {
             return;
         }
-        match self.send_commit(offsets.clone(), now_ms, store) {
+        match self.send_commit(offsets.clone(), true, now_ms, store) {
             Ok(()) => self.events.push(ConsumerEvent::Committed { kind, offsets }),
             Err(error) => self
                 .events

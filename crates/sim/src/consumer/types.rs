@@ -197,6 +197,9 @@ pub struct OffsetCommitRequest {
     pub group_instance_id: Option<String>,
     pub generation_id: i32,
     pub offsets: Vec<(TopicPartition, i64)>,
+    /// The leader epoch each offset's previous record was written in, where known.
+    #[serde(default)]
+    pub leader_epochs: Vec<(TopicPartition, i32)>,
     pub now_ms: i64,
 }
 
@@ -204,6 +207,11 @@ pub struct OffsetCommitRequest {
 pub trait OffsetStore {
     /// The committed offset (the next offset to read) of `tp` for `group_id`.
     fn committed(&self, group_id: &str, tp: &TopicPartition) -> Option<i64>;
+    /// The leader epoch stored with that committed offset, if the commit carried one.
+    fn committed_epoch(&self, group_id: &str, tp: &TopicPartition) -> Option<i32> {
+        let _ = (group_id, tp);
+        None
+    }
     /// Validates the commit against the group (member, generation) and stores it.
     fn commit(&mut self, request: &OffsetCommitRequest) -> Result<(), GroupError>;
     /// Offsets sent to a transaction are pending for `tp` (`UNSTABLE_OFFSET_COMMIT`): the

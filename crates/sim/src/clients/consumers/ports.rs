@@ -208,6 +208,12 @@ impl OffsetStore for Store<'_> {
             .map(|c| c.offset.0)
     }
 
+    fn committed_epoch(&self, group_id: &str, tp: &TopicPartition) -> Option<i32> {
+        self.world
+            .committed_offset(group_id, tp)
+            .and_then(|c| c.leader_epoch)
+    }
+
     fn unstable(&self, group_id: &str, tp: &TopicPartition) -> bool {
         self.world
             .offset_store()
@@ -238,7 +244,11 @@ impl OffsetStore for Store<'_> {
                 partition: tp.partition,
                 offset: *o,
                 metadata: String::new(),
-                leader_epoch: None,
+                leader_epoch: r
+                    .leader_epochs
+                    .iter()
+                    .find(|(e_tp, _)| e_tp == tp)
+                    .map(|(_, e)| *e),
             })
             .collect();
         if let Err(e) = self.world.validate_commit(&r.group_id, &commits) {
