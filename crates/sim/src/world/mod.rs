@@ -395,12 +395,7 @@ impl World {
             Command::RestartBroker { broker } => self.restart_broker(broker),
             Command::PauseReplicaFetching { broker } => self.set_fetching(broker, false),
             Command::ResumeReplicaFetching { broker } => self.set_fetching(broker, true),
-            Command::ElectPreferredLeaders {} => {
-                let mut events = Vec::new();
-                self.elect_preferred_leaders(false, &mut events);
-                self.after_change(&mut events);
-                Ok(events)
-            }
+            Command::ElectPreferredLeaders {} => self.elect_leaders(false, None),
             Command::ElectLeaders {
                 unclean,
                 partitions,
