@@ -1,6 +1,6 @@
 //! `kafka-consumer-groups`: list, describe, reset offsets, delete offsets, delete.
 
-use super::{column_width, pad, text, tool_error, unknown_topic, MISSING};
+use super::{column_width, pad, text, tool_error, MISSING};
 use crate::exec::{partition_i32, state, Console, ExecError, Output};
 use crate::{
     ConsumerGroupsCommand, GroupSelection, GroupView, ResetMode, ResetScope, ResetSpec, Span,
@@ -539,15 +539,11 @@ fn expand_topics(
 ) -> Result<Vec<TopicPartition>, ExecError> {
     let mut out = BTreeSet::new();
     for sel in topics {
-        let t = world
-            .topic(&sel.topic)
-            .ok_or_else(|| unknown_topic(span, &sel.topic))?;
+        let all = world
+            .topic_partitions(&sel.topic)
+            .map_err(|e| ExecError::sim(span, e))?;
         match &sel.partitions {
-            None => out.extend(
-                t.partitions()
-                    .iter()
-                    .map(|p| TopicPartition::new(sel.topic.clone(), p.index())),
-            ),
+            None => out.extend(all),
             Some(ps) => out.extend(
                 ps.iter()
                     .map(|p| TopicPartition::new(sel.topic.clone(), partition_i32(*p))),
@@ -594,15 +590,9 @@ fn reset_offsets(
         };
         let mut planned = BTreeMap::new();
         for tp in partitions {
-            let p = world.partition(&tp.topic, tp.partition).ok_or_else(|| {
-                ExecError::sim(
-                    span,
-                    sim::SimError::UnknownTopicOrPartition {
-                        topic: tp.topic.clone(),
-                        partition: Some(tp.partition),
-                    },
-                )
-            })?;
+            let p = world
+                .partition_checked(&tp.topic, tp.partition)
+                .map_err(|e| ExecError::sim(span, e))?;
             let earliest = p.log_start_offset().0;
             let latest = p.high_watermark().0;
             let current = committed.get(&tp).map(|o| o.offset.0);
