@@ -37,8 +37,10 @@ use serde::{Deserialize, Serialize};
 /// `offset.store` / `results.store`. Version 10 added each group's subscribed topics as the
 /// coordinator recorded them when its generation started (what `OffsetDelete` checks for
 /// `GROUP_SUBSCRIBED_TO_TOPIC`); a version 9 snapshot is refused as `UNSUPPORTED_VERSION`
-/// like the earlier ones, and a stored session rebuilds from its command log.
-pub const SNAPSHOT_VERSION: u32 = 10;
+/// like the earlier ones, and a stored session rebuilds from its command log. Version 11
+/// added each consumer's `metadata.max.age.ms` (a consumer config now, no longer a
+/// constant); a version 10 snapshot is refused the same way.
+pub const SNAPSHOT_VERSION: u32 = 11;
 /// The session format this build writes and reads.
 pub const SESSION_VERSION: u32 = 1;
 
