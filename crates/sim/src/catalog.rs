@@ -337,6 +337,14 @@ pub const CONFIGS: &[ConfigSpec] = &[
     ),
     c(
         Consumer,
+        "metadata.max.age.ms",
+        LONG0,
+        Some("300000"),
+        "how often the client refreshes its metadata even when nothing asks for it: a subscribed topic created later is assigned after the next refresh",
+        Effect::Modelled,
+    ),
+    c(
+        Consumer,
         "partition.assignment.strategy",
         ConfigType::ListOf(ASSIGNORS),
         Some("range,cooperative-sticky"),

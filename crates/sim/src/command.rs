@@ -126,7 +126,10 @@ pub enum Command {
     ResumeReplicaFetching {
         broker: BrokerId,
     },
-    /// `kafka-leader-election --election-type preferred --all-topic-partitions`.
+    /// The older spelling of `ElectLeaders { unclean: false, partitions: None }`
+    /// (`--election-type preferred --all-topic-partitions`), kept so that saved sessions and
+    /// scenario files that contain it still load; it behaves exactly as that command, with
+    /// the same per-partition events.
     ElectPreferredLeaders {},
     /// `kafka-leader-election --election-type preferred|unclean` for `partitions` (`None`:
     /// every partition, `--all-topic-partitions`). Each partition that gets no new leader

@@ -244,6 +244,15 @@ pub enum Event {
         topic: String,
         partition: i32,
     },
+    /// `OffsetDelete` refused this partition (its partition-level error, e.g.
+    /// `GROUP_SUBSCRIBED_TO_TOPIC` while the group is subscribed to the topic); the other
+    /// partitions of the request were answered on their own.
+    OffsetNotDeleted {
+        group: String,
+        topic: String,
+        partition: i32,
+        error: String,
+    },
     /// A committed offset expired (`offsets.retention.minutes`) and a tombstone was written.
     OffsetExpired {
         group: String,

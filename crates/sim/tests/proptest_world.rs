@@ -210,7 +210,10 @@ fn to_command(op: &Op) -> Command {
             partition: *partition,
             before_offset: *before,
         },
-        Op::ElectPreferred => Command::ElectPreferredLeaders {},
+        Op::ElectPreferred => Command::ElectLeaders {
+            unclean: false,
+            partitions: None,
+        },
         Op::ElectUnclean(p) => Command::ElectLeaders {
             unclean: true,
             partitions: p.map(|p| vec![TopicPartition::new("plain", p)]),

@@ -569,6 +569,17 @@ impl Words {
                 self.w(Term::Committed),
                 self.place(topic, *partition)
             ),
+            Event::OffsetNotDeleted {
+                group,
+                topic,
+                partition,
+                error,
+            } => format!(
+                "{}: the {} for {} was kept: the group is subscribed to its topic ({error})",
+                self.group(group),
+                self.w(Term::Committed),
+                self.place(topic, *partition)
+            ),
             Event::OffsetExpired {
                 group,
                 topic,
@@ -1317,6 +1328,12 @@ mod tests {
                 group: "billing".into(),
                 topic: "orders".into(),
                 partition: 1,
+            },
+            Event::OffsetNotDeleted {
+                group: "billing".into(),
+                topic: "orders".into(),
+                partition: 1,
+                error: "GROUP_SUBSCRIBED_TO_TOPIC".into(),
             },
             Event::OffsetExpired {
                 group: "billing".into(),
