@@ -64,6 +64,18 @@ advance 1s",
         "kafka-console-consumer --topic append --from-beginning --property print.timestamp=true",
     );
     assert!(printed.starts_with("LogAppendTime:"), "{printed}");
+    // The same when the tool joins a group that has members (its own poll loop), headers
+    // included.
+    run(
+        &mut console,
+        "consumer m1 group.id=readers max.poll.interval.ms=10000\nsubscribe m1 append\npoll m1",
+    );
+    let printed = run(
+        &mut console,
+        "kafka-console-consumer --topic append --group readers --from-beginning --property print.timestamp=true --property print.headers=true",
+    );
+    assert!(printed.starts_with("LogAppendTime:"), "{printed}");
+    assert!(printed.contains("\tNO_HEADERS\t"), "{printed}");
 }
 
 #[test]
@@ -216,5 +228,40 @@ consumer c1 allow.auto.create.topics=false",
             .consumer_settings("c1")
             .unwrap()
             .allow_auto_create_topics
+    );
+}
+
+/// `metadata.max.age.ms` is a consumer config: with 1000 a consumer subscribed to a topic
+/// that does not exist yet gets its partitions within a second of its creation.
+#[test]
+fn a_consumer_with_a_short_metadata_max_age_picks_up_a_new_topic() {
+    let mut console = Console::new(1);
+    run(
+        &mut console,
+        "cluster auto.create.topics.enable=false
+consumer c1 group.id=g metadata.max.age.ms=1000
+subscribe c1 audit
+poll c1
+advance 3s
+poll c1
+advance 5s
+poll c1
+kafka-topics --create --topic audit --partitions 2",
+    );
+    assert_eq!(
+        state(&console)["consumers"][0]["configs"]["metadata.max.age.ms"],
+        "1000"
+    );
+    assert!(console
+        .world()
+        .consumer("c1")
+        .unwrap()
+        .assignment()
+        .is_empty());
+    run(&mut console, "advance 1s\npoll c1");
+    assert_eq!(
+        console.world().consumer("c1").unwrap().assignment().len(),
+        2,
+        "assigned within a second"
     );
 }

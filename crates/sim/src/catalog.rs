@@ -206,7 +206,7 @@ pub const CONFIGS: &[ConfigSpec] = &[
         Bool,
         Some("true"),
         "subscribing to a missing topic may create it when the brokers allow auto-creation",
-        Effect::Stored,
+        Effect::Modelled,
     ),
     c(
         Consumer,
@@ -333,6 +333,14 @@ pub const CONFIGS: &[ConfigSpec] = &[
         INT1,
         Some("500"),
         "the most records one poll returns",
+        Effect::Modelled,
+    ),
+    c(
+        Consumer,
+        "metadata.max.age.ms",
+        LONG0,
+        Some("300000"),
+        "how often the client refreshes its metadata even when nothing asks for it: a subscribed topic created later is assigned after the next refresh",
         Effect::Modelled,
     ),
     c(
@@ -632,7 +640,7 @@ pub const CONFIGS: &[ConfigSpec] = &[
         Bool,
         Some("false"),
         "a replica outside the ISR may become leader when no in-sync one is left, losing records; read from the topic's config",
-        Effect::Stored,
+        Effect::Modelled,
     ),
     // ---- console consumer formatter ----
     c(

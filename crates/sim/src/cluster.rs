@@ -95,6 +95,13 @@ impl Replica {
     }
 }
 
+/// An entry of the leader epoch cache: `epoch` wrote from `start_offset` on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EpochStart {
+    pub epoch: i32,
+    pub start_offset: Offset,
+}
+
 /// One partition with its replicas and its (leader's) log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Partition {
@@ -104,6 +111,9 @@ pub struct Partition {
     replicas: Vec<Replica>,
     leader: Option<BrokerId>,
     leader_epoch: i32,
+    /// The leader's epoch cache (`LeaderEpochFileCache`): each leader epoch that wrote to
+    /// this log and the offset where it started, oldest first.
+    epochs: Vec<EpochStart>,
     /// In assignment order.
     isr: Vec<BrokerId>,
     log: PartitionLog,
@@ -127,6 +137,14 @@ impl Partition {
             topic: topic.to_string(),
             index,
             replicas,
+            epochs: isr
+                .first()
+                .map(|_| EpochStart {
+                    epoch: 0,
+                    start_offset: Offset(0),
+                })
+                .into_iter()
+                .collect(),
             leader: isr.first().copied(),
             leader_epoch: 0,
             isr,
@@ -148,6 +166,60 @@ impl Partition {
     }
     pub fn leader_epoch(&self) -> i32 {
         self.leader_epoch
+    }
+
+    /// The leader's epoch cache, oldest first.
+    pub fn epochs(&self) -> &[EpochStart] {
+        &self.epochs
+    }
+
+    /// `OffsetsForLeaderEpoch` on the leader (`LeaderEpochFileCache.endOffsetFor`): for
+    /// `requested`, the largest epoch at or below it that this log knows and the offset where
+    /// that epoch ended (the log end offset for the latest epoch). `None` is
+    /// `UNDEFINED_EPOCH_OFFSET`: the epoch is newer than every epoch the log knows, or the
+    /// log knows none.
+    pub fn epoch_end_offset(&self, requested: i32) -> Option<(i32, Offset)> {
+        let latest = self.epochs.last()?;
+        if requested < 0 {
+            return None;
+        }
+        if latest.epoch == requested {
+            return Some((requested, self.log.log_end_offset()));
+        }
+        let higher = self.epochs.iter().find(|e| e.epoch > requested)?;
+        Some(
+            match self.epochs.iter().rev().find(|e| e.epoch <= requested) {
+                // Older than every epoch the log knows: the first known epoch's start.
+                None => (requested, higher.start_offset),
+                Some(floor) => (floor.epoch, higher.start_offset),
+            },
+        )
+    }
+
+    /// The leader epoch of the batch that holds `offset`, as a fetched record batch carries it
+    /// (`partitionLeaderEpoch`).
+    pub fn epoch_of(&self, offset: Offset) -> Option<i32> {
+        self.epochs
+            .iter()
+            .rev()
+            .find(|e| e.start_offset <= offset)
+            .map(|e| e.epoch)
+    }
+
+    /// A new leader epoch starts at `start_offset` (`LeaderEpochFileCache.assign`): entries
+    /// at or after it, which the new leader's log does not have, are dropped.
+    fn assign_epoch(&mut self, epoch: i32, start_offset: Offset) {
+        while self
+            .epochs
+            .last()
+            .is_some_and(|e| e.start_offset >= start_offset || e.epoch >= epoch)
+        {
+            self.epochs.pop();
+        }
+        self.epochs.push(EpochStart {
+            epoch,
+            start_offset,
+        });
     }
     /// Replica broker ids in assignment order (the first is the preferred leader).
     pub fn replica_ids(&self) -> Vec<BrokerId> {
@@ -542,6 +614,9 @@ impl Partition {
         }
         self.leader = new;
         self.leader_epoch = self.leader_epoch.saturating_add(1);
+        if new.is_some() {
+            self.assign_epoch(self.leader_epoch, self.log.log_end_offset());
+        }
         events.push(Event::LeaderChanged {
             topic: self.topic.clone(),
             partition: self.index,
@@ -742,6 +817,21 @@ impl Partition {
             .map_err(|e| format!("{name}: {e}"))?;
         self.check_replication_state(brokers)?;
         let leo = self.log.log_end_offset();
+        // The epoch cache: epochs and their start offsets both rise, none is newer than the
+        // partition's epoch, none starts past the log end.
+        for pair in self.epochs.windows(2) {
+            if pair[1].epoch <= pair[0].epoch || pair[1].start_offset <= pair[0].start_offset {
+                return Err(format!("{name}: the leader epoch cache is out of order"));
+            }
+        }
+        if let Some(last) = self.epochs.last() {
+            if last.epoch > self.leader_epoch || last.start_offset > leo {
+                return Err(format!(
+                    "{name}: epoch {} from {} is past the leader epoch {} or the log end {leo}",
+                    last.epoch, last.start_offset, self.leader_epoch
+                ));
+            }
+        }
         for r in &self.replicas {
             match &r.divergent {
                 None => {

@@ -126,7 +126,10 @@ pub enum Command {
     ResumeReplicaFetching {
         broker: BrokerId,
     },
-    /// `kafka-leader-election --election-type preferred --all-topic-partitions`.
+    /// The older spelling of `ElectLeaders { unclean: false, partitions: None }`
+    /// (`--election-type preferred --all-topic-partitions`), kept so that saved sessions and
+    /// scenario files that contain it still load; it behaves exactly as that command, with
+    /// the same per-partition events.
     ElectPreferredLeaders {},
     /// `kafka-leader-election --election-type preferred|unclean` for `partitions` (`None`:
     /// every partition, `--all-topic-partitions`). Each partition that gets no new leader
@@ -389,9 +392,58 @@ pub enum Command {
     /// `Admin.alterConsumerGroupOffsets` (`kafka-consumer-groups --reset-offsets
     /// --execute`): commits `offsets` for a group without members, as
     /// [`Command::CommitOffsets`] does; `NON_EMPTY_GROUP` while the group has members (the
-    /// tool's "can only be reset if the group is inactive").
+    /// tool's "can only be reset if the group is inactive"). The tool waits for the
+    /// acknowledgement: the clock runs (in steps of the replica fetch delay) until the commit
+    /// records are replicated and visible; `COORDINATOR_NOT_AVAILABLE`, and nothing changed,
+    /// if they never are.
     ResetOffsets {
         group: String,
         offsets: Vec<OffsetCommit>,
     },
+    /// `kafka-console-consumer`: see [`ConsoleConsume`]. The records it hands over are
+    /// [`crate::Event::ConsoleRecords`], and it ends with one
+    /// [`crate::Event::ConsoleConsumerFinished`].
+    ConsoleConsume(ConsoleConsume),
+}
+
+/// `kafka-console-consumer --topic T [--partition P] [--offset O] [--from-beginning]
+/// [--group G] [--max-messages N] [--timeout-ms MS] [--consumer-property k=v]`, run once:
+/// - without a group, or with a group that has no members, it reads each partition from
+///   `offset`, the group's committed offset (when it is inside the log) or
+///   `auto.offset.reset` (`from_beginning` is `earliest`; the default is the latest offset,
+///   the last stable offset for `isolation.level=read_committed`), up to `max_messages`,
+///   below the high watermark, and with a group commits where it stopped and waits for the
+///   acknowledgement;
+/// - with a group that has members, it joins as one more member (`console-consumer-N`),
+///   polls while the clock runs until the group's rebalance lets it in (at most
+///   `timeout_ms`, else 310 s), hands over what its partitions hold, then closes, which
+///   commits its positions, and the group rebalances again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsoleConsume {
+    pub topic: String,
+    #[serde(default)]
+    pub partition: Option<i32>,
+    #[serde(default)]
+    pub offset: Option<ConsoleStart>,
+    #[serde(default)]
+    pub from_beginning: bool,
+    /// `--group`; without it, `group.id` from `config`.
+    #[serde(default)]
+    pub group: Option<String>,
+    #[serde(default)]
+    pub max_messages: Option<u64>,
+    #[serde(default)]
+    pub timeout_ms: Option<u64>,
+    /// `--consumer-property` (and `--group`'s `group.id`): Kafka consumer properties.
+    #[serde(default)]
+    pub config: BTreeMap<String, String>,
+}
+
+/// The console consumer's `--offset`: a number, `earliest` or `latest`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsoleStart {
+    Offset(i64),
+    Earliest,
+    Latest,
 }

@@ -64,8 +64,13 @@ pub enum SimError {
     CoordinatorNotAvailable { group: String, partition: i32 },
     /// An empty group id (`INVALID_GROUP_ID`).
     InvalidGroupId { group: String },
-    /// The group has no committed offsets (`GROUP_ID_NOT_FOUND`).
+    /// The coordinator does not know the group: no members and no committed offsets
+    /// (`GROUP_ID_NOT_FOUND`).
     GroupIdNotFound { group: String },
+    /// `OffsetDelete` refused every partition of the request because the group is actively
+    /// subscribed to their topics (`GROUP_SUBSCRIBED_TO_TOPIC`, the tools'
+    /// `GroupSubscribedToTopicException`); nothing was deleted.
+    GroupSubscribedToTopic { group: String, topics: Vec<String> },
     /// Commit metadata longer than `offset.metadata.max.bytes` (`OFFSET_METADATA_TOO_LARGE`).
     OffsetMetadataTooLarge { size: usize, max: usize },
     /// A negative offset where Kafka's client throws `IllegalArgumentException`
@@ -119,6 +124,7 @@ impl SimError {
             SimError::CoordinatorNotAvailable { .. } => "COORDINATOR_NOT_AVAILABLE",
             SimError::InvalidGroupId { .. } => "INVALID_GROUP_ID",
             SimError::GroupIdNotFound { .. } => "GROUP_ID_NOT_FOUND",
+            SimError::GroupSubscribedToTopic { .. } => "GROUP_SUBSCRIBED_TO_TOPIC",
             SimError::OffsetMetadataTooLarge { .. } => "OFFSET_METADATA_TOO_LARGE",
             SimError::InvalidOffset { .. } => "ILLEGAL_ARGUMENT",
             SimError::UnsupportedVersion { .. } => "UNSUPPORTED_VERSION",
@@ -211,9 +217,15 @@ impl fmt::Display for SimError {
             SimError::InvalidGroupId { group } => {
                 write!(f, "{code}: '{group}' is not a valid group id (it must not be empty)")
             }
-            SimError::GroupIdNotFound { group } => {
-                write!(f, "{code}: group '{group}' has no committed offsets")
-            }
+            SimError::GroupIdNotFound { group } => write!(
+                f,
+                "{code}: group '{group}' does not exist (no members, no committed offsets)"
+            ),
+            SimError::GroupSubscribedToTopic { group, topics } => write!(
+                f,
+                "{code}: group '{group}' is actively subscribed to {}: their offsets cannot be deleted",
+                topics.join(", ")
+            ),
             SimError::OffsetMetadataTooLarge { size, max } => write!(
                 f,
                 "{code}: commit metadata is {size} bytes, more than offset.metadata.max.bytes={max}"

@@ -7,7 +7,7 @@ use crate::clients::{ProcessedOffset, ProducerEvent, TimestampOffset};
 use crate::config::Acks;
 use crate::consumer::ConsumerEvent;
 use crate::group::GroupEvent;
-use crate::log::RetentionReason;
+use crate::log::{Record, RetentionReason};
 use crate::partitioner::PartitionChoice;
 use crate::types::{BrokerId, Offset};
 use serde::{Deserialize, Serialize};
@@ -244,6 +244,15 @@ pub enum Event {
         topic: String,
         partition: i32,
     },
+    /// `OffsetDelete` refused this partition (its partition-level error, e.g.
+    /// `GROUP_SUBSCRIBED_TO_TOPIC` while the group is subscribed to the topic); the other
+    /// partitions of the request were answered on their own.
+    OffsetNotDeleted {
+        group: String,
+        topic: String,
+        partition: i32,
+        error: String,
+    },
     /// A committed offset expired (`offsets.retention.minutes`) and a tombstone was written.
     OffsetExpired {
         group: String,
@@ -256,6 +265,24 @@ pub enum Event {
     ClockAdvanced {
         from_ms: i64,
         to_ms: i64,
+    },
+    /// `kafka-console-consumer` handed over these records of one partition, in offset
+    /// order (what it prints). `timestamp_type` is the topic's `message.timestamp.type`, as
+    /// the record batches carry it.
+    ConsoleRecords {
+        topic: String,
+        partition: i32,
+        timestamp_type: String,
+        records: Vec<Record>,
+    },
+    /// `kafka-console-consumer` ended (`Processed a total of {count} messages`): `consumer`
+    /// is the client it ran as when it joined a group with members, `timed_out` when
+    /// `--timeout-ms` passed before it was let in.
+    ConsoleConsumerFinished {
+        #[serde(default)]
+        consumer: Option<String>,
+        count: u64,
+        timed_out: bool,
     },
     // ----- clients --------------------------------------------------------------------
     /// A consumer client was created (`new KafkaConsumer<>(props)`).

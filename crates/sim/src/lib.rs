@@ -81,7 +81,7 @@ pub mod snapshot;
 pub mod types;
 pub mod world;
 
-pub use command::{Command, OffsetCommit};
+pub use command::{Command, ConsoleConsume, ConsoleStart, OffsetCommit};
 pub use config::{
     Acks, CleanupPolicy, PartitionerKind, TimestampType, TopicConfig, TopicConfigOverrides,
     WorldConfig,

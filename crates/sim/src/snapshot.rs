@@ -34,8 +34,15 @@ use serde::{Deserialize, Serialize};
 /// log's open and aborted transactions, the transaction coordinator, producers'
 /// transactional state and settings, consumers' `isolation.level`, offsets sent to
 /// transactions; it also carries the simulator's databases outside Kafka and each consumer's
-/// `offset.store` / `results.store`.
-pub const SNAPSHOT_VERSION: u32 = 9;
+/// `offset.store` / `results.store`. Version 10 added each group's subscribed topics as the
+/// coordinator recorded them when its generation started (what `OffsetDelete` checks for
+/// `GROUP_SUBSCRIBED_TO_TOPIC`); a version 9 snapshot is refused as `UNSUPPORTED_VERSION`
+/// like the earlier ones, and a stored session rebuilds from its command log. Version 11
+/// added each consumer's `metadata.max.age.ms` (a consumer config now, no longer a
+/// constant); a version 10 snapshot is refused the same way. Version 12 added each
+/// partition's leader epoch cache and each consumer's position epochs (KIP-320 truncation
+/// detection).
+pub const SNAPSHOT_VERSION: u32 = 12;
 /// The session format this build writes and reads.
 pub const SESSION_VERSION: u32 = 1;
 

@@ -12,8 +12,10 @@
 //! end only if an unclean election cut the log below it; at-least-once holds for the offsets
 //! below the lowest log end an unclean election left (the records there never changed), and
 //! at-most-once on the partitions no unclean election cut (on one that was cut, a consumer
-//! past the new log end is reset by `auto.offset.reset` and may read records below it again:
-//! KIP-320's truncation detection is not modelled). Above that log end an offset may name a
+//! past the cut goes back to the first offset known to diverge, KIP-320's truncation
+//! detection, or is reset by `auto.offset.reset` when the leader cannot say, and reads offsets
+//! below its old position again, now naming other records; `consumer_truncation.rs` pins
+//! those cases). Above that log end an offset may name a
 //! record the group never saw (its committed offset had passed it: Kafka loses it silently)
 //! or count a lost record's processing and its successor's together.
 //!

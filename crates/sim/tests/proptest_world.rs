@@ -22,7 +22,7 @@ mod props_support;
 
 use proptest::prelude::*;
 use sim::{
-    Acks, BrokerId, CleanupPolicy, Command, Event, Offset, OffsetCommit, Session,
+    Acks, BrokerId, CleanupPolicy, Command, ConsoleConsume, Event, Offset, OffsetCommit, Session,
     TopicConfigOverrides, TopicPartition, World, WorldConfig,
 };
 use std::collections::BTreeMap;
@@ -113,6 +113,19 @@ enum Op {
     CreateShort,
     AddPartitions(i64),
     AlterMinInsync(i32),
+    /// `kafka-consumer-groups --reset-offsets --execute` (waits for the acknowledgement).
+    Reset {
+        group: u8,
+        partition: i32,
+        offset: i64,
+    },
+    /// `kafka-console-consumer --topic plain`.
+    ConsoleRead {
+        group: Option<u8>,
+        partition: Option<i32>,
+        from_beginning: bool,
+        max: Option<u64>,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -135,6 +148,9 @@ fn op() -> impl Strategy<Value = Op> {
         1 => Just(Op::CreateShort),
         1 => (1..7i64).prop_map(Op::AddPartitions),
         1 => (0..4i32).prop_map(Op::AlterMinInsync),
+        1 => (0..3u8, -1..3i32, -2..30i64).prop_map(|(group, partition, offset)| Op::Reset { group, partition, offset }),
+        2 => (prop::option::of(0..3u8), prop::option::weighted(0.3, -1..3i32), any::<bool>(), prop::option::of(0..8u64))
+            .prop_map(|(group, partition, from_beginning, max)| Op::ConsoleRead { group, partition, from_beginning, max }),
     ]
 }
 
@@ -194,7 +210,10 @@ fn to_command(op: &Op) -> Command {
             partition: *partition,
             before_offset: *before,
         },
-        Op::ElectPreferred => Command::ElectPreferredLeaders {},
+        Op::ElectPreferred => Command::ElectLeaders {
+            unclean: false,
+            partitions: None,
+        },
         Op::ElectUnclean(p) => Command::ElectLeaders {
             unclean: true,
             partitions: p.map(|p| vec![TopicPartition::new("plain", p)]),
@@ -214,6 +233,35 @@ fn to_command(op: &Op) -> Command {
                 ..Default::default()
             },
         },
+        Op::Reset {
+            group,
+            partition,
+            offset,
+        } => Command::ResetOffsets {
+            group: format!("group-{group}"),
+            offsets: vec![OffsetCommit {
+                topic: "plain".into(),
+                partition: *partition,
+                offset: *offset,
+                metadata: String::new(),
+                leader_epoch: None,
+            }],
+        },
+        Op::ConsoleRead {
+            group,
+            partition,
+            from_beginning,
+            max,
+        } => Command::ConsoleConsume(ConsoleConsume {
+            topic: "plain".into(),
+            partition: *partition,
+            offset: None,
+            from_beginning: *from_beginning,
+            group: group.map(|g| format!("group-{g}")),
+            max_messages: *max,
+            timeout_ms: None,
+            config: Default::default(),
+        }),
     }
 }
 
@@ -280,6 +328,58 @@ fn check_step(
     Ok(())
 }
 
+/// What the console consumer handed over is what was appended at those offsets, in order,
+/// below the high watermark, at most `--max-messages`.
+fn check_console_records(
+    events: &[Event],
+    reference: &Reference,
+    hws: &BTreeMap<(String, i32), Offset>,
+    op: &Op,
+) -> Result<(), String> {
+    let mut total = 0u64;
+    for e in events {
+        let Event::ConsoleRecords {
+            topic,
+            partition,
+            records,
+            ..
+        } = e
+        else {
+            continue;
+        };
+        let hw = hws.get(&(topic.clone(), *partition)).copied();
+        for pair in records.windows(2) {
+            if pair[1].offset <= pair[0].offset {
+                return Err(format!("{topic}-{partition}: offsets out of order"));
+            }
+        }
+        for r in records {
+            if hw.is_some_and(|hw| r.offset >= hw) {
+                return Err(format!(
+                    "{topic}-{partition}: the console consumer read offset {} at or above the HW {hw:?}",
+                    r.offset
+                ));
+            }
+            let expected = reference.get(&(topic.clone(), *partition, r.offset.0));
+            if expected != Some(&(r.key.clone(), r.value.clone())) {
+                return Err(format!(
+                    "{topic}-{partition} offset {}: the console consumer read {:?}, it was given {expected:?}",
+                    r.offset, r.value
+                ));
+            }
+        }
+        total += records.len() as u64;
+    }
+    if let Op::ConsoleRead { max: Some(max), .. } = op {
+        if total > *max {
+            return Err(format!(
+                "read {total} records, more than --max-messages {max}"
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn run(seed: u64, ops: &[Op]) -> Result<(), String> {
     let mut session = Session::new(seed, config());
     let mut w = session.start();
@@ -293,6 +393,8 @@ fn run(seed: u64, ops: &[Op]) -> Result<(), String> {
         let before = w.state_hash();
         match session.apply(&mut w, cmd.clone()) {
             Ok(events) => {
+                check_console_records(&events, &reference, &hws, op)
+                    .map_err(|e| format!("step {i} ({cmd:?}): {e}"))?;
                 for e in events {
                     match e {
                         Event::RecordAppended {

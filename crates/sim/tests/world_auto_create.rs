@@ -165,3 +165,76 @@ fn a_topic_created_after_the_subscription_is_assigned_at_the_next_metadata_refre
     assert_eq!(w.consumer("c1").unwrap().assignment().len(), 2);
     w.check_invariants().unwrap();
 }
+
+/// `metadata.max.age.ms` is the consumer's own config: at 1000 a consumer polling every
+/// 100 ms gets a topic created after its subscription within a second, where the default
+/// (300000) would take five minutes.
+#[test]
+fn a_shorter_metadata_max_age_picks_up_a_new_topic_within_that_time() {
+    let mut w = World::new(
+        3,
+        WorldConfig {
+            auto_create_topics_enable: false,
+            ..Default::default()
+        },
+    );
+    consumer(
+        &mut w,
+        "c1",
+        &[("group.id", "g"), ("metadata.max.age.ms", "1000")],
+    );
+    assert_eq!(
+        w.consumer_settings("c1").map(|s| s.metadata_max_age_ms),
+        Some(1000)
+    );
+    join_alone(&mut w, "c1", "audit");
+    // Polling for a while changes nothing: the topic is not there.
+    for _ in 0..30 {
+        w.apply(Command::Advance { ms: 100 }).unwrap();
+        poll(&mut w, "c1");
+    }
+    assert!(w.consumer("c1").unwrap().assignment().is_empty());
+    w.apply(Command::CreateTopic {
+        name: "audit".into(),
+        partitions: 2,
+        replication_factor: Some(1),
+        config: Default::default(),
+    })
+    .unwrap();
+    let created = w.now_ms();
+    while w.consumer("c1").unwrap().assignment().is_empty() {
+        assert!(
+            w.now_ms() - created <= 1_000,
+            "not assigned within metadata.max.age.ms"
+        );
+        w.apply(Command::Advance { ms: 100 }).unwrap();
+        poll(&mut w, "c1");
+    }
+    assert_eq!(w.consumer("c1").unwrap().assignment().len(), 2);
+    w.check_invariants().unwrap();
+}
+
+#[test]
+fn metadata_max_age_ms_is_checked_as_kafka_checks_it() {
+    let mut w = World::new(3, WorldConfig::default());
+    let create = |w: &mut World, name: &str, v: &str| {
+        w.apply(Command::CreateConsumer {
+            name: name.into(),
+            config: props(&[("metadata.max.age.ms", v)]),
+        })
+    };
+    assert!(matches!(
+        create(&mut w, "a", "-1"),
+        Err(sim::SimError::InvalidConfig { .. })
+    ));
+    assert!(
+        create(&mut w, "b", "0").is_ok(),
+        "Kafka's bound is at least 0"
+    );
+    consumer(&mut w, "c", &[]);
+    assert_eq!(
+        w.consumer_settings("c").map(|s| s.metadata_max_age_ms),
+        Some(300_000),
+        "Kafka's default"
+    );
+}

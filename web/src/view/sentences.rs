@@ -398,6 +398,33 @@ impl Words {
                 "{}: no leader elected ({error})",
                 self.place(topic, *partition)
             ),
+            Event::ConsoleRecords {
+                topic,
+                partition,
+                records,
+                ..
+            } => format!(
+                "the console consumer read {} in {} ({})",
+                count(records.len() as u64, Term::Record, v),
+                self.place(topic, *partition),
+                self.offsets_range(
+                    records.first().map_or(0, |r| r.offset.0),
+                    records.last().map_or(0, |r| r.offset.0)
+                )
+            ),
+            Event::ConsoleConsumerFinished {
+                count: n,
+                timed_out,
+                ..
+            } => format!(
+                "the console consumer finished after {}{}",
+                count(*n, Term::Record, v),
+                if *timed_out {
+                    " (its --timeout-ms passed)"
+                } else {
+                    ""
+                }
+            ),
             Event::TopicDeleted { topic, .. } => format!("{} was deleted", self.topic(topic)),
             Event::MetadataWarning { topic, error, .. } => {
                 format!("a client asked for {} ({error})", self.topic(topic))
@@ -538,6 +565,17 @@ impl Words {
                 partition,
             } => format!(
                 "{}: the {} for {} was deleted",
+                self.group(group),
+                self.w(Term::Committed),
+                self.place(topic, *partition)
+            ),
+            Event::OffsetNotDeleted {
+                group,
+                topic,
+                partition,
+                error,
+            } => format!(
+                "{}: the {} for {} was kept: the group is subscribed to its topic ({error})",
                 self.group(group),
                 self.w(Term::Committed),
                 self.place(topic, *partition)
@@ -760,6 +798,24 @@ impl Words {
                 self.offset(*offset),
                 self.w(Term::Committed)
             ),
+            ConsumerEvent::TruncationDetected {
+                partition,
+                position,
+                divergent,
+            } => match divergent {
+                Some(d) => format!(
+                    "{who} finds {} cut back below {} after the unclean election: it goes back to {}, the first one that changed, and will read the {} that now hold those numbers",
+                    self.tp(partition),
+                    self.offset(*position),
+                    self.offset(*d),
+                    plural(self.w(Term::Record))
+                ),
+                None => format!(
+                    "{who} finds {} cut back below {} and cannot tell where: auto.offset.reset decides",
+                    self.tp(partition),
+                    self.offset(*position)
+                ),
+            },
             ConsumerEvent::PositionReset {
                 partition,
                 offset,
@@ -1272,6 +1328,12 @@ mod tests {
                 group: "billing".into(),
                 topic: "orders".into(),
                 partition: 1,
+            },
+            Event::OffsetNotDeleted {
+                group: "billing".into(),
+                topic: "orders".into(),
+                partition: 1,
+                error: "GROUP_SUBSCRIBED_TO_TOPIC".into(),
             },
             Event::OffsetExpired {
                 group: "billing".into(),

@@ -590,6 +590,7 @@ pub(crate) fn py_config(key: &str, value: &str) -> PyConfig {
         "auto.commit.interval.ms"
         | "max.poll.records"
         | "max.poll.interval.ms"
+        | "metadata.max.age.ms"
         | "session.timeout.ms"
         | "heartbeat.interval.ms"
         | "fetch.min.bytes"

@@ -120,22 +120,11 @@ pub(super) fn expand(
             (None, Some(assigned)) => {
                 out.extend(assigned.iter().filter(|tp| tp.topic == sel.topic).cloned())
             }
-            (None, None) => {
-                let t = world.topic(&sel.topic).ok_or_else(|| {
-                    ExecError::sim(
-                        span,
-                        sim::SimError::UnknownTopicOrPartition {
-                            topic: sel.topic.clone(),
-                            partition: None,
-                        },
-                    )
-                })?;
-                out.extend(
-                    t.partitions()
-                        .iter()
-                        .map(|p| TopicPartition::new(sel.topic.clone(), p.index())),
-                );
-            }
+            (None, None) => out.extend(
+                world
+                    .topic_partitions(&sel.topic)
+                    .map_err(|e| ExecError::sim(span, e))?,
+            ),
         }
     }
     Ok(out)

@@ -745,45 +745,6 @@ impl Console {
         Ok(events)
     }
 
-    /// Applies offset commits as a Kafka tool or `commitSync` does: it waits for the
-    /// acknowledgement, i.e. the virtual clock runs (in steps of the replica fetch delay)
-    /// until the commit records are replicated in `__consumer_offsets` and visible. All or
-    /// nothing, like [`Console::apply_all`]. `COORDINATOR_NOT_AVAILABLE` if they never are.
-    fn commit_and_wait(
-        &mut self,
-        span: Span,
-        commands: Vec<sim::Command>,
-    ) -> Result<Vec<Event>, ExecError> {
-        // Fast path, no copy of the world: one commit whose coordinator partition has every
-        // in-sync replica running and fetching. The commit itself is atomic, and it is then
-        // replicated within a few fetch delays, so nothing after it can fail.
-        if let [sim::Command::CommitOffsets { group, .. }
-        | sim::Command::ResetOffsets { group, .. }] = commands.as_slice()
-        {
-            if self.coordinator_is_healthy(group) {
-                return commit_steps(&mut self.world, span, commands);
-            }
-        }
-        let mut scratch = self.world.clone();
-        let events = commit_steps(&mut scratch, span, commands)?;
-        self.world = scratch;
-        Ok(events)
-    }
-
-    /// Every in-sync replica of the group's `__consumer_offsets` partition is running and
-    /// fetching.
-    fn coordinator_is_healthy(&self, group: &str) -> bool {
-        let world = &self.world;
-        world
-            .partition(sim::OFFSETS_TOPIC, world.coordinator_partition(group))
-            .is_some_and(|p| {
-                p.leader().is_some()
-                    && p.isr()
-                        .iter()
-                        .all(|b| world.broker(*b).is_some_and(|b| b.alive && b.fetching))
-            })
-    }
-
     /// The whole console (world, clients, log) as bytes: a magic number, a JSON header with
     /// the clients and the log, then the world's own snapshot.
     pub fn snapshot(&self) -> Result<Vec<u8>, SimError> {
@@ -871,50 +832,6 @@ impl Console {
 /// Applies offset commits, then runs the clock in steps of the replica fetch delay until
 /// they are replicated. `COORDINATOR_NOT_AVAILABLE` if they never are (the caller then drops
 /// the world it worked on).
-fn commit_steps(
-    world: &mut World,
-    span: Span,
-    commands: Vec<sim::Command>,
-) -> Result<Vec<Event>, ExecError> {
-    let mut events = Vec::new();
-    let mut groups = Vec::new();
-    for command in commands {
-        if let sim::Command::CommitOffsets { group, .. }
-        | sim::Command::ResetOffsets { group, .. } = &command
-        {
-            groups.push(group.clone());
-        }
-        events.extend(world.apply(command).map_err(|e| ExecError::sim(span, e))?);
-    }
-    let step = world.config().replica_fetch_delay_ms.max(1);
-    // Long enough for a lagging follower to leave the ISR (replica.lag.time.max.ms).
-    let limit = world.config().replica_lag_time_max_ms.saturating_mul(2) / step + 2;
-    let mut steps = 0;
-    while world
-        .offset_store()
-        .pending()
-        .any(|(_, p)| groups.contains(&p.group))
-    {
-        if steps >= limit {
-            let group = groups.first().cloned().unwrap_or_default();
-            return Err(ExecError::sim(
-                span,
-                SimError::CoordinatorNotAvailable {
-                    partition: world.coordinator_partition(&group),
-                    group,
-                },
-            ));
-        }
-        events.extend(
-            world
-                .apply(sim::Command::Advance { ms: step })
-                .map_err(|e| ExecError::sim(span, e))?,
-        );
-        steps += 1;
-    }
-    Ok(events)
-}
-
 /// Whether an accepted command belongs in the session log (views do not).
 /// Whether running `command` can change the world or its clients (and so belongs in the
 /// session log): queries such as `describe`, `state`, `help` or `position` do not.

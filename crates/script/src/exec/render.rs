@@ -596,6 +596,20 @@ fn consumer_line(event: &sim::consumer::ConsumerEvent) -> Option<String> {
                 ResetReason::SeekToEnd => "seekToEnd",
             }
         ),
+        C::TruncationDetected {
+            partition,
+            position,
+            divergent: Some(d),
+        } => format!(
+            "{partition} truncation detected at offset {position}, resetting offset to the first offset known to diverge {d}"
+        ),
+        C::TruncationDetected {
+            partition,
+            position,
+            divergent: None,
+        } => format!(
+            "{partition} truncation detected at offset {position}, the divergent offset is unknown: auto.offset.reset"
+        ),
         C::Committed { kind, offsets } => {
             let list: Vec<String> = offsets.iter().map(|(tp, o)| format!("{tp}={o}")).collect();
             let how = match kind {
@@ -694,29 +708,18 @@ pub(super) fn describe(
     target: &Target,
 ) -> Result<Output, ExecError> {
     let world = console.world();
-    let unknown_topic = |topic: &str, partition: Option<i32>| {
-        ExecError::new(
-            span,
-            ExecErrorKind::Kafka {
-                code: "UNKNOWN_TOPIC_OR_PARTITION".into(),
-                message: sim::SimError::UnknownTopicOrPartition {
-                    topic: topic.to_string(),
-                    partition,
-                }
-                .to_string(),
-            },
-        )
-    };
     let text = match target {
         Target::Topic(name) => {
-            let t = world.topic(name).ok_or_else(|| unknown_topic(name, None))?;
+            let t = world
+                .topic_checked(name)
+                .map_err(|e| ExecError::sim(span, e))?;
             topic_text(world, t)
         }
         Target::Partition(tp) => {
             let p = i32::try_from(tp.partition).unwrap_or(i32::MAX);
             let partition = world
-                .partition(&tp.topic, p)
-                .ok_or_else(|| unknown_topic(&tp.topic, Some(p)))?;
+                .partition_checked(&tp.topic, p)
+                .map_err(|e| ExecError::sim(span, e))?;
             partition_text(partition, true)
         }
         Target::Group(group) => admin::describe_group_offsets(world, group, false),

@@ -219,9 +219,11 @@ fn a_consumer_reads_from_its_position_and_commits_the_next_offset_to_read() {
         c.run_line("commitSync c1").unwrap().text.lines().next(),
         Some("c1: committed t-0=2")
     );
+    // commitSync() commits the position with the leader epoch of the record before it, as
+    // Kafka's consumer does (KIP-320).
     assert_eq!(
         c.run_line("committed c1 t:0").unwrap().text,
-        "t-0=OffsetAndMetadata{offset=2, leaderEpoch=null, metadata=''}\n"
+        "t-0=OffsetAndMetadata{offset=2, leaderEpoch=0, metadata=''}\n"
     );
 }
 
@@ -663,4 +665,51 @@ fn a_poll_that_threw_does_not_also_say_no_records() {
         "{text}"
     );
     assert!(!text.contains("no records"), "{text}");
+}
+
+/// The topic tools send their command and render the controller's refusal: an unknown
+/// topic for --alter / --delete, an existing one for --create, an internal one for
+/// --delete; --if-exists and --if-not-exists turn the first two into nothing.
+#[test]
+fn kafka_topics_renders_the_controllers_refusals() {
+    let mut c = console("kafka-topics --create --topic t\n");
+    let before = c.state_hash();
+    let err = c.run_line("kafka-topics --create --topic t").unwrap_err();
+    assert_eq!(
+        err.message(),
+        "Error while executing topic command : Topic 't' already exists."
+    );
+    assert_eq!(err.kafka_code(), Some("TOPIC_ALREADY_EXISTS"));
+    for line in [
+        "kafka-topics --alter --topic nope --partitions 3",
+        "kafka-topics --delete --topic nope",
+    ] {
+        let err = c.run_line(line).unwrap_err();
+        assert_eq!(
+            err.message(),
+            "Error while executing topic command : Topic 'nope' does not exist as expected",
+            "{line}"
+        );
+    }
+    let err = c
+        .run_line("kafka-topics --delete --topic __consumer_offsets")
+        .unwrap_err();
+    assert_eq!(
+        err.message(),
+        "Error while executing topic command : Topic __consumer_offsets is a kafka internal topic and is not allowed to be marked for deletion."
+    );
+    for line in [
+        "kafka-topics --create --topic t --if-not-exists",
+        "kafka-topics --alter --topic nope --partitions 3 --if-exists",
+        "kafka-topics --delete --topic nope --if-exists",
+    ] {
+        assert_eq!(c.run_line(line).unwrap().text, "", "{line}");
+    }
+    assert_eq!(c.state_hash(), before);
+    let err = c
+        .run_line("kafka-configs --alter --entity-type topics --entity-name nope --add-config retention.ms=1000")
+        .unwrap_err();
+    assert_eq!(err.kafka_code(), Some("UNKNOWN_TOPIC_OR_PARTITION"));
+    let err = c.run_line("describe topic nope").unwrap_err();
+    assert_eq!(err.kafka_code(), Some("UNKNOWN_TOPIC_OR_PARTITION"));
 }

@@ -133,12 +133,12 @@ pub(super) fn run(
         }
         TransactionsTool::DescribeProducers { partition } => {
             let p = i32::try_from(partition.partition).unwrap_or(i32::MAX);
-            let Some(part) = world.partition(&partition.topic, p) else {
-                return Err(tool_error(
+            let part = world.partition_checked(&partition.topic, p).map_err(|_| {
+                tool_error(
                     span,
                     format!("Error: org.apache.kafka.common.errors.UnknownTopicOrPartitionException: {}-{} does not exist", partition.topic, partition.partition),
-                ));
-            };
+                )
+            })?;
             // Every producer whose transactional records are in the log: its epoch at the
             // coordinator, its last record's timestamp, where its open transaction starts.
             let log = part.log();

@@ -42,10 +42,19 @@ pub struct ConsumerSettings {
     /// `allow.auto.create.topics`, default true: whether subscribing to a missing topic may
     /// create it (when the brokers allow auto-creation).
     pub allow_auto_create_topics: bool,
+    /// `metadata.max.age.ms`, default 300000: how often the consumer refreshes its metadata
+    /// on its own; a subscribed topic that was missing is seen (and its partitions
+    /// assigned) at the first poll after a refresh falls due.
+    #[serde(default = "default_metadata_max_age_ms")]
+    pub metadata_max_age_ms: i64,
     /// Simulator: the database the application writes its results to, with its offsets
     /// (`offset.store`) or without (`results.store`); see [`super::ExternalStore`].
     #[serde(default)]
     pub external_store: Option<super::ExternalStore>,
+}
+
+fn default_metadata_max_age_ms() -> i64 {
+    super::METADATA_MAX_AGE_MS
 }
 
 impl ConsumerSettings {
@@ -93,6 +102,7 @@ impl ConsumerSettings {
             .to_string(),
         );
         put("max.poll.interval.ms", c.max_poll_interval_ms.to_string());
+        put("metadata.max.age.ms", self.metadata_max_age_ms.to_string());
         put("max.poll.records", c.max_poll_records.to_string());
         put(
             "partition.assignment.strategy",
@@ -125,6 +135,7 @@ pub fn consumer_settings(
     c.group_id = None;
     let mut processing = 0;
     let mut allow_auto_create_topics = true;
+    let mut metadata_max_age_ms = super::METADATA_MAX_AGE_MS;
     let mut external_store = None;
     const C: ConfigScope = ConfigScope::Consumer;
     for (k, v) in props {
@@ -180,6 +191,7 @@ pub fn consumer_settings(
                 ));
             }
             "allow.auto.create.topics" => allow_auto_create_topics = boolean(C, k, v)?,
+            "metadata.max.age.ms" => metadata_max_age_ms = int(C, k, v)?,
             "isolation.level" => {
                 c.isolation_level = if value == "read_committed" {
                     IsolationLevel::ReadCommitted
@@ -209,6 +221,7 @@ pub fn consumer_settings(
         kafka: c,
         processing_ms_per_record: processing,
         allow_auto_create_topics,
+        metadata_max_age_ms,
         external_store,
     })
 }

@@ -23,7 +23,8 @@
 //! `auto.commit.interval.ms` (5000), `auto.offset.reset` (latest), `max.poll.records`
 //! (500), `max.poll.interval.ms` (300000), `session.timeout.ms` (45000),
 //! `heartbeat.interval.ms` (3000), `partition.assignment.strategy` (range,
-//! cooperative-sticky) and the simulator's `processing.ms.per.record` (0), `offset.store` and
+//! cooperative-sticky), `metadata.max.age.ms` (300000) and the simulator's
+//! `processing.ms.per.record` (0), `offset.store` and
 //! `results.store` (none).
 //!
 //! Producer properties ([`producer_settings`]): `acks` (all), `linger.ms` (5),
@@ -52,8 +53,8 @@
 //! leads its `__consumer_offsets` partition, but a coordinator failover does not reset
 //! the membership (commits do fail while that partition has no leader).
 
-/// `metadata.max.age.ms` (Kafka's default, 300000): how often a client refreshes its
-/// metadata even when nothing asks for it.
+/// Kafka's default `metadata.max.age.ms` (300000): how often a client refreshes its
+/// metadata even when nothing asks for it (a consumer's own value is in its settings).
 pub const METADATA_MAX_AGE_MS: i64 = 300_000;
 
 mod apps;

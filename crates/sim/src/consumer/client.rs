@@ -32,6 +32,15 @@ enum Lifecycle {
 struct PartitionState {
     /// The next offset `poll` returns; `None` until initialised from the committed offset.
     position: Option<i64>,
+    /// The leader epoch of the last record the position passed (`offsetEpoch`), when a
+    /// fetch set it; a seek or a reset leaves it unknown (no validation, as Kafka's
+    /// `seekUnvalidated`).
+    #[serde(default)]
+    position_epoch: Option<i32>,
+    /// The partition's leader epoch when the position was last fetched at or validated; a
+    /// newer one makes the next poll validate the position first (KIP-320).
+    #[serde(default)]
+    validated_in: Option<i32>,
     paused: bool,
     /// A `seekToBeginning`/`seekToEnd` waiting for the next poll.
     pending_reset: Option<ResetReason>,
@@ -375,7 +384,7 @@ impl Consumer {
             self.next_auto_commit_ms = now_ms + self.config.auto_commit_interval_ms;
             let offsets = self.consumed_positions();
             if !offsets.is_empty() {
-                if let Err(error) = self.send_commit(offsets.clone(), now_ms, store) {
+                if let Err(error) = self.send_commit(offsets.clone(), true, now_ms, store) {
                     self.events.push(ConsumerEvent::CommitFailed {
                         kind: CommitKind::Auto,
                         error,
@@ -423,13 +432,20 @@ impl Consumer {
                 continue;
             }
             let position = self.resolve_position(&tp, log, store)?;
+            let position = self.validate_position(&tp, position, log)?;
             match log.fetch_offsets(&tp, position, remaining, self.config.isolation_level) {
                 Ok(fetched) => {
-                    // Markers and skipped aborted records move the position too.
-                    if fetched.next_offset > position {
-                        if let Some(s) = self.assignment.get_mut(&tp) {
+                    let leader_epoch = log.leader_epoch(&tp);
+                    let last_epoch = fetched.offsets.last().and_then(|o| log.epoch_of(&tp, *o));
+                    if let Some(s) = self.assignment.get_mut(&tp) {
+                        // Markers and skipped aborted records move the position too.
+                        if fetched.next_offset > position {
                             s.position = Some(fetched.next_offset);
                         }
+                        if last_epoch.is_some() {
+                            s.position_epoch = last_epoch;
+                        }
+                        s.validated_in = leader_epoch;
                     }
                     let batch = fetched.offsets;
                     let (Some(&from), Some(&to)) = (batch.first(), batch.last()) else {
@@ -530,6 +546,17 @@ impl Consumer {
         match committed {
             Some(offset) => {
                 self.set_position(tp, offset);
+                // A committed offset with its leader epoch is validated at the next fetch
+                // (KIP-320), as a position after a leader change is.
+                let epoch = self
+                    .config
+                    .group_id
+                    .as_deref()
+                    .and_then(|g| store.committed_epoch(g, tp));
+                if let Some(s) = self.assignment.get_mut(tp) {
+                    s.position_epoch = epoch;
+                    s.validated_in = None;
+                }
                 self.events.push(ConsumerEvent::PositionFromCommitted {
                     partition: tp.clone(),
                     offset,
@@ -543,7 +570,68 @@ impl Consumer {
     fn set_position(&mut self, tp: &TopicPartition, offset: i64) {
         if let Some(s) = self.assignment.get_mut(tp) {
             s.position = Some(offset);
+            s.position_epoch = None;
             s.pending_reset = None;
+        }
+    }
+
+    /// KIP-320 (`SubscriptionState.maybeCompleteValidation`): when the partition's leader
+    /// epoch changed since the position was fetched at, and the position knows the epoch of
+    /// the record before it, the consumer asks the leader where that epoch ended
+    /// (`OffsetsForLeaderEpoch`). An end below the position means the log was truncated (an
+    /// unclean election): with a reset policy the position moves back to that end, the first
+    /// offset known to diverge (or `auto.offset.reset` applies when the leader cannot say);
+    /// with `auto.offset.reset=none` the poll fails with `LogTruncationException` and the
+    /// position waits for a seek. Returns the position to fetch from.
+    fn validate_position(
+        &mut self,
+        tp: &TopicPartition,
+        position: i64,
+        log: &dyn LogReader,
+    ) -> Result<i64, ConsumerError> {
+        let Some(current) = log.leader_epoch(tp) else {
+            return Ok(position);
+        };
+        let Some(state) = self.assignment.get_mut(tp) else {
+            return Ok(position);
+        };
+        if state.validated_in == Some(current) {
+            return Ok(position);
+        }
+        let Some(epoch) = state.position_epoch else {
+            state.validated_in = Some(current);
+            return Ok(position);
+        };
+        let reset_policy = self.config.auto_offset_reset != OffsetResetStrategy::None;
+        match log.epoch_end_offset(tp, epoch) {
+            Some((_, end)) if end >= position => {
+                state.validated_in = Some(current);
+                Ok(position)
+            }
+            Some((end_epoch, end)) if reset_policy => {
+                state.position = Some(end);
+                state.position_epoch = Some(end_epoch);
+                state.validated_in = Some(current);
+                self.events.push(ConsumerEvent::TruncationDetected {
+                    partition: tp.clone(),
+                    position,
+                    divergent: Some(end),
+                });
+                Ok(end)
+            }
+            None if reset_policy => {
+                self.events.push(ConsumerEvent::TruncationDetected {
+                    partition: tp.clone(),
+                    position,
+                    divergent: None,
+                });
+                self.reset_position(tp, ResetReason::OutOfRange, log, Some(position))
+            }
+            divergent => Err(ConsumerError::LogTruncation {
+                partition: tp.clone(),
+                offset: position,
+                divergent: divergent.map(|(_, end)| end),
+            }),
         }
     }
 
@@ -716,12 +804,30 @@ impl Consumer {
             .collect()
     }
 
+    /// Sends an OffsetCommit. `consumed`: the offsets are the positions (`allConsumed`), so
+    /// each carries the leader epoch of the record before it, as Kafka's consumer commits
+    /// `OffsetAndMetadata(position, offsetEpoch)`; offsets the application gave carry none.
     fn send_commit(
         &mut self,
         offsets: Vec<(TopicPartition, i64)>,
+        consumed: bool,
         now_ms: i64,
         store: &mut dyn OffsetStore,
     ) -> Result<(), ConsumerError> {
+        let leader_epochs: Vec<(TopicPartition, i32)> = if consumed {
+            offsets
+                .iter()
+                .filter_map(|(tp, o)| {
+                    let s = self.assignment.get(tp)?;
+                    (s.position == Some(*o))
+                        .then_some(s.position_epoch)
+                        .flatten()
+                        .map(|e| (tp.clone(), e))
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         let Some(group_id) = self.config.group_id.clone() else {
             return Err(ConsumerError::InvalidGroupId);
         };
@@ -751,6 +857,7 @@ impl Consumer {
             },
             generation_id,
             offsets,
+            leader_epochs,
             now_ms,
         };
         store.commit(&request).map_err(|e| match e {
@@ -771,11 +878,12 @@ impl Consumer {
         store: &mut dyn OffsetStore,
     ) -> Result<(), ConsumerError> {
         self.ensure_running()?;
+        let consumed = offsets.is_none();
         let offsets = offsets.unwrap_or_else(|| self.consumed_positions());
         if offsets.is_empty() {
             return Ok(());
         }
-        self.send_commit(offsets.clone(), now_ms, store)?;
+        self.send_commit(offsets.clone(), consumed, now_ms, store)?;
         self.events.push(ConsumerEvent::Committed {
             kind: CommitKind::Sync,
             offsets,
@@ -792,11 +900,12 @@ impl Consumer {
         store: &mut dyn OffsetStore,
     ) -> Result<(), ConsumerError> {
         self.ensure_running()?;
+        let consumed = offsets.is_none();
         let offsets = offsets.unwrap_or_else(|| self.consumed_positions());
         if offsets.is_empty() {
             return Ok(());
         }
-        match self.send_commit(offsets.clone(), now_ms, store) {
+        match self.send_commit(offsets.clone(), consumed, now_ms, store) {
             Ok(()) => self.events.push(ConsumerEvent::Committed {
                 kind: CommitKind::Async,
                 offsets,
@@ -817,7 +926,7 @@ impl Consumer {
         if offsets.is_empty() {
             return;
         }
-        match self.send_commit(offsets.clone(), now_ms, store) {
+        match self.send_commit(offsets.clone(), true, now_ms, store) {
             Ok(()) => self.events.push(ConsumerEvent::Committed { kind, offsets }),
             Err(error) => self
                 .events

@@ -169,6 +169,23 @@ pub trait LogReader {
     }
     /// The number of partitions of a topic (metadata), `None` if it does not exist.
     fn partition_count(&self, topic: &str) -> Option<i32>;
+    /// The partition's current leader epoch (metadata), `None` without a leader or a log
+    /// that does not track epochs.
+    fn leader_epoch(&self, tp: &TopicPartition) -> Option<i32> {
+        let _ = tp;
+        None
+    }
+    /// The leader epoch of the batch that holds `offset` (what a fetched batch carries).
+    fn epoch_of(&self, tp: &TopicPartition, offset: i64) -> Option<i32> {
+        let _ = (tp, offset);
+        None
+    }
+    /// `OffsetsForLeaderEpoch`: the largest epoch at or below `epoch` that the leader knows
+    /// and where it ended; `None` is `UNDEFINED_EPOCH_OFFSET`.
+    fn epoch_end_offset(&self, tp: &TopicPartition, epoch: i32) -> Option<(i32, i64)> {
+        let _ = (tp, epoch);
+        None
+    }
 }
 
 /// An OffsetCommit request: the offsets are the next offsets to read.
@@ -180,6 +197,9 @@ pub struct OffsetCommitRequest {
     pub group_instance_id: Option<String>,
     pub generation_id: i32,
     pub offsets: Vec<(TopicPartition, i64)>,
+    /// The leader epoch each offset's previous record was written in, where known.
+    #[serde(default)]
+    pub leader_epochs: Vec<(TopicPartition, i32)>,
     pub now_ms: i64,
 }
 
@@ -187,6 +207,11 @@ pub struct OffsetCommitRequest {
 pub trait OffsetStore {
     /// The committed offset (the next offset to read) of `tp` for `group_id`.
     fn committed(&self, group_id: &str, tp: &TopicPartition) -> Option<i64>;
+    /// The leader epoch stored with that committed offset, if the commit carried one.
+    fn committed_epoch(&self, group_id: &str, tp: &TopicPartition) -> Option<i32> {
+        let _ = (group_id, tp);
+        None
+    }
     /// Validates the commit against the group (member, generation) and stores it.
     fn commit(&mut self, request: &OffsetCommitRequest) -> Result<(), GroupError>;
     /// Offsets sent to a transaction are pending for `tp` (`UNSTABLE_OFFSET_COMMIT`): the
@@ -219,6 +244,14 @@ pub enum ConsumerError {
     IllegalArgument { message: String },
     /// `InvalidGroupIdException`: committing without a `group.id`.
     InvalidGroupId,
+    /// `LogTruncationException` (KIP-320): the log was truncated below the position (an
+    /// unclean leader election) and `auto.offset.reset=none`. `divergent` is the first offset
+    /// known to diverge, when the leader knows it.
+    LogTruncation {
+        partition: TopicPartition,
+        offset: i64,
+        divergent: Option<i64>,
+    },
 }
 
 impl fmt::Display for ConsumerError {
@@ -252,6 +285,21 @@ impl fmt::Display for ConsumerError {
                 f,
                 "InvalidGroupIdException: to use the group management or offset commit APIs, you must provide a valid group.id"
             ),
+            ConsumerError::LogTruncation {
+                partition,
+                offset,
+                divergent,
+            } => {
+                write!(
+                    f,
+                    "LogTruncationException: truncated partition {partition} at fetch offset {offset}"
+                )?;
+                match divergent {
+                    Some(d) => write!(f, ", the first offset known to diverge is {d}"),
+                    None => write!(f, ", the divergent offset is not known"),
+                }?;
+                write!(f, " (auto.offset.reset=none: seek to go on)")
+            }
         }
     }
 }
@@ -271,6 +319,7 @@ impl ConsumerError {
             ConsumerError::IllegalState { .. } => "ILLEGAL_STATE",
             ConsumerError::IllegalArgument { .. } => "ILLEGAL_ARGUMENT",
             ConsumerError::InvalidGroupId => "INVALID_GROUP_ID",
+            ConsumerError::LogTruncation { .. } => "LOG_TRUNCATION",
         }
     }
 }
@@ -308,6 +357,16 @@ pub enum ConsumerEvent {
     PositionFromCommitted {
         partition: TopicPartition,
         offset: i64,
+    },
+    /// KIP-320: after a leader change the consumer checked its position against the new
+    /// leader's epochs (`OffsetsForLeaderEpoch`) and found the log truncated below it (an
+    /// unclean election). With a reset policy it moves back to `divergent`, the first offset
+    /// known to diverge, so it reads the records that now hold the reused offsets; when the
+    /// leader cannot say (`divergent` is `None`) `auto.offset.reset` applies.
+    TruncationDetected {
+        partition: TopicPartition,
+        position: i64,
+        divergent: Option<i64>,
     },
     /// The position was reset by `auto.offset.reset` or a `seekToBeginning`/`seekToEnd`.
     PositionReset {

@@ -95,6 +95,12 @@ pub struct Group {
     id_seed: u64,
     ids_issued: u64,
     join_counter: u64,
+    /// The topics the members subscribed to when the current generation started, as
+    /// `ClassicGroup.initNextGeneration` records them (`computeSubscribedTopics`: the union
+    /// of the members' subscriptions for the chosen protocol; empty when the generation has
+    /// no members). `None` until a generation starts: the coordinator does not know yet.
+    #[serde(default)]
+    subscribed_topics: Option<BTreeSet<String>>,
 }
 
 /// A member as `kafka-consumer-groups --describe --members` shows it.
@@ -126,6 +132,7 @@ impl Group {
             id_seed,
             ids_issued: 0,
             join_counter: 0,
+            subscribed_topics: None,
         }
     }
 
@@ -165,6 +172,24 @@ impl Group {
 
     pub fn has_member(&self, member_id: &str) -> bool {
         self.members.contains_key(member_id)
+    }
+
+    /// Whether the group is actively subscribed to `topic`, the test of `OffsetDelete`
+    /// (`GROUP_SUBSCRIBED_TO_TOPIC`). It is the subscriptions the members sent when the
+    /// current generation started that count, not their assignments: a member subscribed
+    /// to a topic of which it got no partition still holds it, and during a rebalance the
+    /// previous generation's subscriptions still hold. An Empty group is subscribed to
+    /// nothing; a group whose first generation has not started yet is taken to be
+    /// subscribed to every topic (Kafka's `ClassicGroup.isSubscribedToTopic` for the
+    /// consumer protocol, when it does not know).
+    pub fn is_subscribed_to_topic(&self, topic: &str) -> bool {
+        match self.state {
+            GroupState::Empty | GroupState::Dead => false,
+            _ => self
+                .subscribed_topics
+                .as_ref()
+                .is_none_or(|topics| topics.contains(topic)),
+        }
     }
 
     /// The earliest time at which [`Group::on_time`] has something to do.
@@ -834,6 +859,7 @@ impl Group {
         if self.members.is_empty() {
             self.protocol_name = None;
             self.leader = None;
+            self.subscribed_topics = Some(BTreeSet::new());
             self.transition(GroupState::Empty, out);
             out.events.push(GroupEvent::GenerationStarted {
                 group: self.group_id.clone(),
@@ -845,6 +871,12 @@ impl Group {
             return;
         }
         self.protocol_name = self.select_protocol();
+        self.subscribed_topics = self.protocol_name.as_deref().map(|protocol| {
+            self.members
+                .values()
+                .flat_map(|m| m.subscription_for(protocol).topics)
+                .collect()
+        });
         // The leader must be a member that rejoined.
         let leader_rejoined = self
             .leader

@@ -121,40 +121,34 @@ impl World {
         Ok(events)
     }
 
-    /// Elects preferred leaders: all of them, or (`only_imbalanced`) those of brokers whose
-    /// share of lost preferred leaderships exceeds `leader.imbalance.per.broker.percentage`.
-    pub(super) fn elect_preferred_leaders(
-        &mut self,
-        only_imbalanced: bool,
-        events: &mut Vec<Event>,
-    ) {
-        let mut imbalanced: BTreeMap<BrokerId, bool> = BTreeMap::new();
-        if only_imbalanced {
-            let mut counts: BTreeMap<BrokerId, (u64, u64)> = BTreeMap::new();
-            for t in self.topics.values() {
-                for p in &t.partitions {
-                    if let Some(first) = p.replicas().first() {
-                        let e = counts.entry(first.broker).or_default();
-                        e.0 += 1;
-                        if p.preferred_is_not_leader().is_some() {
-                            e.1 += 1;
-                        }
+    /// The controller's automatic leader rebalance: elects the preferred leaders of the
+    /// brokers whose share of lost preferred leaderships exceeds
+    /// `leader.imbalance.per.broker.percentage`.
+    pub(super) fn elect_imbalanced_preferred_leaders(&mut self, events: &mut Vec<Event>) {
+        let mut counts: BTreeMap<BrokerId, (u64, u64)> = BTreeMap::new();
+        for t in self.topics.values() {
+            for p in &t.partitions {
+                if let Some(first) = p.replicas().first() {
+                    let e = counts.entry(first.broker).or_default();
+                    e.0 += 1;
+                    if p.preferred_is_not_leader().is_some() {
+                        e.1 += 1;
                     }
                 }
             }
-            let pct =
-                u64::try_from(self.config.leader_imbalance_per_broker_percentage).unwrap_or(0);
-            for (b, (total, off)) in counts {
-                imbalanced.insert(b, total > 0 && off * 100 > pct * total);
-            }
         }
+        let pct = u64::try_from(self.config.leader_imbalance_per_broker_percentage).unwrap_or(0);
+        let imbalanced: BTreeMap<BrokerId, bool> = counts
+            .into_iter()
+            .map(|(b, (total, off))| (b, total > 0 && off * 100 > pct * total))
+            .collect();
         let now = self.now_ms;
         for t in self.topics.values_mut() {
             for p in &mut t.partitions {
                 let Some(pref) = p.preferred_is_not_leader() else {
                     continue;
                 };
-                if only_imbalanced && !imbalanced.get(&pref).copied().unwrap_or(false) {
+                if !imbalanced.get(&pref).copied().unwrap_or(false) {
                     continue;
                 }
                 p.elect_preferred_leader(&self.brokers, now, events);

@@ -170,7 +170,7 @@ impl World {
                 );
             }
             Timer::PreferredLeaderElection => {
-                self.elect_preferred_leaders(true, events);
+                self.elect_imbalanced_preferred_leaders(events);
                 self.scheduler.schedule(
                     now.saturating_add(self.config.leader_imbalance_check_interval_ms),
                     Timer::PreferredLeaderElection,

@@ -31,7 +31,7 @@ use crate::offsets::OffsetStore;
 use crate::partitioner::ProducerPartitionerState;
 use crate::rng::SimRng;
 use crate::scheduler::{Scheduler, Timer};
-use crate::types::{BrokerId, Offset};
+use crate::types::{BrokerId, Offset, TopicPartition};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -42,6 +42,7 @@ mod clock;
 mod invariants;
 mod offset_store;
 mod records;
+mod tools;
 mod topics;
 
 /// A topic: a train of partitions (compartments).
@@ -319,14 +320,30 @@ impl World {
         &mut self.rng
     }
 
-    pub(crate) fn partition_checked(
-        &self,
-        topic: &str,
-        partition: i32,
-    ) -> Result<&Partition, SimError> {
-        let t = self.topics.get(topic).ok_or_else(|| unknown(topic, None))?;
-        t.partition(partition)
+    /// A topic as a metadata request finds it: `UNKNOWN_TOPIC_OR_PARTITION` when it does not
+    /// exist. For read-only views (a describe); a command checks on its own.
+    pub fn topic_checked(&self, name: &str) -> Result<&Topic, SimError> {
+        self.topics.get(name).ok_or_else(|| unknown(name, None))
+    }
+
+    /// A partition as a metadata request finds it: `UNKNOWN_TOPIC_OR_PARTITION` (naming the
+    /// partition when only the partition is missing).
+    pub fn partition_checked(&self, topic: &str, partition: i32) -> Result<&Partition, SimError> {
+        self.topic_checked(topic)?
+            .partition(partition)
             .ok_or_else(|| unknown(topic, Some(partition)))
+    }
+
+    /// Every partition of `topic`, as a client learns them from metadata to act on a whole
+    /// topic (`partitionsFor`, the tools' `describeTopics`); `UNKNOWN_TOPIC_OR_PARTITION`
+    /// when it does not exist.
+    pub fn topic_partitions(&self, topic: &str) -> Result<Vec<TopicPartition>, SimError> {
+        Ok(self
+            .topic_checked(topic)?
+            .partitions
+            .iter()
+            .map(|p| TopicPartition::new(topic, p.index()))
+            .collect())
     }
 
     fn partition_mut(&mut self, topic: &str, partition: i32) -> Option<&mut Partition> {
@@ -341,8 +358,12 @@ impl World {
     /// Applies one command and returns the events it caused. On error the world is
     /// unchanged.
     pub fn apply(&mut self, command: Command) -> Result<Vec<Event>, SimError> {
-        // `Advance` tells the clients after each timer; other commands once, at the end.
-        let observe = !matches!(command, Command::Advance { .. });
+        // `Advance` tells the clients after each timer, the tools' commands after each of
+        // their steps; other commands once, at the end.
+        let observe = !matches!(
+            command,
+            Command::Advance { .. } | Command::ResetOffsets { .. } | Command::ConsoleConsume(_)
+        );
         let mut events = self.apply_command(command)?;
         if observe {
             self.clients_observe(&mut events);
@@ -395,12 +416,7 @@ impl World {
             Command::RestartBroker { broker } => self.restart_broker(broker),
             Command::PauseReplicaFetching { broker } => self.set_fetching(broker, false),
             Command::ResumeReplicaFetching { broker } => self.set_fetching(broker, true),
-            Command::ElectPreferredLeaders {} => {
-                let mut events = Vec::new();
-                self.elect_preferred_leaders(false, &mut events);
-                self.after_change(&mut events);
-                Ok(events)
-            }
+            Command::ElectPreferredLeaders {} => self.elect_leaders(false, None),
             Command::ElectLeaders {
                 unclean,
                 partitions,
@@ -412,7 +428,10 @@ impl World {
             }
             Command::CreateDatabase { name } => self.create_database(&name),
             Command::DeleteGroup { group } => self.delete_group(&group),
-            Command::ResetOffsets { group, offsets } => self.reset_offsets(&group, &offsets),
+            Command::ResetOffsets { group, offsets } => {
+                self.reset_offsets_acknowledged(&group, &offsets)
+            }
+            Command::ConsoleConsume(c) => self.console_consume(c),
             client => self.apply_client_command(client),
         }
     }

@@ -245,7 +245,14 @@ impl World {
         Ok(cp)
     }
 
-    /// Deletes committed offsets (tombstones). `GROUP_ID_NOT_FOUND` if the group has none.
+    /// `OffsetDelete` (`GroupCoordinator.handleDeleteOffsets`): a group the coordinator does
+    /// not know (no members, no committed offsets) is `GROUP_ID_NOT_FOUND`. Each partition
+    /// is answered on its own: one of a topic the group is actively subscribed to (see
+    /// [`crate::group::Group::is_subscribed_to_topic`]) is refused with
+    /// `GROUP_SUBSCRIBED_TO_TOPIC` ([`Event::OffsetNotDeleted`]); the others lose their
+    /// committed offset (a tombstone, [`Event::OffsetDeleted`], when there was one). When
+    /// every partition is refused the request fails with
+    /// [`SimError::GroupSubscribedToTopic`] and nothing changes.
     pub fn delete_offsets(
         &mut self,
         group: &str,
@@ -256,12 +263,52 @@ impl World {
                 group: group.to_string(),
             });
         }
-        if self.offsets.group_offsets(group).is_none() {
+        let live = self
+            .group(group)
+            .is_some_and(|g| g.state() != GroupState::Dead);
+        if !live && self.offsets.group_offsets(group).is_none() {
             return Err(SimError::GroupIdNotFound {
                 group: group.to_string(),
             });
         }
         let cp = self.coordinator_for_write(group)?;
+        let subscribed = |tp: &TopicPartition| {
+            self.group(group)
+                .is_some_and(|g| g.is_subscribed_to_topic(&tp.topic))
+        };
+        let (refused, deletable): (Vec<&TopicPartition>, Vec<&TopicPartition>) =
+            partitions.iter().partition(|tp| subscribed(tp));
+        if deletable.is_empty() && !refused.is_empty() {
+            let mut topics: Vec<String> = refused.iter().map(|tp| tp.topic.clone()).collect();
+            topics.sort();
+            topics.dedup();
+            return Err(SimError::GroupSubscribedToTopic {
+                group: group.to_string(),
+                topics,
+            });
+        }
+        let deletable: Vec<TopicPartition> = deletable.into_iter().cloned().collect();
+        let mut events: Vec<Event> = refused
+            .into_iter()
+            .map(|tp| Event::OffsetNotDeleted {
+                group: group.to_string(),
+                topic: tp.topic.clone(),
+                partition: tp.partition,
+                error: "GROUP_SUBSCRIBED_TO_TOPIC".into(),
+            })
+            .collect();
+        events.extend(self.tombstone_offsets(group, cp, &deletable)?);
+        Ok(events)
+    }
+
+    /// Deletes these committed offsets of `group` (tombstones in `__consumer_offsets-cp`,
+    /// which takes writes); checks every record's size first, so a refusal changes nothing.
+    fn tombstone_offsets(
+        &mut self,
+        group: &str,
+        cp: i32,
+        partitions: &[TopicPartition],
+    ) -> Result<Vec<Event>, SimError> {
         if let Some(t) = self.topics.get(OFFSETS_TOPIC) {
             for tp in partitions {
                 let k = offsets::encode_offset_commit_key(group, tp);
@@ -317,10 +364,15 @@ impl World {
                 })
             }
         }
-        let partitions: Vec<TopicPartition> = offsets
-            .map(|o| o.keys().cloned().collect())
-            .unwrap_or_default();
-        self.delete_offsets(group, &partitions)
+        // An Empty group without offsets is answered as an unknown one.
+        let Some(offsets) = offsets else {
+            return Err(SimError::GroupIdNotFound {
+                group: group.to_string(),
+            });
+        };
+        let partitions: Vec<TopicPartition> = offsets.keys().cloned().collect();
+        let cp = self.coordinator_for_write(group)?;
+        self.tombstone_offsets(group, cp, &partitions)
     }
 
     /// Offsets reset by an admin (see [`crate::Command::ResetOffsets`]): only for a group

@@ -1,7 +1,7 @@
 //! `kafka-configs`: describe and alter a topic's configs.
 
 use super::kafka_topics::topic_overrides;
-use super::{text, unknown_topic};
+use super::text;
 use crate::exec::{state, Console, ExecError, Output};
 use crate::{ConfigsCommand, Span};
 use std::fmt::Write as _;
@@ -34,7 +34,9 @@ pub(in crate::exec) fn configs(
         ConfigsCommand::Describe { topic, all } => {
             let world = &console.world;
             let topics: Vec<&sim::Topic> = match topic {
-                Some(name) => vec![world.topic(name).ok_or_else(|| unknown_topic(span, name))?],
+                Some(name) => vec![world
+                    .topic_checked(name)
+                    .map_err(|e| ExecError::sim(span, e))?],
                 None => world.topics().collect(),
             };
             let defaults = state::topic_config_entries(&world.config().topic_defaults);
@@ -72,9 +74,12 @@ pub(in crate::exec) fn configs(
             text(out, Vec::new())
         }
         ConfigsCommand::Alter { topic, add, delete } => {
-            if console.world.topic(topic).is_none() {
-                return Err(unknown_topic(span, topic));
-            }
+            // ConfigCommand describes the topic's configs before it alters them: an unknown
+            // topic fails there, before the new values are looked at.
+            console
+                .world
+                .topic_checked(topic)
+                .map_err(|e| ExecError::sim(span, e))?;
             let defaults = state::topic_config_entries(&console.world.config().topic_defaults);
             let mut pairs: Vec<(&str, &str)> = Vec::new();
             for name in delete {

@@ -1,6 +1,6 @@
 //! `kafka-consumer-groups`: list, describe, reset offsets, delete offsets, delete.
 
-use super::{column_width, pad, text, tool_error, unknown_topic, MISSING};
+use super::{column_width, pad, text, tool_error, MISSING};
 use crate::exec::{partition_i32, state, Console, ExecError, Output};
 use crate::{
     ConsumerGroupsCommand, GroupSelection, GroupView, ResetMode, ResetScope, ResetSpec, Span,
@@ -100,90 +100,48 @@ pub(in crate::exec) fn consumer_groups(
                 return Err(tool_error(span, "Error: The group id does not exist."));
             }
             let partitions = expand_topics(world, span, topics)?;
-            // Kafka refuses to delete the offsets of a topic the group's members are
-            // subscribed to (GROUP_SUBSCRIBED_TO_TOPIC).
-            let subscribed: BTreeSet<String> = world
-                .group(group)
-                .map(|g| g.members())
-                .unwrap_or_default()
-                .iter()
-                .flat_map(|m| m.assignment.iter().map(|tp| tp.topic.clone()))
-                .collect();
-            if partitions.iter().any(|tp| subscribed.contains(&tp.topic)) {
-                let width = column_width(partitions.iter().map(|tp| tp.topic.len()), 15);
-                let mut message = String::from(
-                    "Error: Encountered some partition-level error, see the follow-up details.\n",
-                );
-                let _ = write!(
-                    message,
-                    "\n{} {} {}",
-                    pad("TOPIC", width),
-                    pad("PARTITION", 10),
-                    pad("STATUS", 15)
-                );
-                for tp in &partitions {
-                    let status = if subscribed.contains(&tp.topic) {
-                        "Error: org.apache.kafka.common.errors.GroupSubscribedToTopicException: The consumer group is actively subscribed to the topic."
-                    } else {
-                        "Successful"
-                    };
-                    let _ = write!(
-                        message,
-                        "\n{} {} {}",
-                        pad(&tp.topic, width),
-                        pad(&tp.partition.to_string(), 10),
-                        pad(status, 15)
-                    );
+            // The coordinator answers each partition: refused with GROUP_SUBSCRIBED_TO_TOPIC
+            // while the group is subscribed to its topic, deleted otherwise; when it
+            // refuses them all the request fails and nothing changes.
+            let result = console.world.apply(sim::Command::DeleteOffsets {
+                group: group.clone(),
+                partitions: partitions.clone(),
+            });
+            let (events, refused): (Vec<sim::Event>, BTreeSet<TopicPartition>) = match result {
+                Ok(events) => {
+                    let refused = events
+                        .iter()
+                        .filter_map(|e| match e {
+                            sim::Event::OffsetNotDeleted {
+                                topic, partition, ..
+                            } => Some(TopicPartition::new(topic.clone(), *partition)),
+                            _ => None,
+                        })
+                        .collect();
+                    (events, refused)
                 }
-                // The coordinator deletes the offsets of the topics the group is not
-                // subscribed to and answers the others with the error (partition-level
-                // errors, GroupCoordinator.handleDeleteOffsets): when some were deleted the
-                // line did change the world.
-                let deletable: Vec<sim::TopicPartition> = partitions
-                    .iter()
-                    .filter(|tp| !subscribed.contains(&tp.topic))
-                    .cloned()
-                    .collect();
-                if deletable.is_empty() {
-                    return Err(tool_error(span, message));
+                Err(sim::SimError::GroupSubscribedToTopic { topics, .. }) => {
+                    let refused = partitions
+                        .iter()
+                        .filter(|tp| topics.contains(&tp.topic))
+                        .cloned()
+                        .collect();
+                    let table = delete_offsets_table(&partitions, &refused);
+                    return Err(tool_error(
+                        span,
+                        format!("Error: Encountered some partition-level error, see the follow-up details.\n{table}"),
+                    ));
                 }
-                let events = console.apply(
-                    span,
-                    sim::Command::DeleteOffsets {
-                        group: group.clone(),
-                        partitions: deletable,
-                    },
-                )?;
-                message.push('\n');
-                return text(message, events);
-            }
-            let events = console.apply(
-                span,
-                sim::Command::DeleteOffsets {
-                    group: group.clone(),
-                    partitions: partitions.clone(),
-                },
-            )?;
-            let width = column_width(partitions.iter().map(|tp| tp.topic.len()), 15);
-            let mut out = format!("Request succeeded for deleting offsets from group {group}.\n");
-            let _ = write!(
-                out,
-                "\n{} {} {}",
-                pad("TOPIC", width),
-                pad("PARTITION", 10),
-                pad("STATUS", 15)
-            );
-            for tp in &partitions {
-                let _ = write!(
-                    out,
-                    "\n{} {} {}",
-                    pad(&tp.topic, width),
-                    pad(&tp.partition.to_string(), 10),
-                    pad("Successful", 15)
-                );
-            }
-            out.push('\n');
-            text(out, events)
+                Err(e) => return Err(ExecError::sim(span, e)),
+            };
+            let table = delete_offsets_table(&partitions, &refused);
+            let head = if refused.is_empty() {
+                format!("Request succeeded for deleting offsets from group {group}.\n")
+            } else {
+                "Error: Encountered some partition-level error, see the follow-up details.\n"
+                    .to_string()
+            };
+            text(format!("{head}{table}\n"), events)
         }
         ConsumerGroupsCommand::Delete { groups } => {
             let ids = selected_groups(&console.world, groups);
@@ -233,6 +191,36 @@ pub(in crate::exec) fn consumer_groups(
             )
         }
     }
+}
+
+/// The TOPIC PARTITION STATUS table of `--delete-offsets`, one row per partition asked
+/// for: the coordinator's answer for it.
+fn delete_offsets_table(
+    partitions: &[TopicPartition],
+    refused: &BTreeSet<TopicPartition>,
+) -> String {
+    let width = column_width(partitions.iter().map(|tp| tp.topic.len()), 15);
+    let mut out = format!(
+        "\n{} {} {}",
+        pad("TOPIC", width),
+        pad("PARTITION", 10),
+        pad("STATUS", 15)
+    );
+    for tp in partitions {
+        let status = if refused.contains(tp) {
+            "Error: org.apache.kafka.common.errors.GroupSubscribedToTopicException: The consumer group is actively subscribed to the topic."
+        } else {
+            "Successful"
+        };
+        let _ = write!(
+            out,
+            "\n{} {} {}",
+            pad(&tp.topic, width),
+            pad(&tp.partition.to_string(), 10),
+            pad(status, 15)
+        );
+    }
+    out
 }
 
 /// `--describe --offsets` (`collectGroupsOffsets`): first the partitions assigned to each
@@ -551,15 +539,11 @@ fn expand_topics(
 ) -> Result<Vec<TopicPartition>, ExecError> {
     let mut out = BTreeSet::new();
     for sel in topics {
-        let t = world
-            .topic(&sel.topic)
-            .ok_or_else(|| unknown_topic(span, &sel.topic))?;
+        let all = world
+            .topic_partitions(&sel.topic)
+            .map_err(|e| ExecError::sim(span, e))?;
         match &sel.partitions {
-            None => out.extend(
-                t.partitions()
-                    .iter()
-                    .map(|p| TopicPartition::new(sel.topic.clone(), p.index())),
-            ),
+            None => out.extend(all),
             Some(ps) => out.extend(
                 ps.iter()
                     .map(|p| TopicPartition::new(sel.topic.clone(), partition_i32(*p))),
@@ -606,15 +590,9 @@ fn reset_offsets(
         };
         let mut planned = BTreeMap::new();
         for tp in partitions {
-            let p = world.partition(&tp.topic, tp.partition).ok_or_else(|| {
-                ExecError::sim(
-                    span,
-                    sim::SimError::UnknownTopicOrPartition {
-                        topic: tp.topic.clone(),
-                        partition: Some(tp.partition),
-                    },
-                )
-            })?;
+            let p = world
+                .partition_checked(&tp.topic, tp.partition)
+                .map_err(|e| ExecError::sim(span, e))?;
             let earliest = p.log_start_offset().0;
             let latest = p.high_watermark().0;
             let current = committed.get(&tp).map(|o| o.offset.0);
@@ -706,7 +684,9 @@ fn reset_offsets(
                     .collect(),
             })
             .collect();
-        console.commit_and_wait(span, commands)?
+        // Each reset waits for its acknowledgement (the core's `ResetOffsets`); all the
+        // groups or none.
+        console.apply_all(span, commands)?
     } else {
         Vec::new()
     };

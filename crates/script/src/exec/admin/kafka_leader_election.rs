@@ -3,8 +3,7 @@
 use super::text;
 use crate::exec::{partition_i32, Console, ExecError, Output};
 use crate::{LeaderElection, Span};
-use sim::{Event, World};
-use std::collections::BTreeMap;
+use sim::Event;
 
 pub(in crate::exec) fn leader_election(
     console: &mut Console,
@@ -13,26 +12,6 @@ pub(in crate::exec) fn leader_election(
 ) -> Result<Output, ExecError> {
     let unclean = command.election == crate::ElectionType::Unclean;
     let kind = if unclean { "UNCLEAN" } else { "PREFERRED" };
-    if !unclean && command.partition.is_none() {
-        let before = leaders(&console.world);
-        let events = console.apply(span, sim::Command::ElectPreferredLeaders {})?;
-        let after = leaders(&console.world);
-        let moved: Vec<String> = after
-            .iter()
-            .filter(|(tp, leader)| before.get(*tp) != Some(leader))
-            .map(|(tp, _)| tp.clone())
-            .collect();
-        // LeaderElectionCommand's summary lines.
-        let out = if moved.is_empty() {
-            "Valid replica already elected for partitions \n".to_string()
-        } else {
-            format!(
-                "Successfully completed leader election (PREFERRED) for partitions {}\n",
-                moved.join(", ")
-            )
-        };
-        return text(out, events);
-    }
     let partitions = command.partition.as_ref().map(|tp| {
         vec![sim::TopicPartition::new(
             tp.topic.clone(),
@@ -75,6 +54,11 @@ pub(in crate::exec) fn leader_election(
             _ => {}
         }
     }
+    // The admin client's answer is a map; the lists are printed sorted as text
+    // (`t-10` before `t-2`), as the console always has.
+    elected.sort();
+    noop.sort();
+    failed.sort();
     // LeaderElectionCommand: the elected, the ones that needed no election (a partition
     // list only), then each failure, and the command fails.
     let mut out = String::new();
@@ -125,15 +109,4 @@ fn election_exception(code: &str) -> String {
         other => return other.to_string(),
     };
     format!("org.apache.kafka.common.errors.{class}: {message}")
-}
-
-fn leaders(world: &World) -> BTreeMap<String, Option<sim::BrokerId>> {
-    world
-        .topics()
-        .flat_map(|t| {
-            t.partitions()
-                .iter()
-                .map(move |p| (format!("{}-{}", t.name(), p.index()), p.leader()))
-        })
-        .collect()
 }

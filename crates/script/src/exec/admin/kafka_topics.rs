@@ -19,32 +19,25 @@ pub(in crate::exec) fn topics(
             configs,
             if_not_exists,
         } => {
-            if console.world.topic(topic).is_some() {
-                if *if_not_exists {
-                    return text(String::new(), Vec::new());
-                }
-                return Err(tool_error(
-                    span,
-                    format!(
-                        "Error while executing topic command : Topic '{topic}' already exists."
-                    ),
-                ));
-            }
             let config = topic_overrides(
                 span,
                 configs.0.iter().map(|(k, v)| (k.as_str(), v.as_str())),
             )?;
             // Without --partitions the broker uses its num.partitions.
             let default_partitions = i64::from(console.world.config().num_partitions);
-            let events = console
-                .world
-                .apply(sim::Command::CreateTopic {
-                    name: topic.clone(),
-                    partitions: partitions.map_or(default_partitions, i64::from),
-                    replication_factor: replication_factor.map(i64::from),
-                    config,
-                })
-                .map_err(|e| topic_command_error(span, e))?;
+            let result = console.world.apply(sim::Command::CreateTopic {
+                name: topic.clone(),
+                partitions: partitions.map_or(default_partitions, i64::from),
+                replication_factor: replication_factor.map(i64::from),
+                config,
+            });
+            let events = match result {
+                // TopicCommand: --if-not-exists swallows the broker's TopicExistsException.
+                Err(sim::SimError::TopicAlreadyExists { .. }) if *if_not_exists => {
+                    return text(String::new(), Vec::new())
+                }
+                other => other.map_err(|e| topic_command_error(span, e))?,
+            };
             let mut out = String::new();
             // TopicCommand warns about names that could collide in metric names.
             if topic.contains('.') || topic.contains('_') {
@@ -95,25 +88,18 @@ pub(in crate::exec) fn topics(
             partitions,
             if_exists,
         } => {
-            if console.world.topic(topic).is_none() {
-                if *if_exists {
-                    return text(String::new(), Vec::new());
-                }
-                return Err(tool_error(
-                    span,
-                    format!("Error while executing topic command : Topic '{topic}' does not exist as expected"),
-                ));
-            }
             let current = console
                 .world
                 .topic(topic)
                 .map_or(0, |t| t.partition_count());
-            let events = console
-                .world
-                .apply(sim::Command::AddPartitions {
-                    topic: topic.clone(),
-                    total: i64::from(*partitions),
-                })
+            let result = console.world.apply(sim::Command::AddPartitions {
+                topic: topic.clone(),
+                total: i64::from(*partitions),
+            });
+            if let Some(out) = missing_topic(span, topic, *if_exists, &result) {
+                return out;
+            }
+            let events = result
                 .map_err(|e| match e {
                     // The controller's words for a count that does not grow.
                     sim::SimError::InvalidPartitions { .. } if i64::from(*partitions) <= i64::from(current) => {
@@ -135,31 +121,48 @@ pub(in crate::exec) fn topics(
             text(String::new(), events)
         }
         TopicsCommand::Delete { topic, if_exists } => {
-            if console.world.topic(topic).is_none() {
-                if *if_exists {
-                    return text(String::new(), Vec::new());
-                }
-                return Err(tool_error(
-                    span,
-                    format!("Error while executing topic command : Topic '{topic}' does not exist as expected"),
-                ));
-            }
             // TopicCommand prints nothing on success; the controller also deletes the
             // groups' committed offsets for the topic and its subscribers rebalance.
-            if console.world.topic(topic).is_some_and(|t| t.is_internal()) {
-                return Err(tool_error(
-                    span,
-                    format!("Error while executing topic command : Topic {topic} is a kafka internal topic and is not allowed to be marked for deletion."),
-                ));
+            let result = console.world.apply(sim::Command::DeleteTopic {
+                topic: topic.clone(),
+            });
+            if let Some(out) = missing_topic(span, topic, *if_exists, &result) {
+                return out;
             }
-            let events = console.apply(
-                span,
-                sim::Command::DeleteTopic {
-                    topic: topic.clone(),
-                },
-            )?;
+            let events = result.map_err(|e| match e {
+                // An internal topic: the tool's own words.
+                sim::SimError::InvalidRequest { reason } => tool_error(
+                    span,
+                    format!("Error while executing topic command : {reason}"),
+                ),
+                other => ExecError::sim(span, other),
+            })?;
             text(String::new(), events)
         }
+    }
+}
+
+/// The answer of `--alter` and `--delete` when the controller does not know the topic:
+/// nothing with `--if-exists`, else TopicCommand's "does not exist as expected".
+fn missing_topic(
+    span: Span,
+    topic: &str,
+    if_exists: bool,
+    result: &Result<Vec<sim::Event>, sim::SimError>,
+) -> Option<Result<Output, ExecError>> {
+    match result {
+        Err(sim::SimError::UnknownTopicOrPartition {
+            partition: None, ..
+        }) if if_exists => Some(text(String::new(), Vec::new())),
+        Err(sim::SimError::UnknownTopicOrPartition {
+            partition: None, ..
+        }) => Some(Err(tool_error(
+            span,
+            format!(
+                "Error while executing topic command : Topic '{topic}' does not exist as expected"
+            ),
+        ))),
+        _ => None,
     }
 }
 

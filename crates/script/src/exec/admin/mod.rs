@@ -54,16 +54,6 @@ fn pad(s: &str, width: usize) -> String {
     format!("{s:<width$}")
 }
 
-fn unknown_topic(span: Span, topic: &str) -> ExecError {
-    ExecError::sim(
-        span,
-        sim::SimError::UnknownTopicOrPartition {
-            topic: topic.to_string(),
-            partition: None,
-        },
-    )
-}
-
 /// The width of a table column: its widest cell, but never narrower than `min` (the width
 /// Kafka's tools give that column's header).
 fn column_width(cells: impl Iterator<Item = usize>, min: usize) -> usize {

@@ -324,7 +324,7 @@ impl World {
         let now = self.now_ms;
         if let Some(s) = self.clients.consumers.get_mut(name) {
             s.intent = Intent::Subscribe(topics);
-            s.next_metadata_refresh_ms = now.saturating_add(crate::clients::METADATA_MAX_AGE_MS);
+            s.next_metadata_refresh_ms = now.saturating_add(s.settings.metadata_max_age_ms);
         }
         Ok(())
     }
@@ -406,8 +406,7 @@ impl World {
         let refresh = self.clients.consumers.get_mut(name).is_some_and(|s| {
             let due = now >= s.next_metadata_refresh_ms;
             if due {
-                s.next_metadata_refresh_ms =
-                    now.saturating_add(crate::clients::METADATA_MAX_AGE_MS);
+                s.next_metadata_refresh_ms = now.saturating_add(s.settings.metadata_max_age_ms);
             }
             due
         });

@@ -79,6 +79,24 @@ impl LogReader for World {
     fn partition_count(&self, topic: &str) -> Option<i32> {
         self.topic(topic).map(|t| t.partition_count())
     }
+
+    fn leader_epoch(&self, tp: &TopicPartition) -> Option<i32> {
+        self.partition(&tp.topic, tp.partition)
+            .filter(|p| p.leader().is_some())
+            .map(|p| p.leader_epoch())
+    }
+
+    fn epoch_of(&self, tp: &TopicPartition, offset: i64) -> Option<i32> {
+        self.partition(&tp.topic, tp.partition)?
+            .epoch_of(Offset(offset))
+    }
+
+    fn epoch_end_offset(&self, tp: &TopicPartition, epoch: i32) -> Option<(i32, i64)> {
+        self.partition(&tp.topic, tp.partition)
+            .filter(|p| p.leader().is_some())?
+            .epoch_end_offset(epoch)
+            .map(|(e, o)| (e, o.0))
+    }
 }
 
 impl World {
@@ -190,6 +208,12 @@ impl OffsetStore for Store<'_> {
             .map(|c| c.offset.0)
     }
 
+    fn committed_epoch(&self, group_id: &str, tp: &TopicPartition) -> Option<i32> {
+        self.world
+            .committed_offset(group_id, tp)
+            .and_then(|c| c.leader_epoch)
+    }
+
     fn unstable(&self, group_id: &str, tp: &TopicPartition) -> bool {
         self.world
             .offset_store()
@@ -220,7 +244,11 @@ impl OffsetStore for Store<'_> {
                 partition: tp.partition,
                 offset: *o,
                 metadata: String::new(),
-                leader_epoch: None,
+                leader_epoch: r
+                    .leader_epochs
+                    .iter()
+                    .find(|(e_tp, _)| e_tp == tp)
+                    .map(|(_, e)| *e),
             })
             .collect();
         if let Err(e) = self.world.validate_commit(&r.group_id, &commits) {
