@@ -183,6 +183,10 @@ const FILES: &[(&str, &str)] = &[
         "chapters/14-exactly-once.md",
         include_str!("../chapters/14-exactly-once.md"),
     ),
+    (
+        "chapters/15-seats-given-twice.md",
+        include_str!("../chapters/15-seats-given-twice.md"),
+    ),
 ];
 
 /// The chapter files as they are compiled in: (file name, text).

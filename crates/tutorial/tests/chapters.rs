@@ -341,6 +341,21 @@ fn a_second_path_reaches_every_goal() {
                 "advance 61s",
             ],
         ),
+        (
+            "seats-given-twice",
+            &[
+                // The topic config elects the out-of-date copy on its own when the last
+                // in-sync one stops; the newcomers board through the console producer.
+                "kafka-configs --alter --entity-type topics --entity-name ledger --add-config unclean.leader.election.enable=true",
+                "kill-broker 3",
+                "kafka-console-producer --topic ledger --key x --value xavier",
+                "kafka-console-producer --topic ledger --key y --value yara",
+                "kafka-console-producer --topic ledger --key z --value zoe",
+                "advance 1s",
+                "poll c1",
+                "process c1",
+            ],
+        ),
     ];
     assert_eq!(paths.len(), all().len(), "one second path per chapter");
     for (id, lines) in paths {
