@@ -239,6 +239,17 @@ impl Sandbox {
     /// Runs stored lines on the console as they are, keeping checkpoints; stops at the first
     /// line that no longer runs and says which.
     fn replay(&mut self, lines: &[String]) -> Result<(), String> {
+        self.replay_observed(lines, |_| {})
+    }
+
+    /// Replays stored lines on this session as [`Sandbox::rebuild`] does, showing the console
+    /// to `observe` after each line that ran (a chapter's goals are met along the way, not
+    /// only at the end).
+    pub fn replay_observed(
+        &mut self,
+        lines: &[String],
+        mut observe: impl FnMut(&Console),
+    ) -> Result<(), String> {
         let result = (|| {
             for line in lines {
                 // Kept in canonical form, as the console logs it (a checkpoint's log is
@@ -249,6 +260,7 @@ impl Sandbox {
                         self.lines.push(canonical);
                         self.step += 1;
                         self.maybe_checkpoint();
+                        observe(&self.console);
                     }
                     Err(e) => {
                         return Err(format!(

@@ -166,19 +166,17 @@ impl ChapterRun {
         chapters().get(self.index)
     }
 
-    /// Opens chapter `index` with the learner's earlier lines replayed on its starting world.
+    /// Opens chapter `index` with the learner's earlier lines replayed on its starting world,
+    /// the goals checked after each of them as they were live: a goal met on the way (the
+    /// next free seat at 2 before new passengers board) stays met when the chapter reopens.
     pub fn open(index: usize, learner: &[String]) -> Option<Opened> {
         let chapter = chapters().get(index)?;
-        let setup = Sandbox::rebuild(tutorial::SEED, WorldConfig::default(), &chapter.setup);
-        let start_len = setup.sandbox.console().log().len();
-        let setup_len = setup.sandbox.lines().len();
-        let Rebuilt { sandbox, problem } = if learner.is_empty() {
-            setup
-        } else {
-            let mut all = setup.sandbox.lines().to_vec();
-            all.extend(learner.iter().cloned());
-            Sandbox::rebuild(tutorial::SEED, WorldConfig::default(), &all)
-        };
+        let Rebuilt {
+            mut sandbox,
+            problem,
+        } = Sandbox::rebuild(tutorial::SEED, WorldConfig::default(), &chapter.setup);
+        let start_len = sandbox.console().log().len();
+        let setup_len = sandbox.lines().len();
         let mut run = ChapterRun {
             index,
             progress: Progress::new(chapter),
@@ -192,6 +190,14 @@ impl ChapterRun {
             attempt: 0,
         };
         run.observe(sandbox.console());
+        let problem = match problem {
+            Some(problem) => Some(problem),
+            None => sandbox
+                .replay_observed(learner, |console| {
+                    run.observe(console);
+                })
+                .err(),
+        };
         Some(Opened {
             sandbox,
             run,
@@ -602,6 +608,34 @@ mod tests {
         assert_eq!(again.run.steps(again.sandbox.console()), 1);
         // Lines of another chapter's setup are not this chapter's.
         assert!(learner_lines(&chapters()[6], &stored).is_none());
+    }
+
+    #[test]
+    fn a_reopened_chapter_keeps_the_goals_met_on_the_way() {
+        // Chapter 15's first goal (the next free seat back at 2) no longer holds once new
+        // passengers board; reopened, the chapter is complete all the same, done in as many
+        // steps as live.
+        let index = chapter_index("seats-given-twice").expect("chapter 15");
+        let chapter = &chapters()[index];
+        let Opened {
+            mut sandbox,
+            mut run,
+            ..
+        } = ChapterRun::open(index, &[]).expect("opens");
+        for line in &chapter.solution {
+            sandbox.run(line).expect("runs");
+            run.observe(sandbox.console());
+        }
+        assert!(run.is_complete());
+        assert!(!tutorial::evaluate(chapter, sandbox.console()).goals[0].met);
+        let learner = learner_lines(chapter, sandbox.lines())
+            .expect("starts with the setup")
+            .to_vec();
+        let again = ChapterRun::open(index, &learner).expect("opens");
+        assert!(again.problem.is_none());
+        assert!(again.run.is_complete());
+        assert_eq!(again.run.finished_in, run.finished_in);
+        assert_eq!(again.sandbox.state_hash(), sandbox.state_hash());
     }
 
     #[test]
