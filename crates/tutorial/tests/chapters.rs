@@ -344,10 +344,12 @@ fn a_second_path_reaches_every_goal() {
         (
             "seats-given-twice",
             &[
-                // The topic config elects the out-of-date copy on its own when the last
-                // in-sync one stops; the newcomers board through the console producer.
+                // The topic config elects the out-of-date copy on its own when it comes back
+                // to a compartment without a leader; the newcomers board through the console
+                // producer.
                 "kafka-configs --alter --entity-type topics --entity-name ledger --add-config unclean.leader.election.enable=true",
                 "kill-broker 3",
+                "restart-broker 2",
                 "kafka-console-producer --topic ledger --key x --value xavier",
                 "kafka-console-producer --topic ledger --key y --value yara",
                 "kafka-console-producer --topic ledger --key z --value zoe",
