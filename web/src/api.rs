@@ -92,8 +92,20 @@ fn run_script_json(state: &AppContext, source: &str) -> Result<String, Box<(Line
     if !state.can_write() {
         return Err(Box::new((LineFailure::plain(FOLLOWING), "[]".into())));
     }
-    let result = state.sandbox_cell().borrow_mut().run_script(source);
-    state.dispatch(Action::Changed);
+    // The open chapter's goals are checked after each line, as for lines typed one by one.
+    let mut run = state.chapter_run().cloned();
+    let result = state
+        .sandbox_cell()
+        .borrow_mut()
+        .run_script_observed(source, |console| {
+            if let Some(run) = run.as_mut() {
+                run.observe(console);
+            }
+        });
+    match run {
+        Some(run) => state.dispatch(Action::ChapterObserved(Box::new(run))),
+        None => state.dispatch(Action::Changed),
+    }
     match result {
         Ok(lines) => serde_json::to_string(&line_results(&lines))
             .map_err(|e| Box::new((LineFailure::plain(&e.to_string()), "[]".into()))),
@@ -300,8 +312,9 @@ mod tests {
         let e = sandbox
             .run("kafka-topics --create --topic orders")
             .unwrap_err();
+        // The broker refuses it (TOPIC_ALREADY_EXISTS), and the tool prints the refusal.
         let f = LineFailure::exec(&e);
-        assert_eq!(f.kind.as_deref(), Some("tool"));
+        assert_eq!(f.kind.as_deref(), Some("kafka"));
         assert!(f.message.contains("already exists"), "{}", f.message);
     }
 }

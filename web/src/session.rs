@@ -544,7 +544,13 @@ impl Sandbox {
 
     /// Runs a scenario (several lines) like the console's `run_script`: line by line, stopping
     /// at the first that fails, whose error says where in `source`; the lines before it stay.
-    pub fn run_script(&mut self, source: &str) -> Result<Vec<LineOutput>, ScriptError> {
+    /// `observe` sees the console after each line that ran (a chapter's goals are checked
+    /// line by line, as for typed lines).
+    pub fn run_script_observed(
+        &mut self,
+        source: &str,
+        mut observe: impl FnMut(&Console),
+    ) -> Result<Vec<LineOutput>, ScriptError> {
         let mut completed = Vec::new();
         for item in script::script_commands(source) {
             let (span, command) = match item {
@@ -574,6 +580,7 @@ impl Sandbox {
                         command: line,
                         output,
                     });
+                    observe(&self.console);
                 }
                 Err(error) => return Err(ScriptError { error, completed }),
             }

@@ -123,8 +123,12 @@ pub struct AppState {
 pub enum Action {
     /// Run one console line (a button's canonical line, or what the learner typed).
     Run(String),
-    /// Something ran on the sandbox outside the reducer (the page's JS API): redraw.
+    /// Something ran on the sandbox outside the reducer (the page's JS API): redraw, and
+    /// check the open chapter's goals.
     Changed,
+    /// The page's JS API ran several lines (`runScript`) and checked the open chapter's goals
+    /// after each, as typed lines are: this is that run.
+    ChapterObserved(Box<ChapterRun>),
     /// One play tick of this many virtual milliseconds.
     Tick(u64),
     SetPlaying(bool),
@@ -263,7 +267,9 @@ impl AppState {
             return;
         };
         let sandbox = self.sandbox.borrow();
-        if tutorial.run.observe(sandbox.console()) {
+        tutorial.run.observe(sandbox.console());
+        // Complete now, or already when the JS API's lines were checked one by one.
+        if tutorial.run.is_complete() {
             if let Some(chapter) = tutorial.run.chapter() {
                 if !self.chapters_done.contains(&chapter.id) {
                     self.chapters_done.push(chapter.id.clone());
@@ -328,7 +334,15 @@ impl Reducible for AppState {
             Action::Notice(message) => next.notices.push(message),
             Action::DismissNotices => next.notices.clear(),
             Action::SetSpeed(i) => next.speed = i.min(SPEEDS.len() - 1),
-            Action::Changed => {}
+            Action::Changed => next.observe_chapter(),
+            Action::ChapterObserved(run) => {
+                if let Some(tutorial) = next.tutorial.as_mut() {
+                    if tutorial.run.index == run.index {
+                        tutorial.run = *run;
+                    }
+                }
+                next.observe_chapter();
+            }
             Action::Restore(restored) => {
                 let Restored {
                     rebuilt, session, ..
@@ -701,6 +715,31 @@ mod tests {
     fn open_chapter(state: Rc<AppState>, index: usize) -> Rc<AppState> {
         let opened = crate::tutorial::ChapterRun::open(index, &[]).expect("chapter opens");
         state.reduce(Action::OpenChapter(Box::new(opened)))
+    }
+
+    #[test]
+    fn lines_run_through_the_js_api_count_for_the_chapter_line_by_line() {
+        // What `runScript` does: the lines run on the sandbox outside the reducer, the
+        // chapter's goals checked after each; chapter 15's first goal holds only midway.
+        let index = crate::tutorial::chapter_index("seats-given-twice").expect("chapter 15");
+        let state = open_chapter(ready(), index);
+        let chapter = state.chapter_run().and_then(|r| r.chapter()).expect("open");
+        let mut run = state.chapter_run().cloned();
+        state
+            .sandbox_cell()
+            .borrow_mut()
+            .run_script_observed(&chapter.solution.join("\n"), |console| {
+                if let Some(run) = run.as_mut() {
+                    run.observe(console);
+                }
+            })
+            .expect("the solution runs");
+        // Checked only at the end, the first goal is not met.
+        let unobserved = Rc::clone(&state).reduce(Action::Changed);
+        assert!(!unobserved.chapter_run().is_some_and(|r| r.is_complete()));
+        let state = state.reduce(Action::ChapterObserved(Box::new(run.expect("run"))));
+        assert!(state.chapter_run().is_some_and(|r| r.is_complete()));
+        assert!(state.chapters_done.contains(&chapter.id));
     }
 
     #[test]
