@@ -188,7 +188,7 @@ impl Term {
             Term::Topic => "A named stream of records, split into partitions.",
             Term::Partition => "An append-only log. Order is kept within one partition only.",
             Term::Offset => {
-                "A record's position in its partition: 0, 1, 2 … never changed, never reused."
+                "A record's position in its partition: 0, 1, 2 … never changed; given again only after an unclean leader election cut the log back."
             }
             Term::Record => "One message: a key, a value and a timestamp.",
             Term::Producer => "Sends records; the key decides the partition.",

@@ -1,5 +1,6 @@
 //! One partition's log: an append-only sequence of records, each with an offset that never
-//! changes and is never reused, kept in segments.
+//! changes, kept in segments. An offset is given again only after an unclean leader election
+//! truncated the log below it (see `cluster.rs`).
 //!
 //! ```text
 //!  log start                       high watermark      log end
