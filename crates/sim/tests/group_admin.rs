@@ -107,19 +107,6 @@ fn an_empty_group_loses_its_offsets_and_becomes_dead() {
     w.check_invariants().unwrap();
 }
 
-fn reset_to(w: &mut World, group: &str, offset: i64) -> Result<Vec<Event>, SimError> {
-    w.apply(Command::ResetOffsets {
-        group: group.into(),
-        offsets: vec![sim::OffsetCommit {
-            topic: "orders".into(),
-            partition: 0,
-            offset,
-            metadata: String::new(),
-            leader_epoch: None,
-        }],
-    })
-}
-
 #[test]
 fn offsets_are_reset_only_for_a_group_without_members() {
     let mut w = world_with_a_committed_group();

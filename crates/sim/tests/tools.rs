@@ -228,19 +228,6 @@ fn the_records_travel_in_the_events() {
     )));
 }
 
-fn reset_to(w: &mut World, group: &str, offset: i64) -> Result<Vec<Event>, SimError> {
-    w.apply(Command::ResetOffsets {
-        group: group.into(),
-        offsets: vec![OffsetCommit {
-            topic: "orders".into(),
-            partition: 0,
-            offset,
-            metadata: String::new(),
-            leader_epoch: None,
-        }],
-    })
-}
-
 #[test]
 fn a_reset_waits_for_its_acknowledgement() {
     let mut w = orders_with_records();

@@ -163,3 +163,17 @@ pub fn revoked(events: &[Event], name: &str) -> Vec<TopicPartition> {
         .flatten()
         .collect()
 }
+
+/// `kafka-consumer-groups --reset-offsets --execute` of `orders-0` to `offset` for `group`.
+pub fn reset_to(w: &mut World, group: &str, offset: i64) -> Result<Vec<Event>, SimError> {
+    w.apply(Command::ResetOffsets {
+        group: group.into(),
+        offsets: vec![sim::OffsetCommit {
+            topic: "orders".into(),
+            partition: 0,
+            offset,
+            metadata: String::new(),
+            leader_epoch: None,
+        }],
+    })
+}
