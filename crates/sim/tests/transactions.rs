@@ -301,6 +301,44 @@ fn offsets_sent_to_a_transaction_are_committed_only_if_it_commits() {
     assert_eq!(w.committed_offset("g", &tp).map(|o| o.offset.0), Some(7));
 }
 
+/// Found by the transactions property: two transactions send offsets for the same group and
+/// partition; the one that sent first commits last. Kafka keeps the offsets whose record was
+/// appended later (`GroupMetadata.completePendingTxnOffsetCommit` compares append offsets),
+/// not those of the transaction that committed last.
+#[test]
+fn of_two_transactions_offsets_the_later_appended_win_whatever_order_they_commit_in() {
+    let mut w = world_with_topic("in", 1);
+    txn_producer(&mut w, "p1", "tx-1");
+    txn_producer(&mut w, "p2", "tx-2");
+    let send_offsets = |w: &mut World, p: &str, o: i64| {
+        w.apply(Command::SendOffsetsToTransaction {
+            producer: p.into(),
+            offsets: vec![OffsetCommit {
+                topic: "in".into(),
+                partition: 0,
+                offset: o,
+                metadata: String::new(),
+                leader_epoch: None,
+            }],
+            group: Some("g".into()),
+            consumer: None,
+        })
+        .unwrap();
+    };
+    init(&mut w, "p2").unwrap();
+    begin(&mut w, "p2").unwrap();
+    init(&mut w, "p1").unwrap();
+    send_offsets(&mut w, "p2", 2);
+    begin(&mut w, "p1").unwrap();
+    send_offsets(&mut w, "p1", 0);
+    commit(&mut w, "p1").unwrap();
+    advance(&mut w, 10);
+    commit(&mut w, "p2").unwrap();
+    advance(&mut w, 10);
+    let tp = TopicPartition::new("in", 0);
+    assert_eq!(w.committed_offset("g", &tp).map(|o| o.offset.0), Some(0));
+}
+
 #[test]
 fn a_second_producer_with_the_same_transactional_id_fences_the_first() {
     let mut w = world_with_topic("t", 1);

@@ -90,9 +90,14 @@ struct Model {
     open: BTreeMap<String, Vec<String>>,
     committed: Vec<String>,
     written: Vec<String>,
-    /// Group g's offset for t-0 sent to each open transaction, and the last one committed.
-    open_offset: BTreeMap<String, i64>,
-    committed_offset: Option<i64>,
+    /// Group g's offset for t-0 sent to each open transaction, with the order its record was
+    /// appended to `__consumer_offsets` in, and the one committed. A transaction's offsets
+    /// replace the committed ones only if their record was appended after the committed
+    /// one's (`GroupMetadata.completePendingTxnOffsetCommit` compares append offsets): a
+    /// transaction that sent its offsets first and commits last does not win.
+    open_offset: BTreeMap<String, (u64, i64)>,
+    committed_offset: Option<(u64, i64)>,
+    appended: u64,
 }
 
 impl Model {
@@ -106,8 +111,10 @@ impl Model {
                     let id = txn_id(producer);
                     self.committed
                         .extend(self.open.remove(&id).unwrap_or_default());
-                    if let Some(o) = self.open_offset.remove(&id) {
-                        self.committed_offset = Some(o);
+                    if let Some((at, o)) = self.open_offset.remove(&id) {
+                        if self.committed_offset.is_none_or(|(before, _)| before < at) {
+                            self.committed_offset = Some((at, o));
+                        }
                     }
                 }
                 Event::Producer {
@@ -260,7 +267,8 @@ proptest! {
                         consumer: None,
                     });
                     if r.is_ok() {
-                        model.open_offset.insert(txn_id(name), *o);
+                        model.appended += 1;
+                        model.open_offset.insert(txn_id(name), (model.appended, *o));
                     }
                     r
                 }
@@ -284,11 +292,12 @@ proptest! {
         model.observe(&events);
         prop_assert!(model.open.values().all(Vec::is_empty), "still open: {:?}", model.open);
         prop_assert!(model.open_offset.is_empty(), "offsets still open: {:?}", model.open_offset);
-        // Offsets sent to transactions: the group's committed offset is the one of the last
-        // transaction that committed with offsets, none if none did.
+        // Offsets sent to transactions: the group's committed offset is the one, among the
+        // transactions that committed with offsets, whose record was appended last; none if
+        // none did.
         prop_assert_eq!(
             w.committed_offset("g", &TopicPartition::new("t", 0)).map(|c| c.offset.0),
-            model.committed_offset
+            model.committed_offset.map(|(_, o)| o)
         );
         prop_assert!(w.hanging_transactions().is_empty());
         let mut committed = model.committed.clone();
