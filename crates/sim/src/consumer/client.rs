@@ -435,7 +435,7 @@ impl Consumer {
             let position = self.validate_position(&tp, position, log)?;
             match log.fetch_offsets(&tp, position, remaining, self.config.isolation_level) {
                 Ok(fetched) => {
-                    let leader_epoch = log.leader_epoch(&tp);
+                    // The position was validated in this leader epoch just above.
                     let last_epoch = fetched.offsets.last().and_then(|o| log.epoch_of(&tp, *o));
                     if let Some(s) = self.assignment.get_mut(&tp) {
                         // Markers and skipped aborted records move the position too.
@@ -445,7 +445,6 @@ impl Consumer {
                         if last_epoch.is_some() {
                             s.position_epoch = last_epoch;
                         }
-                        s.validated_in = leader_epoch;
                     }
                     let batch = fetched.offsets;
                     let (Some(&from), Some(&to)) = (batch.first(), batch.last()) else {
@@ -620,6 +619,7 @@ impl Consumer {
                 Ok(end)
             }
             None if reset_policy => {
+                state.validated_in = Some(current);
                 self.events.push(ConsumerEvent::TruncationDetected {
                     partition: tp.clone(),
                     position,

@@ -43,35 +43,41 @@ impl World {
             })
     }
 
-    /// Runs the clock, in steps of the replica fetch delay, until no commit of `groups` is
-    /// pending (each is replicated and visible), as a tool waits for the acknowledgement of
-    /// its commit. `COORDINATOR_NOT_AVAILABLE` when they are not within twice
-    /// `replica.lag.time.max.ms` (long enough for a lagging follower to leave the ISR). The
-    /// world is changed either way: callers keep it only on success.
-    fn await_commits(
+    /// Runs the clock, in steps of the replica fetch delay and at most `max_steps` of them,
+    /// until no commit of `group` is pending (each is replicated and visible). Returns whether
+    /// none is.
+    fn advance_until_replicated(
         &mut self,
-        groups: &[String],
+        group: &str,
+        max_steps: i64,
         events: &mut Vec<Event>,
-    ) -> Result<(), SimError> {
+    ) -> Result<bool, SimError> {
         let step = self.config.replica_fetch_delay_ms.max(1);
-        let limit = self.config.replica_lag_time_max_ms.saturating_mul(2) / step + 2;
-        let mut steps = 0;
-        while self
-            .offset_store()
-            .pending()
-            .any(|(_, p)| groups.contains(&p.group))
-        {
-            if steps >= limit {
-                let group = groups.first().cloned().unwrap_or_default();
-                return Err(SimError::CoordinatorNotAvailable {
-                    partition: self.coordinator_partition(&group),
-                    group,
-                });
+        let pending = |w: &World| w.offset_store().pending().any(|(_, p)| p.group == group);
+        for _ in 0..max_steps {
+            if !pending(self) {
+                return Ok(true);
             }
             events.extend(self.apply(Command::Advance { ms: step })?);
-            steps += 1;
         }
-        Ok(())
+        Ok(!pending(self))
+    }
+
+    /// Waits, as a tool waits for the acknowledgement of its commit, until no commit of
+    /// `group` is pending. `COORDINATOR_NOT_AVAILABLE` when they are not replicated within
+    /// twice `replica.lag.time.max.ms` (long enough for a lagging follower to leave the ISR).
+    /// The world is changed either way: callers keep it only on success.
+    fn await_commits(&mut self, group: &str, events: &mut Vec<Event>) -> Result<(), SimError> {
+        let step = self.config.replica_fetch_delay_ms.max(1);
+        let limit = self.config.replica_lag_time_max_ms.saturating_mul(2) / step + 2;
+        if self.advance_until_replicated(group, limit, events)? {
+            Ok(())
+        } else {
+            Err(SimError::CoordinatorNotAvailable {
+                partition: self.coordinator_partition(group),
+                group: group.to_string(),
+            })
+        }
     }
 
     /// A commit (`commit`, which returns its events) and then the wait for its
@@ -82,11 +88,10 @@ impl World {
     where
         F: FnOnce(&mut World) -> Result<Vec<Event>, SimError>,
     {
-        let groups = [group.to_string()];
         let run = |w: &mut World| -> Result<Vec<Event>, SimError> {
             let mut events = commit(w)?;
             w.clients_observe(&mut events);
-            w.await_commits(&groups, &mut events)?;
+            w.await_commits(group, &mut events)?;
             Ok(events)
         };
         if self.coordinator_is_healthy(group) {
@@ -350,13 +355,7 @@ impl World {
         })?);
         // `close()` commits synchronously: the tool returns once the commit is replicated
         // (or failed), as a Kafka tool's commit waits for its acknowledgement.
-        for _ in 0..100 {
-            if !self.offset_store().pending().any(|(_, p)| p.group == group) {
-                break;
-            }
-            let step = self.config.replica_fetch_delay_ms.max(1);
-            events.extend(self.apply(Command::Advance { ms: step })?);
-        }
+        self.advance_until_replicated(group, 100, &mut events)?;
         events.push(Event::ConsoleConsumerFinished {
             consumer: Some(name),
             count,

@@ -26,6 +26,10 @@ fn state_notice(group: &str, state: &str) -> String {
     }
 }
 
+/// `ConsumerGroupCommand`'s first line when the coordinator refused some partitions.
+const PARTITION_LEVEL_ERROR: &str =
+    "Error: Encountered some partition-level error, see the follow-up details.\n";
+
 /// The simulated host of every client, as the tool prints a client address.
 const HOST: &str = "/127.0.0.1";
 
@@ -127,10 +131,7 @@ pub(in crate::exec) fn consumer_groups(
                         .cloned()
                         .collect();
                     let table = delete_offsets_table(&partitions, &refused);
-                    return Err(tool_error(
-                        span,
-                        format!("Error: Encountered some partition-level error, see the follow-up details.\n{table}"),
-                    ));
+                    return Err(tool_error(span, format!("{PARTITION_LEVEL_ERROR}{table}")));
                 }
                 Err(e) => return Err(ExecError::sim(span, e)),
             };
@@ -138,8 +139,7 @@ pub(in crate::exec) fn consumer_groups(
             let head = if refused.is_empty() {
                 format!("Request succeeded for deleting offsets from group {group}.\n")
             } else {
-                "Error: Encountered some partition-level error, see the follow-up details.\n"
-                    .to_string()
+                PARTITION_LEVEL_ERROR.to_string()
             };
             text(format!("{head}{table}\n"), events)
         }
